@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * policy-file.h: the text form of rules, "PERMS PATH" or "deny PATH", one a
+ * line, '#' comments.  Pure parsing; fdb_policy_load() reads the file.
+ */
+#ifndef FDBROKER_POLICY_FILE_H
+#define FDBROKER_POLICY_FILE_H
+
+#include <stddef.h>
+
+#include "fdbroker.h"
+
+/*
+ * policy_file_parse_perms: parse a PERMS word ("r", "rw", "rwcx", "deny",
+ * letters in any order, each at most once) into *@perms.  Returns 0, or
+ * -1 with EINVAL and a reason in @err (e.g. "unknown permission 'q'").
+ */
+int policy_file_parse_perms(const char *word, unsigned *perms, char *err,
+			    size_t errlen);
+
+/*
+ * policy_file_parse: add the rules in the @len bytes of @text to @p.  All
+ * or nothing: on error @p is unchanged.  @name names the source in
+ * messages.  Returns 0, or -1 with EINVAL and "NAME:LINE: reason" in @err
+ * (or ENOMEM).
+ */
+int policy_file_parse(struct fdb_policy *p, const char *name,
+		      const char *text, size_t len, char *err, size_t errlen);
+
+#endif /* FDBROKER_POLICY_FILE_H */
