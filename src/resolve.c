@@ -1,2 +1,508 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * resolve.c: turn a requested path into an open descriptor of what the
+ * policy grants, without races.
+ *
+ * The walk holds an O_PATH descriptor of the current directory and opens
+ * one component at a time with O_PATH|O_NOFOLLOW, so the kernel never
+ * follows a symlink for us: a symlink is read with readlinkat() and its
+ * text is walked again, each link checked against the policy.  The
+ * logical path (what the policy is matched against) is therefore always
+ * the path of what was really opened.  ".." pops the logical path and
+ * walks the parent again from "/" refusing any symlink on the way, so it
+ * can never climb somewhere the logical path does not say.  The final
+ * open is relative to the verified parent with O_NOFOLLOW: a symlink
+ * swapped in at the last moment makes it fail with ELOOP, never succeed.
+ *
+ * This module does the checks and the opening; policy.c is the pure
+ * decision.  It never reads a path twice from anywhere but its own
+ * buffers.
+ */
 #include "config.h"
+
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fd.h"
+#include "policy.h"
+#include "resolve.h"
+
+/* The walk's state: where we are, how we name it, what is left to do. */
+struct walk {
+	const struct resolve_ctx *ctx;
+	int cur;			/* O_PATH fd of the current directory */
+	char logical[PATH_MAX];		/* its path for the policy ("" = /) */
+	size_t llen;
+	char physical[PATH_MAX];	/* its path as opened (/proc/PID) */
+	size_t plen;
+	char rest[2 * PATH_MAX + 2];	/* components still to walk */
+	int links;
+};
+
+static int walk_start(struct walk *w, const struct resolve_ctx *ctx,
+		      const char *path);
+static int walk_to_root(struct walk *w);
+static int walk_parent(struct walk *w);
+static int open_dir_nofollow(const char *path);
+static int walk_link(struct walk *w, int fd, const char *lpath,
+		     unsigned need, const char *rest, struct resolve_out *out);
+static int append(char *buf, size_t *len, const char *name);
+static int on_procfs(int fd, int want_root);
+static const char *proc_alias(struct walk *w, char *name, char *phys,
+			      size_t physlen);
+static int set_target(struct walk *w, const char *name,
+		      struct resolve_out *out);
+static int deny(struct resolve_out *out, const char *path,
+		const struct policy_rule *rule);
+static int open_target(const struct resolve_out *out, int flags,
+		       mode_t mode);
+static int check_exists(const struct resolve_out *out);
+
+int
+resolve_path(const struct resolve_ctx *ctx, const char *path, int follow,
+	     unsigned need, struct resolve_out *out)
+{
+	struct walk w;
+	char name[NAME_MAX + 1], phys[NAME_MAX + 1], lpath[PATH_MAX];
+	const char *p, *end, *pname;
+	size_t n, llen;
+	int fd, is_last;
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	out->dirfd = -1;
+	if (walk_start(&w, ctx, path) == -1)
+		return -1;
+	for (;;) {
+		p = w.rest;
+		while (*p == '/')
+			p++;
+		if (*p == '\0')		/* "/", "dir/", "dir/." */
+			return set_target(&w, ".", out);
+		end = strchrnul(p, '/');
+		n = (size_t)(end - p);
+		if (n > NAME_MAX) {
+			errno = ENAMETOOLONG;
+			goto fail;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		while (*end == '/')
+			end++;
+		is_last = (*end == '\0');
+		if (is_last && end > p + n)
+			out->must_be_dir = 1;
+		memmove(w.rest, end, strlen(end) + 1);
+
+		if (strcmp(name, ".") == 0)
+			continue;
+		if (strcmp(name, "..") == 0) {
+			if (walk_parent(&w) == -1)
+				goto fail;
+			continue;
+		}
+		pname = proc_alias(&w, name, phys, sizeof(phys));
+		if (pname == NULL)
+			goto fail;
+		is_last = (w.rest[0] == '\0');
+		llen = w.llen;
+		memcpy(lpath, w.logical, llen + 1);
+		if (append(lpath, &llen, name) == -1)
+			goto fail;
+		if (is_last && !follow)
+			return set_target(&w, name, out);
+
+		fd = openat(w.cur, pname, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd == -1) {
+			if (is_last && errno == ENOENT)
+				return set_target(&w, name, out);
+			goto fail;
+		}
+		if (fstat(fd, &st) == -1) {
+			fd_close(fd);
+			goto fail;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			if (walk_link(&w, fd, lpath, need, w.rest, out) == -1)
+				goto fail;
+			continue;
+		}
+		if (is_last) {
+			fd_close(fd);
+			return set_target(&w, name, out);
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			fd_close(fd);
+			errno = ENOTDIR;
+			goto fail;
+		}
+		fd_close(w.cur);
+		w.cur = fd;
+		memcpy(w.logical, lpath, llen + 1);
+		w.llen = llen;
+		if (append(w.physical, &w.plen, pname) == -1)
+			goto fail;
+	}
+fail:
+	fd_close(w.cur);
+	return -1;
+}
+
+int
+resolve_open(const struct resolve_ctx *ctx, const char *path, int flags,
+	     mode_t mode, struct resolve_out *out)
+{
+	const struct fdb_policy *p = ctx ? ctx->policy : NULL;
+	unsigned need, need_new;
+	int follow, fd;
+
+	memset(out, 0, sizeof(*out));
+	out->dirfd = -1;
+	if (policy_open_need(flags, &need, &need_new) == -1)
+		return -1;
+	/* O_CREAT|O_EXCL never follows a final symlink (open(2)). */
+	follow = !(flags & O_NOFOLLOW) &&
+		 (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
+	if (resolve_path(ctx, path, follow, need, out) == -1)
+		return -1;
+	if (out->must_be_dir && (flags & O_CREAT)) {
+		errno = EISDIR;
+		fd = -1;
+	} else if (!(flags & O_CREAT)) {
+		if (policy_allows(p, out->path, need, &out->rule))
+			fd = open_target(out, flags, mode);
+		else
+			fd = deny(out, NULL, out->rule);
+	} else if (policy_allows(p, out->path, need_new, &out->rule)) {
+		fd = open_target(out, flags, mode);
+	} else if (!policy_allows(p, out->path, need, &out->rule)) {
+		fd = deny(out, NULL, out->rule);
+	} else if (flags & O_EXCL) {
+		/* Without c, O_EXCL can only fail: say why, touch nothing. */
+		fd = check_exists(out) ? (errno = EEXIST, -1) :
+					 deny(out, NULL, out->rule);
+	} else {
+		/* The file may exist; creating it is not granted. */
+		fd = open_target(out, flags & ~O_CREAT, mode);
+		if (fd == -1 && errno == ENOENT)
+			fd = deny(out, NULL, out->rule);
+	}
+	out->dirfd = fd_close(out->dirfd);
+	return fd;
+}
+
+/*
+ * The final open, relative to the verified parent.  O_NOFOLLOW: the walk
+ * already followed what the policy allowed, so a symlink found here was
+ * swapped in since, and ELOOP is the safe answer.  O_NONBLOCK: opening a
+ * FIFO or a terminal may wait for a peer, and the broker waits for no
+ * child; the flag is taken back off below unless it was asked for.
+ */
+static int
+open_target(const struct resolve_out *out, int flags, mode_t mode)
+{
+	int how = flags | O_NOFOLLOW | O_CLOEXEC, fd, fl;
+
+	if (out->must_be_dir)
+		how |= O_DIRECTORY;
+	if (!(flags & O_PATH))
+		how |= O_NONBLOCK;
+	fd = openat(out->dirfd, out->name, how, mode);
+	if (fd == -1 || (flags & (O_NONBLOCK | O_PATH)))
+		return fd;
+	fl = fcntl(fd, F_GETFL);
+	if (fl == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
+		return fd_close(fd);
+	return fd;
+}
+
+static int
+check_exists(const struct resolve_out *out)
+{
+	struct stat st;
+
+	return fstatat(out->dirfd, out->name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* Set up the walk at "/" with the whole path (relative: base first). */
+static int
+walk_start(struct walk *w, const struct resolve_ctx *ctx, const char *path)
+{
+	size_t plen, blen = 0;
+
+	w->ctx = ctx;
+	w->cur = -1;
+	w->links = 0;
+	if (path == NULL || ctx == NULL || ctx->policy == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	plen = strlen(path);
+	if (plen == 0) {
+		errno = ENOENT;		/* as open("") */
+		return -1;
+	}
+	if (plen >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (path[0] != '/') {
+		if (ctx->base == NULL || ctx->base[0] != '/') {
+			errno = EINVAL;
+			return -1;
+		}
+		blen = strlen(ctx->base);
+		if (blen >= PATH_MAX) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(w->rest, ctx->base, blen);
+		w->rest[blen++] = '/';
+	}
+	memcpy(w->rest + blen, path, plen + 1);
+	return walk_to_root(w);
+}
+
+static int
+walk_to_root(struct walk *w)
+{
+	int fd;
+
+	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	fd_close(w->cur);
+	w->cur = fd;
+	w->logical[0] = w->physical[0] = '\0';
+	w->llen = w->plen = 0;
+	return 0;
+}
+
+/*
+ * "..": drop the last component and open the parent again from "/".
+ * Asking the kernel for ".." of the current directory would give its
+ * parent *now*, which a concurrent rename may have changed; walking the
+ * physical path again, refusing symlinks, keeps the descriptor and the
+ * logical path in step.  The physical path holds no symlink: every
+ * component was a directory when it was walked.
+ */
+static int
+walk_parent(struct walk *w)
+{
+	char *slash;
+	int fd;
+
+	slash = strrchr(w->logical, '/');
+	if (slash == NULL)		/* ".." of "/" is "/" */
+		return 0;
+	*slash = '\0';
+	w->llen = (size_t)(slash - w->logical);
+	slash = strrchr(w->physical, '/');
+	*slash = '\0';
+	w->plen = (size_t)(slash - w->physical);
+	if (w->plen == 0)
+		fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	else
+		fd = open_dir_nofollow(w->physical);
+	if (fd == -1)
+		return -1;
+	fd_close(w->cur);
+	w->cur = fd;
+	return 0;
+}
+
+/*
+ * Open the directory at the absolute @path, refusing every symlink on the
+ * way (RESOLVE_NO_SYMLINKS also refuses magic links), so that the result
+ * is exactly the directory that path names now.
+ */
+static int
+open_dir_nofollow(const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd;
+
+	fd = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	return (int)fd;
+}
+
+/*
+ * A symlink @fd at logical path @lpath: check it, read it, and put its
+ * text in front of what is left to walk.  Takes ownership of @fd.
+ *
+ * Symlinks under /proc/PID are magic: the kernel would jump to the
+ * object itself, whatever its path, so they are refused outright.  Plain
+ * procfs links in /proc itself (mounts -> self/mounts) are ordinary.
+ */
+static int
+walk_link(struct walk *w, int fd, const char *lpath, unsigned need,
+	  const char *rest, struct resolve_out *out)
+{
+	char target[PATH_MAX + 1], tail[2 * PATH_MAX + 2];
+	const struct policy_rule *rule;
+	ssize_t n;
+	size_t rlen;
+
+	if (on_procfs(w->cur, 0) && !on_procfs(w->cur, 1)) {
+		fd_close(fd);
+		errno = ELOOP;
+		return -1;
+	}
+	if (++w->links > RESOLVE_MAX_LINKS) {
+		fd_close(fd);
+		errno = ELOOP;
+		return -1;
+	}
+	/* A link must be granted what the access needs, and at least r. */
+	need &= ~FDB_C;
+	if (!policy_allows(w->ctx->policy, lpath, need ? need : FDB_R, &rule)) {
+		fd_close(fd);
+		return deny(out, lpath, rule);
+	}
+	n = readlinkat(fd, "", target, sizeof(target));
+	fd_close(fd);
+	if (n == -1)
+		return -1;
+	if ((size_t)n >= sizeof(target) - 1) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	target[n] = '\0';
+	rlen = strlen(rest);
+	/* "link/" must stay "target/": keep the separator and the tail. */
+	if ((size_t)n + 1 + rlen + 1 > sizeof(w->rest)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(tail, rest, rlen + 1);
+	memcpy(w->rest, target, (size_t)n);
+	w->rest[n] = '/';
+	memcpy(w->rest + n + 1, tail, rlen + 1);
+	if (rlen == 0 && !out->must_be_dir)
+		w->rest[n] = '\0';
+	if (target[0] == '/')
+		return walk_to_root(w);
+	return 0;
+}
+
+/* Append "/name" to the path in @buf of length *@len (PATH_MAX bytes). */
+static int
+append(char *buf, size_t *len, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (*len + 1 + n >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	buf[(*len)++] = '/';
+	memcpy(buf + *len, name, n + 1);
+	*len += n;
+	return 0;
+}
+
+/*
+ * Is @fd on procfs (and, with @want_root, its root directory)?  The
+ * procfs root is the only directory whose inode number is 1 there.
+ */
+static int
+on_procfs(int fd, int want_root)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (fstatfs(fd, &sfs) == -1 || sfs.f_type != PROC_SUPER_MAGIC)
+		return 0;
+	if (!want_root)
+		return 1;
+	return fstat(fd, &st) == 0 && st.st_ino == 1;
+}
+
+/*
+ * In the procfs root, "self" and "thread-self" name the *broker*; the
+ * requester means its own.  Returns the name to open (the requester's
+ * pid, or @name unchanged) and rewrites @name to the logical one: the
+ * requester's own /proc/PID is matched as "/proc/self", so a rule on
+ * /proc/self covers it whichever way it is asked for.  "thread-self"
+ * becomes "self/task/TID" by putting that in front of the rest.
+ */
+static const char *
+proc_alias(struct walk *w, char *name, char *phys, size_t physlen)
+{
+	char tail[2 * PATH_MAX + 2];
+	pid_t pid = w->ctx->pid, tid = w->ctx->tid ? w->ctx->tid : pid;
+	int n;
+
+	if (w->llen != 5 || strcmp(w->logical, "/proc") != 0 ||
+	    !on_procfs(w->cur, 1))
+		return name;
+	if (strcmp(name, "thread-self") == 0) {
+		if (pid <= 0) {
+			errno = ENOENT;
+			return NULL;
+		}
+		memcpy(tail, w->rest, strlen(w->rest) + 1);
+		n = snprintf(w->rest, sizeof(w->rest), "task/%d%s%s",
+			     (int)tid, tail[0] ? "/" : "", tail);
+		if (n < 0 || (size_t)n >= sizeof(w->rest)) {
+			errno = ENAMETOOLONG;
+			return NULL;
+		}
+		strcpy(name, "self");
+	}
+	if (pid > 0 && strcmp(name, "self") != 0) {
+		snprintf(phys, physlen, "%d", (int)pid);
+		if (strcmp(name, phys) == 0)
+			strcpy(name, "self");
+	}
+	if (strcmp(name, "self") != 0)
+		return name;
+	if (pid <= 0) {
+		errno = ENOENT;
+		return NULL;
+	}
+	snprintf(phys, physlen, "%d", (int)pid);
+	return phys;
+}
+
+/* The walk ends: the target is @name in the current directory. */
+static int
+set_target(struct walk *w, const char *name, struct resolve_out *out)
+{
+	size_t len = w->llen;
+
+	memcpy(out->path, w->logical, len + 1);
+	if (strcmp(name, ".") != 0 && append(out->path, &len, name) == -1) {
+		fd_close(w->cur);
+		return -1;
+	}
+	if (len == 0)
+		strcpy(out->path, "/");
+	snprintf(out->name, sizeof(out->name), "%s", name);
+	out->dirfd = w->cur;
+	return 0;
+}
+
+/* A policy refusal of @path (NULL: the target) by @rule. */
+static int
+deny(struct resolve_out *out, const char *path,
+     const struct policy_rule *rule)
+{
+	if (path != NULL)	/* NULL: the target, out->path already */
+		snprintf(out->path, sizeof(out->path), "%s", path);
+	out->rule = rule;
+	out->denied = 1;
+	errno = EACCES;
+	return -1;
+}
