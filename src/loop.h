@@ -38,6 +38,12 @@ void loop_remove(struct loop *l, int fd);
 size_t loop_size(const struct loop *l);
 
 /*
+ * loop_count: the number of entries watched with callback @fn, so that a
+ * transport can count its own entries in a loop it shares with others.
+ */
+size_t loop_count(const struct loop *l, loop_fn fn);
+
+/*
  * loop_run_once: wait at most @timeout_ms (-1: forever) and dispatch what
  * is ready.  Returns the number of callbacks run, 0 on time-out, or -1
  * with errno (EINTR included).

@@ -1,2 +1,239 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * transport-socket.c: the broker side of the native protocol.  Each
+ * channel is one SOCK_SEQPACKET socket to one child, registered with the
+ * broker's loop.  A child is hostile: it gets one request served per
+ * round, nothing here ever blocks on it, and any breach of the protocol
+ * (malformed request, descriptor sent to the broker, reply it will not
+ * take) closes its channel and only its channel.  The descriptor opened
+ * for a child is closed here right after it was sent, on every path.
+ */
 #include "config.h"
+
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "broker.h"
+#include "fd.h"
+#include "fdbroker.h"
+#include "fdpass.h"
+#include "loop.h"
+#include "wire.h"
+
+struct channel {
+	struct fdb_broker *b;
+	int fd;
+	pid_t pid;
+};
+
+struct channel_op {
+	uint32_t op;
+	const char *name;	/* for the decision hook */
+	int (*handler)(struct channel *, const struct wire_req *,
+		       const char *, const char *);
+};
+
+static int	serve_open(struct channel *ch, const struct wire_req *req,
+		    const char *name, const char *path);
+static int	reply(struct channel *ch, uint32_t op, int status, int fd);
+static int	reply_status(int err);
+static int	reply_pending(int fd);
+static pid_t	peer_pid(int fd);
+static void	channel_read(void *arg, int fd, unsigned events);
+static void	channel_release(void *arg);
+
+/* Mirrors wire.c's list of known ops; each op's handler lives here. */
+static const struct channel_op channel_ops[] = {
+	{ FDB_OP_OPEN, "open", serve_open },
+};
+
+/*
+ * The reply carries the errno of the broker's own open of a granted path
+ * (what the child would have seen opening it unconfined), or the deny
+ * errno.  Only a value the wire cannot carry is replaced.
+ */
+static int
+reply_status(int err)
+{
+	return err > 0 && err < 4096 ? err : EACCES;
+}
+
+/*
+ * reply: send @status, with @fd when it is >= 0, without waiting.  A
+ * child has one request outstanding and reads its reply before the next,
+ * so a full socket means a child that does not follow the protocol.
+ * Returns 0, or -1 when the channel must go.
+ */
+static int
+reply(struct channel *ch, uint32_t op, int status, int fd)
+{
+	struct wire_rep rep;
+	ssize_t n;
+
+	wire_pack_rep(&rep, op, status);
+	n = fdpass_send(ch->fd, &rep, sizeof(rep), fd, MSG_DONTWAIT);
+	return n == (ssize_t)sizeof(rep) ? 0 : -1;
+}
+
+/*
+ * reply_pending: whether the child has not yet taken our last reply.
+ * SIOCOUTQ counts what we sent that the peer has not consumed; the kernel
+ * frees a message inside the receiver's recvmsg(), so a child that read
+ * its reply before asking again always finds it 0.  One request
+ * outstanding per child also bounds the descriptors we have in flight to
+ * it, which the kernel charges to the broker's user.
+ */
+static int
+reply_pending(int fd)
+{
+	int n;
+
+	if (ioctl(fd, SIOCOUTQ, &n) == -1)
+		return 1;
+	return n != 0;
+}
+
+static int
+serve_open(struct channel *ch, const struct wire_req *req, const char *name,
+	   const char *path)
+{
+	struct broker_req br;
+	int fd, r, status = 0;
+
+	br.pid = ch->pid;
+	br.tid = 0;
+	br.op = name;
+	br.path = path;
+	br.base = NULL;
+	br.flags = req->flags;
+	br.mode = (mode_t)req->mode;
+	if ((fd = broker_open(ch->b, &br)) == -1)
+		status = reply_status(errno);
+	r = reply(ch, req->op, status, fd);
+	fd_close(fd);
+	return r;
+}
+
+static void
+channel_read(void *arg, int fd, unsigned events)
+{
+	struct channel *ch = arg;
+	struct wire_req req;
+	const char *path;
+	void *buf = broker_buffer(ch->b);
+	ssize_t n;
+	size_t i;
+
+	(void)events;
+	/* One request per round, so that a busy child cannot starve others. */
+	n = fdpass_recv(fd, buf, WIRE_REQ_MAX, NULL, MSG_DONTWAIT);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return;
+	/* End of stream, socket error or any protocol breach: drop it. */
+	if (n <= 0 || wire_unpack_req(buf, (size_t)n, &req, &path) == -1)
+		goto drop;
+	/* A second request before the first reply was read. */
+	if (reply_pending(fd))
+		goto drop;
+	for (i = 0; i < sizeof(channel_ops) / sizeof(channel_ops[0]); i++) {
+		if (channel_ops[i].op != req.op)
+			continue;
+		if (channel_ops[i].handler(ch, &req, channel_ops[i].name,
+		    path) == -1)
+			goto drop;
+		return;
+	}
+drop:
+	loop_remove(broker_loop(ch->b), fd);
+}
+
+static void
+channel_release(void *arg)
+{
+	struct channel *ch = arg;
+	int save_errno = errno;
+
+	fd_close(ch->fd);
+	free(ch);
+	errno = save_errno;
+}
+
+/*
+ * peer_pid: the pid SO_PEERCRED names, or 0.  For a socketpair() that is
+ * the process which created the pair, not the child it was handed to:
+ * when that is the broker itself, the requester is unknown, and taking
+ * our own pid would make "/proc/self" mean the broker's.
+ */
+static pid_t
+peer_pid(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1 ||
+	    len != sizeof(cred) || cred.pid == getpid())
+		return 0;
+	return cred.pid > 0 ? cred.pid : 0;
+}
+
+FDB_API int
+fdb_broker_add_channel(struct fdb_broker *b, int fd, pid_t pid)
+{
+	struct channel *ch = NULL;
+	int type;
+	socklen_t len = sizeof(type);
+
+	if (b == NULL || fd < 0 || pid < 0) {
+		errno = fd < 0 ? EBADF : EINVAL;
+		goto fail;
+	}
+	/* Message boundaries are the protocol's framing: no streams. */
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1)
+		goto fail;
+	if (type != SOCK_SEQPACKET) {
+		errno = EINVAL;
+		goto fail;
+	}
+	/* The broker may fork workers later: none may inherit this one. */
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		goto fail;
+	if ((ch = malloc(sizeof(*ch))) == NULL)
+		goto fail;
+	ch->b = b;
+	ch->fd = fd;
+	ch->pid = pid != 0 ? pid : peer_pid(fd);
+	if (loop_add(broker_loop(b), fd, channel_read, channel_release,
+	    ch) == -1)
+		goto fail;
+	return 0;
+fail:
+	free(ch);
+	return fd_close(fd);
+}
+
+FDB_API size_t
+fdb_broker_channels(const struct fdb_broker *b)
+{
+	if (b == NULL)
+		return 0;
+	/* broker_loop() takes a mutable broker but only reads it here. */
+	return loop_count(broker_loop((struct fdb_broker *)(uintptr_t)b),
+			  channel_read);
+}
+
+FDB_API int
+fdb_broker_serve(struct fdb_broker *b, int timeout_ms)
+{
+	if (b == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	return loop_run_once(broker_loop(b), timeout_ms);
+}
