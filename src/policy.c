@@ -1,2 +1,442 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * policy.c: the rule set and the decision "may this path be used with
+ * these permissions" (SPEC §3).  Owns struct fdb_policy, which is opaque
+ * everywhere else.  Pure: no system calls, no filesystem; the paths it
+ * sees have been resolved and normalised by the caller.  policy_match()
+ * is on the broker's hot path and never allocates.
+ */
 #include "config.h"
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "fdbroker.h"
+#include "policy.h"
+#include "profile.h"
+
+#define PERMS_ALL	(FDB_R | FDB_W | FDB_C | FDB_X)
+
+/*
+ * glibc defines O_LARGEFILE as 0 on x86_64, but the kernel still has the
+ * bit (and sets it itself on 64-bit opens), so a raw system call may carry
+ * it.  Name the kernel's value.
+ */
+#if defined(__x86_64__) || defined(__i386__)
+#define KERNEL_O_LARGEFILE	00100000
+#else
+#define KERNEL_O_LARGEFILE	O_LARGEFILE
+#endif
+
+/* glibc's __O_TMPFILE includes O_DIRECTORY; this is the bit alone. */
+#define TMPFILE_BIT	(O_TMPFILE & ~O_DIRECTORY)
+
+/* O_SYNC includes __O_SYNC; O_TMPFILE includes O_DIRECTORY. */
+#define OPEN_KNOWN_FLAGS (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | \
+	O_APPEND | O_NONBLOCK | O_DSYNC | O_SYNC | O_ASYNC | O_DIRECT | \
+	KERNEL_O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | \
+	O_CLOEXEC | O_PATH | O_TMPFILE)
+
+struct fdb_policy {
+	struct policy_rule *rules;	/* sorted by strcmp of path, unique */
+	size_t n;
+	size_t cap;
+};
+
+static long normal_len(const char *path);
+static int rule_cmp(const void *a, const void *b);
+static unsigned unite(unsigned a, unsigned b);
+static size_t coalesce(struct policy_rule *r, size_t n);
+static int reserve(struct fdb_policy *p, size_t n);
+static void merge(struct fdb_policy *p, struct policy_rule *add, size_t m,
+		  size_t fresh);
+
+FDB_API struct fdb_policy *
+fdb_policy_new(void)
+{
+	struct fdb_policy *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		errno = ENOMEM;
+	return p;
+}
+
+FDB_API void
+fdb_policy_free(struct fdb_policy *p)
+{
+	int save_errno = errno;
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->n; i++)
+		free(p->rules[i].path);
+	free(p->rules);
+	free(p);
+	errno = save_errno;
+}
+
+FDB_API int
+fdb_policy_add(struct fdb_policy *p, const char *path, unsigned perms)
+{
+	char buf[PATH_MAX];
+	struct policy_rule r;
+	long len;
+
+	if (p == NULL || path == NULL || (perms & ~PERMS_ALL) != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((len = policy_normalise(path, buf, sizeof(buf))) == -1)
+		return -1;
+	r.path = buf;
+	r.len = (size_t)len;
+	r.perms = perms;
+	return policy_add_rules(p, &r, 1);
+}
+
+FDB_API int
+fdb_policy_add_profile(struct fdb_policy *p, const char *name)
+{
+	if (p == NULL || name == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	return profile_add(p, name);
+}
+
+long
+policy_normalise(const char *path, char *out, size_t outlen)
+{
+	const char *s, *e;
+	size_t o = 0, n, lost = 0;
+
+	if (path == NULL || path[0] != '/') {
+		errno = EINVAL;
+		return -1;
+	}
+	for (s = path;; s = e) {
+		while (*s == '/')
+			s++;
+		if (*s == '\0')
+			break;
+		for (e = s; *e != '\0' && *e != '/'; e++)
+			;
+		n = (size_t)(e - s);
+		if (n == 1 && s[0] == '.')
+			continue;
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			/* Drop the last component; at "/" (o == 0) stay. */
+			if (lost > 0)
+				lost--;
+			else
+				while (o > 0 && out[--o] != '/')
+					;
+			continue;
+		}
+		/*
+		 * Only the result must fit: components past the end of @out
+		 * are counted, not kept, until a ".." takes them back.
+		 */
+		if (lost > 0 || o + 1 + n >= outlen) {
+			lost++;
+			continue;
+		}
+		out[o++] = '/';
+		memcpy(out + o, s, n);
+		o += n;
+	}
+	if (lost > 0)
+		goto toolong;
+	if (o == 0) {
+		if (outlen < 2)
+			goto toolong;
+		out[o++] = '/';
+	}
+	out[o] = '\0';
+	return (long)o;
+toolong:
+	errno = ENAMETOOLONG;
+	return -1;
+}
+
+const struct policy_rule *
+policy_match(const struct fdb_policy *p, const char *path)
+{
+	const struct policy_rule *r, *best = NULL;
+	size_t i, len;
+	long n;
+
+	/*
+	 * The match is lexical, so "/tmp/a/../../etc" would look like it
+	 * sits under "/tmp/a".  The resolver hands us normal forms only;
+	 * anything else is a bug there, and we fail closed on it.
+	 */
+	if (p == NULL || path == NULL || (n = normal_len(path)) == -1)
+		return NULL;
+	len = (size_t)n;
+	for (i = 0; i < p->n; i++) {
+		r = &p->rules[i];
+		if (r->len > len || (best != NULL && r->len <= best->len))
+			continue;
+		/* "/tmp/a" covers "/tmp/a/b", not "/tmp/ab"; "/" covers all. */
+		if (r->len > 1 && path[r->len] != '\0' && path[r->len] != '/')
+			continue;
+		/*
+		 * Rules share their first bytes ("/usr/..."), rarely their
+		 * last: comparing that one first halves the cost of a miss.
+		 */
+		if (r->path[r->len - 1] != path[r->len - 1] ||
+		    memcmp(r->path, path, r->len) != 0)
+			continue;
+		best = r;
+	}
+	return best;
+}
+
+int
+policy_allows(const struct fdb_policy *p, const char *path, unsigned need,
+	      const struct policy_rule **rule)
+{
+	const struct policy_rule *r;
+
+	r = policy_match(p, path);
+	if (rule != NULL)
+		*rule = r;
+	/* A deny grants nothing, not even an empty need. */
+	return r != NULL && r->perms != 0 && (need & ~r->perms) == 0;
+}
+
+int
+policy_open_need(int flags, unsigned *need_existing, unsigned *need_new)
+{
+	unsigned f = (unsigned)flags, need = 0;
+
+	if ((f & ~(unsigned)OPEN_KNOWN_FLAGS) != 0)
+		goto inval;
+	/*
+	 * With O_PATH the kernel (open, openat) keeps only O_DIRECTORY,
+	 * O_NOFOLLOW and O_CLOEXEC: nothing is read, written or created.
+	 */
+	if (f & O_PATH) {
+		need = FDB_R;
+		goto out;
+	}
+	switch (f & O_ACCMODE) {
+	case O_RDONLY:
+		need = FDB_R;
+		break;
+	case O_WRONLY:
+		need = FDB_W;
+		break;
+	case O_RDWR:
+		need = FDB_R | FDB_W;
+		break;
+	default:
+		goto inval;
+	}
+	if (f & TMPFILE_BIT) {
+		/*
+		 * As the kernel does: O_TMPFILE means __O_TMPFILE|O_DIRECTORY
+		 * without O_CREAT, opened for writing.  It creates an entry
+		 * (unnamed, but linkat() can name it) in the directory.
+		 */
+		if ((f & (O_TMPFILE | O_CREAT)) != O_TMPFILE ||
+		    (f & O_ACCMODE) == O_RDONLY)
+			goto inval;
+		need |= FDB_W | FDB_C;
+		*need_existing = *need_new = need;
+		return 0;
+	}
+	if (f & (O_TRUNC | O_APPEND))
+		need |= FDB_W;
+	if (f & O_DIRECTORY)
+		need |= FDB_R;
+out:
+	*need_existing = need;
+	*need_new = need | FDB_C;
+	return 0;
+inval:
+	errno = EINVAL;
+	return -1;
+}
+
+const char *
+policy_perms_string(unsigned perms, char buf[8])
+{
+	char *s = buf;
+
+	if ((perms & PERMS_ALL) == 0) {
+		memcpy(buf, "deny", 5);
+		return buf;
+	}
+	if (perms & FDB_R)
+		*s++ = 'r';
+	if (perms & FDB_W)
+		*s++ = 'w';
+	if (perms & FDB_C)
+		*s++ = 'c';
+	if (perms & FDB_X)
+		*s++ = 'x';
+	*s = '\0';
+	return buf;
+}
+
+const struct policy_rule *
+policy_rules(const struct fdb_policy *p, size_t *n)
+{
+	*n = p->n;
+	return p->rules;
+}
+
+int
+policy_add_rules(struct fdb_policy *p, const struct policy_rule *rules,
+		 size_t n)
+{
+	struct policy_rule *add;
+	size_t i, m, fresh = 0;
+
+	if (p == NULL || (n > 0 && rules == NULL))
+		goto inval;
+	for (i = 0; i < n; i++)
+		if (rules[i].path == NULL ||
+		    normal_len(rules[i].path) != (long)rules[i].len ||
+		    (rules[i].perms & ~PERMS_ALL) != 0)
+			goto inval;
+	if (n == 0)
+		return 0;
+	if ((add = malloc(n * sizeof(*add))) == NULL)
+		goto nomem;
+	memcpy(add, rules, n * sizeof(*add));
+	qsort(add, n, sizeof(*add), rule_cmp);
+	m = coalesce(add, n);
+	/* Everything that can fail happens before @p is touched. */
+	for (i = 0; i < m; i++) {
+		if ((add[i].path = strdup(add[i].path)) == NULL)
+			goto fail;
+		/* bsearch() must not see the NULL array of an empty @p. */
+		if (p->n == 0 || bsearch(&add[i], p->rules, p->n,
+					 sizeof(*add), rule_cmp) == NULL)
+			fresh++;
+	}
+	if (reserve(p, p->n + fresh) == -1)
+		goto fail;
+	merge(p, add, m, fresh);
+	free(add);
+	return 0;
+fail:
+	while (i-- > 0)
+		free(add[i].path);
+	free(add);
+nomem:
+	errno = ENOMEM;
+	return -1;
+inval:
+	errno = EINVAL;
+	return -1;
+}
+
+/* The length of @path if it is absolute and in normal form, else -1. */
+static long
+normal_len(const char *path)
+{
+	const char *s = path, *c;
+
+	if (s[0] != '/')
+		return -1;
+	if (s[1] == '\0')
+		return 1;
+	while (*s == '/') {
+		c = ++s;
+		while (*s != '/' && *s != '\0')
+			s++;
+		/* Empty ("//", trailing '/'), "." and ".." are not normal. */
+		if (s == c || (s - c == 1 && c[0] == '.') ||
+		    (s - c == 2 && c[0] == '.' && c[1] == '.'))
+			return -1;
+	}
+	return (long)(s - path);
+}
+
+static int
+rule_cmp(const void *a, const void *b)
+{
+	const struct policy_rule *ra = a, *rb = b;
+
+	return strcmp(ra->path, rb->path);
+}
+
+/* Rules on one path unite, except that a deny there wins, in any order. */
+static unsigned
+unite(unsigned a, unsigned b)
+{
+	return (a == 0 || b == 0) ? 0 : (a | b);
+}
+
+/* Fold equal paths of the sorted @r into one; returns the new count. */
+static size_t
+coalesce(struct policy_rule *r, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 1; i < n; i++) {
+		if (strcmp(r[k].path, r[i].path) == 0)
+			r[k].perms = unite(r[k].perms, r[i].perms);
+		else
+			r[++k] = r[i];
+	}
+	return k + 1;
+}
+
+/* Room for @n rules; on failure @p is unchanged. */
+static int
+reserve(struct fdb_policy *p, size_t n)
+{
+	struct policy_rule *r;
+	size_t cap;
+
+	if (n <= p->cap)
+		return 0;
+	cap = p->cap < 16 ? 16 : p->cap;
+	while (cap < n)
+		cap *= 2;
+	if (cap > SIZE_MAX / sizeof(*r) ||
+	    (r = realloc(p->rules, cap * sizeof(*r))) == NULL)
+		return -1;
+	p->rules = r;
+	p->cap = cap;
+	return 0;
+}
+
+/*
+ * Merge the sorted, unique, owned @add (@fresh of them new paths) into
+ * @p from the back, in place.  Cannot fail; takes the paths of @add.
+ */
+static void
+merge(struct fdb_policy *p, struct policy_rule *add, size_t m, size_t fresh)
+{
+	size_t i = p->n, j = m, w = p->n + fresh;
+	int c;
+
+	while (j > 0) {
+		c = i > 0 ? strcmp(p->rules[i - 1].path, add[j - 1].path) : -1;
+		if (c > 0) {
+			p->rules[--w] = p->rules[--i];
+		} else if (c == 0) {
+			p->rules[i - 1].perms = unite(p->rules[i - 1].perms,
+						      add[j - 1].perms);
+			free(add[--j].path);
+			p->rules[--w] = p->rules[--i];
+		} else {
+			p->rules[--w] = add[--j];
+		}
+	}
+	p->n += fresh;
+}

@@ -52,6 +52,15 @@ int policy_allows(const struct fdb_policy *p, const char *path, unsigned need,
  */
 int policy_open_need(int flags, unsigned *need_existing, unsigned *need_new);
 
+/*
+ * policy_add_rules: add the @n rules of @rules (absolute, normalised paths,
+ * len set, perms as for fdb_policy_add) to @p, uniting as fdb_policy_add
+ * does, all or nothing: on failure @p is unchanged.  @rules is borrowed
+ * (paths are copied).  Returns 0, or -1 with EINVAL or ENOMEM.
+ */
+int policy_add_rules(struct fdb_policy *p, const struct policy_rule *rules,
+		     size_t n);
+
 /* policy_perms_string: @perms as letters "rwcx" (or "deny") into @buf[5+]. */
 const char *policy_perms_string(unsigned perms, char buf[8]);
 

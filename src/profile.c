@@ -1,2 +1,92 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * profile.c: the built-in profiles of SPEC §3, as data.  A profile is a
+ * constant table of rules added in one all-or-nothing step; rules on paths
+ * that do not exist on this machine are added all the same (the policy
+ * never looks at the filesystem).
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "fdbroker.h"
+#include "policy.h"
+#include "profile.h"
+
+/*
+ * struct policy_rule holds a char *, but these tables are const and
+ * policy_add_rules() copies the paths it keeps: the literals are never
+ * written through.
+ */
+#define RULE(path, perms)	{ (char *)(path), sizeof(path) - 1, (perms) }
+#define NELEM(a)		(sizeof(a) / sizeof((a)[0]))
+
+struct profile {
+	const char *name;
+	const struct policy_rule *rules;
+	size_t n;
+};
+
+/*
+ * What ordinary dynamically linked programs need, read-only.  Execution
+ * needs reading too (the loader maps the file), so "x" here is r|x; the
+ * directories listed under both r and x unite to r|x.  Nothing under
+ * /home, /root, /tmp, /var, /run, nor the rest of /etc.
+ */
+static const struct policy_rule system_rules[] = {
+	RULE("/usr", FDB_R),
+	RULE("/bin", FDB_R),
+	RULE("/sbin", FDB_R),
+	RULE("/lib", FDB_R),
+	RULE("/lib64", FDB_R),
+	RULE("/lib32", FDB_R),
+	RULE("/etc/ld.so.cache", FDB_R),
+	RULE("/etc/ld.so.preload", FDB_R),
+	RULE("/etc/ld.so.conf", FDB_R),
+	RULE("/etc/ld.so.conf.d", FDB_R),
+	RULE("/etc/localtime", FDB_R),
+	RULE("/etc/nsswitch.conf", FDB_R),
+	RULE("/etc/passwd", FDB_R),
+	RULE("/etc/group", FDB_R),
+	RULE("/etc/alternatives", FDB_R),
+	RULE("/proc/self", FDB_R),
+	RULE("/sys/devices/system/cpu", FDB_R),
+	RULE("/dev/zero", FDB_R),
+	RULE("/dev/urandom", FDB_R),
+	RULE("/dev/random", FDB_R),
+	RULE("/dev/null", FDB_R | FDB_W),
+	RULE("/dev/tty", FDB_R | FDB_W),
+	RULE("/usr/bin", FDB_R | FDB_X),
+	RULE("/usr/sbin", FDB_R | FDB_X),
+	RULE("/bin", FDB_R | FDB_X),
+	RULE("/sbin", FDB_R | FDB_X),
+	RULE("/usr/lib", FDB_R | FDB_X),
+	RULE("/lib", FDB_R | FDB_X),
+	RULE("/lib64", FDB_R | FDB_X),
+	RULE("/usr/libexec", FDB_R | FDB_X),
+	RULE("/usr/local/bin", FDB_R | FDB_X),
+};
+
+static const struct profile profiles[] = {
+	{ "none", NULL, 0 },
+	{ "system", system_rules, NELEM(system_rules) },
+};
+
+int
+profile_add(struct fdb_policy *p, const char *name)
+{
+	size_t i;
+
+	if (p == NULL || name == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < NELEM(profiles); i++)
+		if (strcmp(profiles[i].name, name) == 0)
+			return policy_add_rules(p, profiles[i].rules,
+						profiles[i].n);
+	errno = ENOENT;
+	return -1;
+}
