@@ -145,12 +145,18 @@ int fdb_broker_serve(struct fdb_broker *b, int timeout_ms);
 /* A worker's main function: its return value becomes its exit status. */
 typedef int (*fdb_worker_fn)(int chan, void *arg);
 
+/* Exit status of a worker whose lockdown failed before @fn ran. */
+#define FDB_EXIT_LOCKDOWN	125
+
 /*
  * fdb_broker_fork_worker: fork a worker that is locked down with
  * fdb_lockdown() and then runs @fn(chan, @arg) with a channel to @b, and
  * _exit()s with its return value.  Returns the worker's pid, or -1 with
  * errno.  Other threads of the caller must not hold locks across this
- * call (the usual rule for fork()).
+ * call (the usual rule for fork()).  The worker starts as if it had
+ * exec'd: descriptors marked close-on-exec are closed in it (except
+ * @chan and 0-2), so it keeps only those the caller cleared FD_CLOEXEC
+ * on.  Signals to the broker are refused in it.
  */
 pid_t fdb_broker_fork_worker(struct fdb_broker *b, fdb_worker_fn fn,
 			     void *arg);
