@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fdbroker-run.c: main() of fdbroker-run (SPEC §4).  Parses the command
+ * line (cli.c), builds the policy, makes the broker, runs the command
+ * (launch.c) and turns the outcome into an exit status.  The only file
+ * that prints: one line on stderr for its own failures (status 125),
+ * the --verbose denials, and the --log records.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "fd.h"
+#include "fdbroker.h"
+#include "launch.h"
+#include "learn.h"
+
+#define ERR_MAX		(PATH_MAX + 256)
+
+/* What the decision hook needs. */
+struct run_state {
+	int deny_errno;
+	int verbose;
+	int log;			/* -1: no --log */
+	unsigned long denials;
+	struct learn *learn;		/* NULL: no --learn */
+	int learn_failed;
+	char line[AUDIT_LINE_MAX];
+};
+
+static int	 die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static struct fdb_policy *build_policy(const struct run_opts *o);
+static int	 open_log(const char *file);
+static void	 on_decision(const struct fdb_decision *d, void *arg);
+static int	 write_learnt(struct learn *l, const char *file,
+		    const struct run_opts *o);
+static int	 exit_status(int status);
+
+int
+main(int argc, char *argv[])
+{
+	static struct run_state st = { .log = -1 };
+	struct run_opts o;
+	struct launch_opts lo;
+	struct fdb_policy *base = NULL, *all = NULL;
+	struct fdb_broker *b = NULL;
+	char err[ERR_MAX];
+	int status, rc = RUN_EXIT_FAILURE;
+
+	if (cli_parse(argc, argv, &o, err, sizeof(err)) == -1) {
+		fprintf(stderr, "fdbroker-run: %s\n",
+		    errno == ENOMEM ? strerror(ENOMEM) : err);
+		fprintf(stderr, "Try 'fdbroker-run --help'.\n");
+		cli_clear(&o);
+		return RUN_EXIT_FAILURE;
+	}
+	if (o.help || o.version) {
+		fputs(o.help ? cli_usage() : "fdbroker-run (" PACKAGE_NAME ") "
+		    PACKAGE_VERSION "\n", stdout);
+		cli_clear(&o);
+		return fflush(stdout) == 0 ? EXIT_SUCCESS : RUN_EXIT_FAILURE;
+	}
+	if ((base = build_policy(&o)) == NULL)
+		goto out;
+	/* --learn: allow everything, remember what was beyond @base. */
+	if (o.learn != NULL && ((all = fdb_policy_new()) == NULL ||
+	    fdb_policy_add(all, "/", FDB_R | FDB_W | FDB_C | FDB_X) == -1 ||
+	    (st.learn = learn_new(base)) == NULL)) {
+		die("%s", strerror(errno));
+		goto out;
+	}
+	if (o.log != NULL && (st.log = open_log(o.log)) == -1)
+		goto out;
+	if ((b = fdb_broker_new(all != NULL ? all : base)) == NULL ||
+	    fdb_broker_set_deny_errno(b, o.deny_errno) == -1) {
+		die("broker: %s", strerror(errno));
+		goto out;
+	}
+	st.deny_errno = o.deny_errno;
+	st.verbose = o.verbose;
+	fdb_broker_set_hook(b, on_decision, &st);
+	memset(&lo, 0, sizeof(lo));
+	lo.argv = o.argv;
+	lo.policy = all != NULL ? all : base;
+	lo.deny_errno = o.deny_errno;
+	lo.allow_net = o.allow_net;
+	if (launch_run(b, &lo, &status, err, sizeof(err)) == -1) {
+		die("%s", err);
+		goto out;
+	}
+	rc = exit_status(status);
+	if (st.learn != NULL && write_learnt(st.learn, o.learn, &o) == -1)
+		rc = RUN_EXIT_FAILURE;
+	else if (o.fail_on_deny && st.denials > 0)
+		rc = RUN_EXIT_DENIED;
+out:
+	fdb_broker_free(b);
+	learn_free(st.learn);
+	fdb_policy_free(all);
+	fdb_policy_free(base);
+	if (st.log > STDERR_FILENO)
+		fd_close(st.log);
+	cli_clear(&o);
+	return rc;
+}
+
+static int
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fdbroker-run: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+/* The profile, then the policy files, then the rules, in that order. */
+static struct fdb_policy *
+build_policy(const struct run_opts *o)
+{
+	struct fdb_policy *p;
+	char cwd[PATH_MAX], path[PATH_MAX], err[ERR_MAX];
+	size_t i;
+
+	if ((p = fdb_policy_new()) == NULL) {
+		die("%s", strerror(errno));
+		return NULL;
+	}
+	if (fdb_policy_add_profile(p, o->profile) == -1) {
+		die("unknown profile '%s' (known: none, system)", o->profile);
+		goto fail;
+	}
+	for (i = 0; i < o->npolicies; i++) {
+		if (fdb_policy_load(p, o->policies[i], err, sizeof(err)) ==
+		    -1) {
+			die("%s", err);
+			goto fail;
+		}
+	}
+	if (o->nrules > 0 && getcwd(cwd, sizeof(cwd)) == NULL) {
+		die("current directory: %s", strerror(errno));
+		goto fail;
+	}
+	for (i = 0; i < o->nrules; i++) {
+		if (cli_abspath(cwd, o->rules[i].path, path, sizeof(path)) ==
+		    -1 || fdb_policy_add(p, path, o->rules[i].perms) == -1) {
+			die("%s: %s", o->rules[i].path, strerror(errno));
+			goto fail;
+		}
+	}
+	return p;
+fail:
+	fdb_policy_free(p);
+	return NULL;
+}
+
+static int
+open_log(const char *file)
+{
+	int fd;
+
+	if (strcmp(file, "-") == 0)
+		return STDERR_FILENO;
+	fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+	    0644);
+	if (fd == -1)
+		return die("--log %s: %s", file, strerror(errno));
+	return fd;
+}
+
+/*
+ * A refusal by the policy comes with the deny errno; a missing file in
+ * a granted tree (ENOENT) is not a denial.  A deny errno the file
+ * system could also give (EACCES for a file the user cannot read) is
+ * counted too: the decision does not say which one it was.
+ */
+static void
+on_decision(const struct fdb_decision *d, void *arg)
+{
+	struct run_state *st = arg;
+	struct timespec now;
+	long n;
+
+	if (!d->allowed && d->error == st->deny_errno) {
+		st->denials++;
+		if (st->verbose)
+			fprintf(stderr, "fdbroker-run: denied: %s %s%s%s\n",
+			    d->op, d->path != NULL ? d->path : "?",
+			    d->resolved != NULL ? " -> " : "",
+			    d->resolved != NULL ? d->resolved : "");
+	}
+	if (st->learn != NULL && learn_add(st->learn, d) == -1)
+		st->learn_failed = 1;
+	if (st->log < 0)
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	n = audit_format(d, &now, st->line, sizeof(st->line));
+	/* One write per record, so that O_APPEND keeps lines whole. */
+	if (n > 0)
+		(void)!write(st->log, st->line, (size_t)n);
+}
+
+static int
+write_learnt(struct learn *l, const char *file, const struct run_opts *o)
+{
+	char what[PATH_MAX + 64];
+	FILE *f;
+	long n;
+
+	snprintf(what, sizeof(what), "profile %s and the command line",
+	    o->profile);
+	if ((f = fopen(file, "we")) == NULL)
+		return die("--learn %s: %s", file, strerror(errno));
+	n = learn_write(l, f, what);
+	if (fclose(f) == EOF || n == -1)
+		return die("--learn %s: %s", file, strerror(errno));
+	return 0;
+}
+
+static int
+exit_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return RUN_EXIT_SIGNAL + WTERMSIG(status);
+	return RUN_EXIT_FAILURE;
+}

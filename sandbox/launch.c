@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * launch.c: fdbroker-run's process handling.  The parent is the broker:
+ * it forks, receives the child's seccomp listener, serves it from the
+ * broker's loop together with a signalfd, and reaps the child.  The child
+ * confines itself before exec (Landlock, then the notify filters, so that
+ * the dynamic loader and everything after it are confined), hands the
+ * listener over, closes it and execs the command.
+ *
+ * The child stays in the broker's process group: it keeps the terminal
+ * as a job, and the filter refuses kill(0) and signals to the broker.
+ */
+#include "config.h"
+
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "broker.h"
+#include "fd.h"
+#include "fdpass.h"
+#include "filter-notify.h"
+#include "landlock.h"
+#include "launch.h"
+#include "loop.h"
+#include "transport-notify.h"
+
+/* Where the child failed before exec. */
+enum stage {
+	STAGE_OK,
+	STAGE_LANDLOCK,
+	STAGE_FILTER,
+	STAGE_SEND
+};
+
+struct hello {
+	int32_t err;		/* 0, or the errno of the failure */
+	int32_t stage;		/* enum stage */
+};
+
+struct run {
+	pid_t child;
+	int exited;
+	int status;
+};
+
+static const int forwarded[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH,
+};
+
+static void	 child(const struct launch_opts *o, int sock,
+		    const sigset_t *mask) __attribute__((noreturn));
+static const char *find_command(const char *name, char *buf, size_t len);
+static int	 receive(int sock, pid_t pid, int *listener, char *err,
+		    size_t errlen);
+static int	 serve(struct fdb_broker *b, int sigfd, struct run *run);
+static void	 on_signal(void *arg, int fd, unsigned events);
+static void	 reap(struct run *run);
+static int	 early_exit(struct run *run);
+static void	 stop(pid_t pid);
+static int	 fail(char *err, size_t errlen, int e, const char *fmt, ...)
+		    __attribute__((format(printf, 4, 5)));
+
+int
+launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
+	   char *err, size_t errlen)
+{
+	struct transport_notify_opts topts = {
+		.policy = o->policy,
+		.deny_errno = o->deny_errno,
+		.allow_net = o->allow_net,
+	};
+	struct transport_notify *t = NULL;
+	struct run run = { .child = -1 };
+	sigset_t set, old;
+	int sv[2] = { -1, -1 }, sigfd = -1, listener = -1, rc = -1;
+	size_t i;
+
+	if (filter_notify_supported() == -1)
+		return fail(err, errlen, ENOSYS, "this kernel has no seccomp "
+		    "user notification (Linux 5.0 or later is needed)");
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
+		return fail(err, errlen, errno, "socketpair: %s",
+		    strerror(errno));
+	/* Blocked before fork: no signal is lost between fork and loop. */
+	sigprocmask(SIG_BLOCK, &set, &old);
+	if ((sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) == -1) {
+		fail(err, errlen, errno, "signalfd: %s", strerror(errno));
+		goto out;
+	}
+	if ((run.child = fork()) == -1) {
+		fail(err, errlen, errno, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (run.child == 0)
+		child(o, sv[1], &old);
+	sv[1] = fd_close(sv[1]);
+	if (receive(sv[0], run.child, &listener, err, errlen) == -1) {
+		if (errno == ESRCH && early_exit(&run)) {
+			*status = run.status;
+			rc = 0;
+		}
+		goto out;
+	}
+	if (transport_notify_probe(listener) == -1) {
+		fd_close(listener);
+		fail(err, errlen, ENOSYS, "this kernel has no "
+		    "SECCOMP_ADDFD_FLAG_SEND (Linux 5.14 or later is needed)");
+		goto out;
+	}
+	if ((t = transport_notify_new(b, listener, &topts)) == NULL) {
+		fail(err, errlen, errno, "notify transport: %s",
+		    strerror(errno));
+		goto out;
+	}
+	if (serve(b, sigfd, &run) == -1) {
+		fail(err, errlen, errno, "event loop: %s", strerror(errno));
+		goto out;
+	}
+	*status = run.status;
+	rc = 0;
+out:
+	if (run.child > 0 && !run.exited)
+		stop(run.child);
+	transport_notify_free(t);
+	fd_close(sigfd);
+	fd_close(sv[0]);
+	fd_close(sv[1]);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+/*
+ * In the child: confine, hand over the listener, exec.  Only _exit():
+ * the parent's atexit handlers and stdio buffers are not ours to run.
+ */
+static void
+child(const struct launch_opts *o, int sock, const sigset_t *mask)
+{
+	struct filter_notify_opts fo = {
+		.broker = getppid(),
+		.allow_net = o->allow_net,
+	};
+	struct hello h = { 0, STAGE_OK };
+	char found[PATH_MAX];
+	const char *file;
+	int listener = -1, e;
+
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	/*
+	 * The PATH search happens before the lockdown, on the real file
+	 * system: "not found" (127) must not become "permission denied"
+	 * (126) because some PATH entry is not granted.  The lookup tells
+	 * the command nothing; the exec itself is checked.
+	 */
+	if ((file = find_command(o->argv[0], found, sizeof(found))) == NULL) {
+		dprintf(STDERR_FILENO, "fdbroker-run: %s: %s\n", o->argv[0],
+		    strchr(o->argv[0], '/') != NULL ? strerror(ENOENT) :
+		    "command not found");
+		_exit(127);
+	}
+	/* Without Landlock, the broker's check of execve() stays. */
+	if (landlock_restrict_exec(o->policy) == -1 && errno != EOPNOTSUPP) {
+		h.err = errno;
+		h.stage = STAGE_LANDLOCK;
+	} else if ((listener = filter_notify_install(&fo)) == -1) {
+		h.err = errno;
+		h.stage = STAGE_FILTER;
+	}
+	if (fdpass_send(sock, &h, sizeof(h), listener, 0) == -1 ||
+	    h.err != 0)
+		_exit(125);
+	/* The listener must not stay here: it answers for this process. */
+	fd_close(listener);
+	fd_close(sock);
+	execv(file, o->argv);
+	e = errno;
+	dprintf(STDERR_FILENO, "fdbroker-run: %s: %s\n", o->argv[0],
+	    strerror(e));
+	_exit(e == ENOENT || e == ENOTDIR ? 127 : 126);
+}
+
+/*
+ * The file execvp() would run for @name: @name itself when it has a '/',
+ * else the first executable regular file in $PATH.  NULL if none.
+ */
+static const char *
+find_command(const char *name, char *buf, size_t len)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	struct stat st;
+	int n;
+
+	if (strchr(name, '/') != NULL)
+		return lstat(name, &st) == -1 && errno == ENOENT ? NULL : name;
+	if (path == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; ; p = end + 1) {
+		end = strchrnul(p, ':');
+		/* An empty entry is the current directory. */
+		n = snprintf(buf, len, "%.*s%s%s", (int)(end - p), p,
+		    end == p ? "." : "", "/");
+		if (n > 0 && (size_t)n < len &&
+		    snprintf(buf + n, len - (size_t)n, "%s", name) <
+		    (int)(len - (size_t)n) && stat(buf, &st) == 0 &&
+		    S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
+			return buf;
+		if (*end == '\0')
+			return NULL;
+	}
+}
+
+/* The child's hello: its listener, or why it could not confine itself. */
+static int
+receive(int sock, pid_t pid, int *listener, char *err, size_t errlen)
+{
+	static const char *const what[] = {
+		"", "Landlock", "seccomp filter", "listener hand-over",
+	};
+	struct hello h;
+	ssize_t n;
+	int fd = -1;
+
+	n = fdpass_recv(sock, &h, sizeof(h), &fd, 0);
+	if (n == (ssize_t)sizeof(h) && h.err == 0 && fd >= 0) {
+		*listener = fd;
+		return 0;
+	}
+	fd_close(fd);
+	if (n == -1)
+		return fail(err, errlen, errno, "receiving the listener: %s",
+		    strerror(errno));
+	if (n == 0)
+		return fail(err, errlen, ESRCH, "the command's process "
+		    "ended before it was confined (pid %d)", (int)pid);
+	if (n != (ssize_t)sizeof(h) || h.stage <= STAGE_OK ||
+	    h.stage > STAGE_SEND || h.err <= 0)
+		return fail(err, errlen, EPROTO, "bad message from the "
+		    "command's process (pid %d)", (int)pid);
+	if (h.stage == STAGE_FILTER && (h.err == EINVAL || h.err == ENOSYS))
+		return fail(err, errlen, ENOSYS, "this kernel refused the "
+		    "notify filter: %s (Linux 5.14 or later is needed)",
+		    strerror(h.err));
+	return fail(err, errlen, h.err, "%s: %s", what[h.stage],
+	    strerror(h.err));
+}
+
+/* The loop: notifications and signals, until the command has exited. */
+static int
+serve(struct fdb_broker *b, int sigfd, struct run *run)
+{
+	struct loop *l = broker_loop(b);
+	int rc = 0;
+
+	if (loop_add(l, sigfd, on_signal, NULL, run) == -1)
+		return -1;
+	/* SIGCHLD may have come and gone before the signalfd was watched. */
+	reap(run);
+	while (!run->exited) {
+		if (loop_run_once(l, -1) == -1 && errno != EINTR) {
+			rc = -1;
+			break;
+		}
+	}
+	loop_remove(l, sigfd);
+	return rc;
+}
+
+static void
+on_signal(void *arg, int fd, unsigned events)
+{
+	struct run *run = arg;
+	struct signalfd_siginfo si;
+
+	(void)events;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD) {
+			reap(run);
+			continue;
+		}
+		/*
+		 * A terminal's signal (SI_KERNEL) went to the whole process
+		 * group, the command included: sending it again would
+		 * deliver it twice.
+		 */
+		if (si.ssi_code != SI_KERNEL && !run->exited)
+			(void)kill(run->child, (int)si.ssi_signo);
+	}
+}
+
+/*
+ * The child left before confining itself: the command was not found
+ * (127, already said), which is the command's status, not our failure.
+ */
+static int
+early_exit(struct run *run)
+{
+	int st;
+
+	while (waitpid(run->child, &st, 0) == -1)
+		if (errno != EINTR)
+			return 0;
+	run->exited = 1;
+	run->status = st;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 127;
+}
+
+static void
+reap(struct run *run)
+{
+	int st;
+
+	if (run->exited)
+		return;
+	if (waitpid(run->child, &st, WNOHANG) == run->child) {
+		run->exited = 1;
+		run->status = st;
+	}
+}
+
+static void
+stop(pid_t pid)
+{
+	int st;
+
+	(void)kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+}
+
+static int
+fail(char *err, size_t errlen, int e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		(void)vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	errno = e;
+	return -1;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * launch.h: fdbroker-run's launcher.  Forks the command, confines it
+ * (Landlock for exec, then the notify filters), receives the seccomp
+ * listener over a socketpair with SCM_RIGHTS, serves it from the
+ * broker's loop until the command exits, forwarding signals, and gives
+ * back its wait status.
+ */
+#ifndef FDBROKER_LAUNCH_H
+#define FDBROKER_LAUNCH_H
+
+#include <stddef.h>
+
+#include "fdbroker.h"
+
+struct launch_opts {
+	char **argv;			/* the command, NULL-terminated */
+	const struct fdb_policy *policy;	/* the broker's, borrowed */
+	int deny_errno;			/* the broker's */
+	int allow_net;
+};
+
+/*
+ * launch_run: run @o->argv confined, with broker @b answering, and store
+ * its wait status in *@status.  The command keeps the caller's terminal,
+ * process group and descriptors 0-2 (others are close-on-exec as usual).
+ * HUP, INT, QUIT, TERM, USR1, USR2, ALRM and WINCH sent to the caller
+ * are forwarded to the command (a terminal's, sent to the whole group,
+ * already reached it).  A command that cannot be executed exits 126 (127
+ * when not found) after printing one line.  Returns 0, or -1 with errno
+ * and a one-line reason in @err (e.g. a kernel without user notification
+ * or SECCOMP_ADDFD_FLAG_SEND: ENOSYS); the command is then not running.
+ */
+int launch_run(struct fdb_broker *b, const struct launch_opts *o,
+	       int *status, char *err, size_t errlen);
+
+#endif /* FDBROKER_LAUNCH_H */

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * learn.h: --learn.  Collects, from the decisions of a run that was
+ * allowed everything, the permissions each path needed that a base
+ * policy (the profile and the command line) did not grant, and writes
+ * them as a policy file.  Pure apart from learn_write()'s output.
+ */
+#ifndef FDBROKER_LEARN_H
+#define FDBROKER_LEARN_H
+
+#include <stdio.h>
+
+#include "fdbroker.h"
+
+struct learn;
+
+/*
+ * learn_new: a collector that leaves out what @base (borrowed; may be
+ * NULL) already allows.  NULL with ENOMEM.
+ */
+struct learn *learn_new(const struct fdb_policy *base);
+
+/* learn_free: release @l; NULL is a no-op; errno is kept. */
+void learn_free(struct learn *l);
+
+/*
+ * learn_need: the permissions decision @d shows its path needed, from its
+ * system call (d->op) and flags: r to open for reading, stat, access,
+ * readlink, chdir; w to write, truncate, chmod, chown, utimes; c (with w
+ * and r) to create with O_CREAT and to make or remove entries; x to
+ * exec; rw to connect.  0 for an op it does not know.
+ */
+unsigned learn_need(const struct fdb_decision *d);
+
+/*
+ * learn_add: record @d (its resolved path and learn_need()), unless it
+ * has no resolved path or the base policy grants it.  Returns 0, or -1
+ * with ENOMEM.
+ */
+int learn_add(struct learn *l, const struct fdb_decision *d);
+
+/*
+ * learn_write: write the rules, one a line, sorted by path and merged,
+ * to @f after a comment line naming @what.  Paths a policy file cannot
+ * carry (a newline, a '#' after a blank, a trailing blank) are written
+ * as comments.  Returns the number of rules, or -1 with errno.
+ */
+long learn_write(struct learn *l, FILE *f, const char *what);
+
+#endif /* FDBROKER_LEARN_H */

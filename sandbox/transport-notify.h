@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * transport-notify.h: the notify transport (SPEC §2.2), broker side.  A
+ * seccomp listener is served from the broker's loop: each notification's
+ * path is read once from the target through /proc/TID/mem, checked and
+ * acted on by the broker (broker_open() and broker-ops.h), and answered;
+ * descriptors are installed with SECCOMP_IOCTL_NOTIF_ADDFD and
+ * SECCOMP_ADDFD_FLAG_SEND.
+ */
+#ifndef FDBROKER_TRANSPORT_NOTIFY_H
+#define FDBROKER_TRANSPORT_NOTIFY_H
+
+#include "fdbroker.h"
+
+struct transport_notify;
+
+struct transport_notify_opts {
+	const struct fdb_policy *policy;	/* the broker's, borrowed */
+	int deny_errno;				/* the broker's */
+	int allow_net;				/* as given to the filter */
+};
+
+/*
+ * transport_notify_probe: 0 when the kernel behind @listener (borrowed)
+ * has SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SEND (Linux 5.14),
+ * else -1 with errno ENOSYS.  Harmless: it sends no descriptor.
+ */
+int transport_notify_probe(int listener);
+
+/*
+ * transport_notify_new: serve @listener for @b from broker_loop(@b),
+ * until no process uses the filter any more (the listener hangs up).
+ * Takes ownership of @listener, also on failure.  The broker's umask is
+ * changed around creating calls (to the requester's) and restored: the
+ * broker process must not create files from another thread meanwhile.
+ * Returns NULL with errno on failure.
+ */
+struct transport_notify *transport_notify_new(struct fdb_broker *b,
+    int listener, const struct transport_notify_opts *o);
+
+/* transport_notify_active: 1 while the listener is still served. */
+int transport_notify_active(const struct transport_notify *t);
+
+/*
+ * transport_notify_free: stop serving (pending notifications then fail
+ * with ENOSYS in their callers) and release @t; NULL is a no-op.
+ */
+void transport_notify_free(struct transport_notify *t);
+
+#endif /* FDBROKER_TRANSPORT_NOTIFY_H */

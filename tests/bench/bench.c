@@ -1,0 +1,748 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench.c: `make bench`.  Measures, in one run on this machine, what a
+ * brokered open costs against the floors of its transport (floor.c), the
+ * socket transport of libfdbroker (lib.c), the notify transport of
+ * fdbroker-run (run.c, bench-loop.c), whole programs under fdbroker-run,
+ * the broker's memory, and the ideas for a cheaper cross-CPU wake-up; and
+ * prints one table.  A part whose program is not built prints "n/a".
+ * See tests/bench/README.md for what each figure means.
+ *
+ * Environment: BENCH_SCALE=N repeats every measurement N times as often
+ * (default 1, about 2 minutes); BENCH_SECTIONS=1,3,7 runs only those
+ * sections; FDBROKER_RUN and BENCH_LOOP name the programs (default: next
+ * to this one in the build tree).
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+/* The variants of sections 1 and 2. */
+enum { V_RAW, V_FSOCK, V_FNOTIFY, V_LIB, V_RUN, V_N };
+
+#define RAW_ITERS	20000
+#define IPC_ITERS	2000
+#define LAT_REPS	7
+#define JOB_OPS		8000	/* opens a run, all processes */
+#define JOB_REPS	5
+#define BENCH_TIMEOUT	900	/* seconds, times BENCH_SCALE */
+
+struct bench {
+	struct bench_files f;
+	struct bench_prog p;
+	struct bench_slot *slots;	/* BENCH_MAX_JOBS, shared */
+	int	 scale;
+	const char *only;
+	char	 self[PATH_MAX];
+	char	 run[PATH_MAX + 32];
+	char	 loop[PATH_MAX + 32];
+};
+
+struct wake_case;
+
+static int	section(const struct bench *, int);
+static int	reps(const struct bench *, int);
+static void	header(const struct bench *);
+static void	fig(char *, size_t, const struct bench_sample *);
+static void	ratio(char *, size_t, const struct bench_sample *,
+		    const struct bench_sample *);
+static void	measure(struct bench *, int, const struct bench_run *,
+		    struct bench_sample *);
+static void	lat_section(struct bench *, int, enum bench_op);
+static void	lat_print(const char *const [],
+		    struct bench_sample [2][V_N]);
+static double	jobs_once(struct bench *, int, int);
+static int	floor_jobs(int, struct bench_run *,
+		    const struct bench_files *, struct bench_slot *, int);
+static void	jobs_section(struct bench *);
+static void	cmd_sample(struct bench *, const char *const [], int,
+		    int, struct bench_sample *);
+static void	cmd_row(struct bench *, const char *, const char *const [],
+		    int, int);
+static void	cmd_head(void);
+static void	cmd_sections(struct bench *);
+static void	mem_section(struct bench *);
+static void	wake_row(struct bench *, const struct wake_case *, int,
+		    struct bench_sample *);
+static void	wake_section(struct bench *);
+static int	files_init(struct bench_files *);
+static int	files_rm(const char *, const struct stat *, int,
+		    struct FTW *);
+static void	progs_init(struct bench *);
+
+static int
+section(const struct bench *b, int n)
+{
+	char want[8];
+	const char *p;
+	size_t len;
+
+	if (b->only == NULL)
+		return 1;
+	len = (size_t)snprintf(want, sizeof(want), "%d", n);
+	for (p = b->only; (p = strstr(p, want)) != NULL; p += len)
+		if ((p == b->only || p[-1] == ',') &&
+		    (p[len] == '\0' || p[len] == ','))
+			return 1;
+	return 0;
+}
+
+static int
+reps(const struct bench *b, int n)
+{
+	n *= b->scale;
+	return n < BENCH_MAX_REPS ? n : BENCH_MAX_REPS;
+}
+
+static void
+header(const struct bench *b)
+{
+	char model[128] = "?", line[256], idle[64] = "?", clk[64] = "?";
+	struct utsname u;
+	FILE *fp;
+
+	uname(&u);
+	if ((fp = fopen("/proc/cpuinfo", "re")) != NULL) {
+		while (fgets(line, sizeof(line), fp) != NULL)
+			if (sscanf(line, "model name : %127[^\n]", model) == 1)
+				break;
+		fclose(fp);
+	}
+	if ((fp = fopen("/sys/devices/system/cpu/cpuidle/current_driver",
+	    "re")) != NULL) {
+		if (fscanf(fp, "%63s", idle) != 1)
+			strcpy(idle, "?");
+		fclose(fp);
+	}
+	if ((fp = fopen("/sys/devices/system/clocksource/clocksource0/"
+	    "current_clocksource", "re")) != NULL) {
+		if (fscanf(fp, "%63s", clk) != 1)
+			strcpy(clk, "?");
+		fclose(fp);
+	}
+	printf("fdbroker benchmark: Linux %s %s, %ld CPUs (%s), cpuidle %s, "
+	    "clock %s\n", u.release, u.machine,
+	    sysconf(_SC_NPROCESSORS_ONLN), model, idle, clk);
+	printf("BENCH_SCALE=%d.  Each figure: median [min-max] over its runs; "
+	    "ratios are of medians.\n", b->scale);
+	if ((fp = fopen("/proc/loadavg", "re")) != NULL) {
+		if (fgets(line, sizeof(line), fp) != NULL)
+			printf("load average at start: %s", line);
+		fclose(fp);
+	}
+	printf("fdbroker-run: %s\n", b->p.run != NULL ? b->p.run : b->p.why);
+	printf("libfdbroker socket transport: %s\n\n",
+	    lib_missing() == NULL ? "built" : "n/a (not built)");
+}
+
+/* "median [min-max]", or the reason there is no figure. */
+static void
+fig(char *buf, size_t len, const struct bench_sample *s)
+{
+	double m = bench_median(s);
+
+	if (s->n == 0)
+		snprintf(buf, len, "%s", s->na[0] ? s->na : "n/a");
+	else if (m >= 100)
+		snprintf(buf, len, "%.0f [%.0f-%.0f]", m, bench_min(s),
+		    bench_max(s));
+	else
+		snprintf(buf, len, "%.2f [%.2f-%.2f]", m, bench_min(s),
+		    bench_max(s));
+}
+
+static void
+ratio(char *buf, size_t len, const struct bench_sample *a,
+    const struct bench_sample *b)
+{
+	if (a->n == 0 || b->n == 0 || bench_median(b) <= 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.2f", bench_median(a) / bench_median(b));
+}
+
+/* One figure of sections 1 and 2: @r->reps runs of one variant. */
+static void
+measure(struct bench *b, int v, const struct bench_run *r0,
+    struct bench_sample *out)
+{
+	struct bench_raw raw = { r0->op, b->f.okfile, ENOENT };
+	struct bench_run r = *r0;
+	const char *missing;
+	int rc = 0;
+
+	memset(b->slots, 0, sizeof(*b->slots));
+	memset(out, 0, sizeof(*out));
+	r.iters = v == V_RAW ? RAW_ITERS : IPC_ITERS;
+	switch (v) {
+	case V_RAW:
+		if (r.op == BENCH_DENY)
+			raw.path = b->f.missing;
+		bench_pin(r.pin);
+		bench_loop(b->slots, bench_raw_op, &raw, &r);
+		bench_unpin();
+		break;
+	case V_FSOCK:
+		rc = floor_socket(&r, &b->f, b->slots);
+		break;
+	case V_FNOTIFY:
+		rc = floor_notify(&r, &b->f, b->slots);
+		break;
+	case V_LIB:
+		if ((missing = lib_missing()) != NULL) {
+			bench_na(out, "n/a (not built: %s)", missing);
+			return;
+		}
+		if (r.op == BENCH_STAT) {
+			bench_na(out, "n/a (no stat op on the wire)");
+			return;
+		}
+		rc = lib_latency(&r, &b->f, b->slots);
+		break;
+	default:
+		run_loop_latency(&b->p, &b->f, &r, out);
+		return;
+	}
+	if (rc == -1 && b->slots->err == 0)
+		b->slots->err = errno != 0 ? errno : EIO;
+	bench_latency(b->slots, r.iters, out);
+}
+
+static void
+lat_print(const char *const label[], struct bench_sample s[2][V_N])
+{
+	static const int floor_of[V_N] = { -1, V_RAW, V_RAW, V_FSOCK,
+		V_FNOTIFY };
+	char f[2][80], rf[2][16], rr[2][16];
+	int pin, v;
+
+	printf("  %-34s %-26s %6s %6s   %-26s %6s %6s\n", "", "unpinned",
+	    "xfloor", "xraw", "both on CPU 0", "xfloor", "xraw");
+	for (v = 0; v < V_N; v++) {
+		for (pin = 0; pin < 2; pin++) {
+			fig(f[pin], sizeof(f[pin]), &s[pin][v]);
+			if (floor_of[v] <= V_RAW)
+				snprintf(rf[pin], sizeof(rf[pin]), "-");
+			else
+				ratio(rf[pin], sizeof(rf[pin]), &s[pin][v],
+				    &s[pin][floor_of[v]]);
+			if (v == V_RAW)
+				snprintf(rr[pin], sizeof(rr[pin]), "-");
+			else
+				ratio(rr[pin], sizeof(rr[pin]), &s[pin][v],
+				    &s[pin][V_RAW]);
+		}
+		printf("  %-34s %-26s %6s %6s   %-26s %6s %6s\n", label[v],
+		    f[0], rf[0], rr[0], f[1], rf[1], rr[1]);
+	}
+	printf("\n");
+	fflush(stdout);
+}
+
+static void
+lat_section(struct bench *b, int n, enum bench_op op)
+{
+	static const char *const labels[3][V_N] = {
+		{ "(a) raw openat+close", "(b) floor: SCM_RIGHTS pair",
+		  "(c) floor: notify + ADDFD|SEND", "(d) fdb_open (socket)",
+		  "(e) fdbroker-run (notify)" },
+		{ "(a) raw newfstatat", "(b) floor: socket, stat by value",
+		  "(c) floor: notify, value answer", "(d) fdb_open (socket)",
+		  "(e) fdbroker-run newfstatat" },
+		{ "(a) raw openat, missing (ENOENT)",
+		  "(b) floor: socket, errno reply",
+		  "(c) floor: notify, errno answer",
+		  "(d) fdb_open refused (EACCES)",
+		  "(e) fdbroker-run refused open" },
+	};
+	static const char *const titles[3] = { "open+close", "stat",
+		"denied open" };
+	struct bench_sample s[2][V_N];
+	struct bench_run r = { .op = op, .barrier = -1 };
+	int v;
+
+	r.reps = reps(b, LAT_REPS);
+	printf("%d%s. %s, ns per operation (%d runs; %d ops a run, raw %d)\n",
+	    n, op == BENCH_DENY ? "b" : op == BENCH_STAT ? "a" : "",
+	    titles[op], r.reps, IPC_ITERS, RAW_ITERS);
+	for (r.pin = 0; r.pin < 2; r.pin++)
+		for (v = 0; v < V_N; v++)
+			measure(b, v, &r, &s[r.pin][v]);
+	lat_print(labels[op], s);
+}
+
+/*
+ * @n minimal floor pairs at once, each its own broker process.  Every
+ * child warms up, then waits on @gate; closing the write end starts them
+ * all together.
+ */
+static int
+floor_jobs(int v, struct bench_run *r, const struct bench_files *f,
+    struct bench_slot *slots, int n)
+{
+	pid_t pid[BENCH_MAX_JOBS];
+	int gate[2], i, rc = 0;
+
+	if (pipe2(gate, O_CLOEXEC) == -1)
+		return -1;
+	r->barrier = gate[0];
+	for (i = 0; i < n; i++) {
+		if ((pid[i] = fork()) == -1)
+			break;
+		if (pid[i] == 0) {
+			close(gate[1]);
+			if (v == V_FSOCK)
+				_exit(floor_socket(r, f, &slots[i]) == -1);
+			_exit(floor_notify(r, f, &slots[i]) == -1);
+		}
+	}
+	close(gate[0]);
+	close(gate[1]);
+	r->barrier = -1;
+	if (i < n)
+		rc = -1;
+	while (i-- > 0)
+		if (bench_reap(pid[i]) == -1)
+			rc = -1;
+	return rc;
+}
+
+/* Total open+close per second of @n confined processes, or -1. */
+static double
+jobs_once(struct bench *b, int v, int n)
+{
+	struct bench_run r = { .op = BENCH_OPEN, .reps = 1, .barrier = -1 };
+	double ops;
+	int rc;
+
+	r.iters = JOB_OPS / n;
+	memset(b->slots, 0, sizeof(*b->slots) * BENCH_MAX_JOBS);
+	if (v == V_RUN)
+		return run_loop_tput(&b->p, &b->f, &r, n, &ops, NULL) == -1 ?
+		    -1 : ops;
+	if (v == V_LIB)
+		rc = lib_jobs(&r, &b->f, b->slots, n);
+	else
+		rc = floor_jobs(v, &r, &b->f, b->slots, n);
+	if (rc == -1)
+		return -1;
+	return bench_tput(b->slots, n, r.iters);
+}
+
+static void
+jobs_section(struct bench *b)
+{
+	static const int vs[4] = { V_FSOCK, V_LIB, V_FNOTIFY, V_RUN };
+	static const int ns[4] = { 1, 4, 16, 64 };
+	struct bench_sample s[4];
+	char f[4][80], r1[16], r2[16];
+	double ops;
+	int i, j, k, nrep = reps(b, JOB_REPS);
+
+	printf("3. concurrency: total open+close per second, N confined "
+	    "processes at once (%d runs of %d opens)\n", nrep, JOB_OPS);
+	printf("  %4s  %-24s %-24s %7s   %-24s %-24s %7s\n", "N",
+	    "(b) floor socket pairs", "(d) fdb_open, 1 broker", "slower",
+	    "(c) floor notify pairs", "(e) fdbroker-run, 1", "slower");
+	for (i = 0; i < 4; i++) {
+		for (j = 0; j < 4; j++) {
+			memset(&s[j], 0, sizeof(s[j]));
+			for (k = 0; k < nrep; k++) {
+				if ((ops = jobs_once(b, vs[j], ns[i])) < 0)
+					break;
+				s[j].v[s[j].n++] = ops;
+			}
+			if (k < nrep)
+				bench_na(&s[j], vs[j] == V_LIB &&
+				    lib_missing() != NULL ? "n/a (not built)" :
+				    vs[j] == V_RUN && b->p.run == NULL ?
+				    "n/a (not built)" : "n/a (failed)");
+			fig(f[j], sizeof(f[j]), &s[j]);
+		}
+		ratio(r1, sizeof(r1), &s[0], &s[1]);
+		ratio(r2, sizeof(r2), &s[2], &s[3]);
+		printf("  %4d  %-24s %-24s %7s   %-24s %-24s %7s\n", ns[i],
+		    f[0], f[1], r1, f[2], f[3], r2);
+		fflush(stdout);
+	}
+	printf("\n");
+}
+
+/* @n runs of @argv, bare or under fdbroker-run (@brokered). */
+static void
+cmd_sample(struct bench *b, const char *const argv[], int n, int brokered,
+    struct bench_sample *s)
+{
+	const char *av[32];
+	char why[64];
+	int i = 0, k;
+	double ms;
+
+	memset(s, 0, sizeof(*s));
+	if (brokered && b->p.run == NULL) {
+		bench_na(s, "n/a (%s)", b->p.why);
+		return;
+	}
+	if (brokered) {
+		av[i++] = b->p.run;
+		av[i++] = "-c";
+		av[i++] = b->f.ccdir;
+		av[i++] = "--";
+	}
+	for (k = 0; argv[k] != NULL && i < 31; k++)
+		av[i++] = argv[k];
+	av[i] = NULL;
+	for (k = 0; k < n; k++) {
+		if (run_cmd_ms(av, b->f.ccdir, &ms, why, sizeof(why)) == -1) {
+			bench_na(s, "n/a (%s)", why);
+			return;
+		}
+		s->v[s->n++] = ms;
+	}
+}
+
+static void
+cmd_row(struct bench *b, const char *label, const char *const argv[],
+    int n, int warm)
+{
+	struct bench_sample s[2];
+	char f[2][80], r[16], d[16];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (warm)
+			cmd_sample(b, argv, 1, i, &s[i]);
+		cmd_sample(b, argv, reps(b, n), i, &s[i]);
+		fig(f[i], sizeof(f[i]), &s[i]);
+	}
+	ratio(r, sizeof(r), &s[1], &s[0]);
+	if (s[0].n && s[1].n)
+		snprintf(d, sizeof(d), "%+.1f", bench_median(&s[1]) -
+		    bench_median(&s[0]));
+	else
+		snprintf(d, sizeof(d), "-");
+	printf("  %-34s %-26s %-30s %6s %8s\n", label, f[0], f[1], r, d);
+	fflush(stdout);
+}
+
+static void
+cmd_head(void)
+{
+	printf("  %-34s %-26s %-30s %6s %8s\n", "", "bare", "fdbroker-run",
+	    "ratio", "+ms");
+}
+
+static void
+cmd_sections(struct bench *b)
+{
+	const char *truth[] = { "/usr/bin/true", NULL };
+	const char *py[] = { "/usr/bin/python3", "-c", "import json, email, "
+		"http.client, xml.dom.minidom, argparse, decimal", NULL };
+	char out[160];
+	const char *cc[] = { "/usr/bin/cc", "-c", b->f.ccfile, "-o", out,
+		NULL };
+	const char *tar[] = { "/usr/bin/tar", "-cf", "/dev/null",
+		"/usr/include", NULL };
+
+	snprintf(out, sizeof(out), "%s/hdrs.o", b->f.ccdir);
+	if (section(b, 4)) {
+		printf("4. start-up, ms (wall, fork to reaping)\n");
+		cmd_head();
+		cmd_row(b, "true", truth, 20, 1);
+		printf("\n");
+	}
+	if (!section(b, 5))
+		return;
+	printf("5. real work, ms (fdbroker-run: system profile, "
+	    "-c on the cc work dir)\n");
+	cmd_head();
+	cmd_row(b, "python3 -c 'import json, ...'", py, 7, 1);
+	cmd_row(b, "cc -c (12 system headers)", cc, 5, 1);
+	cmd_row(b, "tar -cf /dev/null /usr/include", tar, 3, 1);
+	printf("\n");
+}
+
+static void
+mem_section(struct bench *b)
+{
+	static const int ns[2] = { 1, 64 };
+	struct bench_run r = { .op = BENCH_OPEN, .reps = 1, .iters = 200,
+		.barrier = -1 };
+	struct bench_sample s[2][2];
+	char f[2][2][80];
+	double ops;
+	long kb;
+	int i, k;
+
+	printf("6. broker peak RSS (VmHWM), KiB, 3 runs\n");
+	printf("  %-34s %-26s %-26s\n", "", "1 child", "64 children");
+	for (i = 0; i < 2; i++) {
+		memset(s[0] + i, 0, sizeof(s[0][i]));
+		memset(s[1] + i, 0, sizeof(s[1][i]));
+		for (k = 0; k < 3; k++) {
+			if (lib_missing() == NULL &&
+			    (kb = run_lib_memory(&b->p, &b->f, ns[i])) > 0)
+				s[0][i].v[s[0][i].n++] = (double)kb;
+			if (b->p.run != NULL && run_loop_tput(&b->p, &b->f, &r,
+			    ns[i], &ops, &kb) == 0 && kb > 0)
+				s[1][i].v[s[1][i].n++] = (double)kb;
+		}
+		if (s[0][i].n == 0)
+			bench_na(&s[0][i], lib_missing() != NULL ?
+			    "n/a (not built)" : "n/a (failed)");
+		if (s[1][i].n == 0)
+			bench_na(&s[1][i], b->p.run == NULL ?
+			    "n/a (not built)" : "n/a (failed)");
+		fig(f[0][i], sizeof(f[0][i]), &s[0][i]);
+		fig(f[1][i], sizeof(f[1][i]), &s[1][i]);
+	}
+	printf("  %-34s %-26s %-26s\n", "(d) library broker process",
+	    f[0][0], f[0][1]);
+	printf("  %-34s %-26s %-26s\n", "(e) fdbroker-run", f[1][0], f[1][1]);
+	printf("\n");
+	fflush(stdout);
+}
+
+/* Section 7: one floor under one idea. */
+struct wake_case {
+	const char *label;
+	int	 v;		/* V_FSOCK or V_FNOTIFY */
+	int	 pin;		/* enum bench_pin */
+	int	 sync_wake, follow, spin_us, cspin_us;
+};
+
+static const struct wake_case wake_cases[] = {
+	{ "socket: both on CPU 0", V_FSOCK, BENCH_CPU0, 0, 0, 0, 0 },
+	{ "socket: unpinned", V_FSOCK, BENCH_UNPINNED, 0, 0, 0, 0 },
+	{ "socket: pinned apart (CPU 0, CPU 1)", V_FSOCK, BENCH_APART,
+	  0, 0, 0, 0 },
+	{ "socket: apart, both spin 50us", V_FSOCK, BENCH_APART,
+	  0, 0, 50, 50 },
+	{ "socket: start apart", V_FSOCK, BENCH_START_APART, 0, 0, 0, 0 },
+	{ "socket: start apart, broker follows", V_FSOCK, BENCH_START_APART,
+	  0, 1, 0, 0 },
+	{ "socket: start apart, broker spins 50us", V_FSOCK,
+	  BENCH_START_APART, 0, 0, 50, 0 },
+	{ "socket: start apart, both spin 50us", V_FSOCK, BENCH_START_APART,
+	  0, 0, 50, 50 },
+	{ "socket: unpinned, both spin 50us", V_FSOCK, BENCH_UNPINNED,
+	  0, 0, 50, 50 },
+	{ "notify: both on CPU 0", V_FNOTIFY, BENCH_CPU0, 0, 0, 0, 0 },
+	{ "notify: both on CPU 0, SYNC_WAKE_UP", V_FNOTIFY, BENCH_CPU0,
+	  1, 0, 0, 0 },
+	{ "notify: unpinned", V_FNOTIFY, BENCH_UNPINNED, 0, 0, 0, 0 },
+	{ "notify: unpinned, SYNC_WAKE_UP", V_FNOTIFY, BENCH_UNPINNED,
+	  1, 0, 0, 0 },
+	{ "notify: pinned apart (CPU 0, CPU 1)", V_FNOTIFY, BENCH_APART,
+	  0, 0, 0, 0 },
+	{ "notify: apart, broker spins 50us", V_FNOTIFY, BENCH_APART,
+	  0, 0, 50, 0 },
+	{ "notify: start apart", V_FNOTIFY, BENCH_START_APART, 0, 0, 0, 0 },
+	{ "notify: start apart, SYNC_WAKE_UP", V_FNOTIFY, BENCH_START_APART,
+	  1, 0, 0, 0 },
+	{ "notify: start apart, follow (/proc stat)", V_FNOTIFY,
+	  BENCH_START_APART, 0, 1, 0, 0 },
+	{ "notify: start apart, broker spins 50us", V_FNOTIFY,
+	  BENCH_START_APART, 0, 0, 50, 0 },
+	{ "notify: start apart, SYNC + spin 50us", V_FNOTIFY,
+	  BENCH_START_APART, 1, 0, 50, 0 },
+};
+
+/*
+ * One row of section 7.  @base is the figure of the same floor with both
+ * processes on CPU 0: the row that measures that sets it.
+ */
+static void
+wake_row(struct bench *b, const struct wake_case *c, int nrep,
+    struct bench_sample *base)
+{
+	struct bench_run r = { .op = BENCH_OPEN, .barrier = -1 };
+	struct bench_slot *sl = b->slots;
+	struct bench_sample s;
+	char f[80], x[16], cpu[16], same[16];
+
+	r.reps = nrep;
+	r.pin = c->pin;
+	r.sync_wake = c->sync_wake;
+	r.follow = c->follow;
+	r.spin_us = c->spin_us;
+	r.cspin_us = c->cspin_us;
+	measure(b, c->v, &r, &s);
+	if (r.pin == BENCH_CPU0 && !r.sync_wake)
+		*base = s;
+	fig(f, sizeof(f), &s);
+	ratio(x, sizeof(x), &s, base);
+	snprintf(cpu, sizeof(cpu), "-");
+	snprintf(same, sizeof(same), "-");
+	if (s.n > 0 && sl->cpu >= 0 && sl->bcpu >= 0 && sl->ops > 0)
+		snprintf(cpu, sizeof(cpu), "%.1f",
+		    (double)(sl->cpu + sl->bcpu) / 1e3 / (double)sl->ops);
+	if (s.n > 0 && sl->sampled > 0)
+		snprintf(same, sizeof(same), "%.0f%%",
+		    100.0 * (double)sl->same / (double)sl->sampled);
+	printf("  %-42s %-24s %7s %7s %7s\n", c->label, f, x, cpu, same);
+	fflush(stdout);
+}
+
+static void
+wake_section(struct bench *b)
+{
+	struct bench_sample base;
+	size_t i;
+
+	memset(&base, 0, sizeof(base));
+	printf("7. cross-CPU wake-up, floors, open+close ns/op (%d runs of "
+	    "%d)\n", reps(b, LAT_REPS), IPC_ITERS);
+	printf("   cpu: both processes' CPU us/op; same: requests served "
+	    "on the child's CPU\n");
+	printf("  %-42s %-24s %7s %7s %7s\n", "", "ns/op", "xpinned", "cpu",
+	    "same");
+	for (i = 0; i < sizeof(wake_cases) / sizeof(wake_cases[0]); i++)
+		wake_row(b, &wake_cases[i], reps(b, LAT_REPS), &base);
+	printf("\n");
+}
+
+static int
+files_init(struct bench_files *f)
+{
+	static const char *const hdrs[] = { "stdio.h", "stdlib.h",
+		"string.h", "unistd.h", "fcntl.h", "errno.h", "signal.h",
+		"time.h", "sys/stat.h", "sys/socket.h", "pthread.h", "math.h" };
+	char dir[96];
+	FILE *fp;
+	size_t i;
+	int fd;
+
+	snprintf(f->tmp, sizeof(f->tmp), "/tmp/fdbroker-bench.XXXXXX");
+	if (mkdtemp(f->tmp) == NULL)
+		return -1;
+	snprintf(f->okdir, sizeof(f->okdir), "%s/ok", f->tmp);
+	snprintf(f->okfile, sizeof(f->okfile), "%s/file", f->okdir);
+	snprintf(dir, sizeof(dir), "%s/no", f->tmp);
+	snprintf(f->denyfile, sizeof(f->denyfile), "%s/file", dir);
+	snprintf(f->missing, sizeof(f->missing), "%s/missing/file", f->tmp);
+	snprintf(f->ccdir, sizeof(f->ccdir), "%s/cc", f->tmp);
+	snprintf(f->ccfile, sizeof(f->ccfile), "%s/hdrs.c", f->ccdir);
+	if (mkdir(f->okdir, 0755) == -1 || mkdir(dir, 0755) == -1 ||
+	    mkdir(f->ccdir, 0755) == -1)
+		return -1;
+	/* The refused file exists: only the policy stands in the way. */
+	if ((fd = open(f->okfile, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)) ==
+	    -1 || close(fd) == -1)
+		return -1;
+	if ((fd = open(f->denyfile, O_CREAT | O_WRONLY | O_CLOEXEC, 0644)) ==
+	    -1 || close(fd) == -1)
+		return -1;
+	if ((fp = fopen(f->ccfile, "we")) == NULL)
+		return -1;
+	for (i = 0; i < sizeof(hdrs) / sizeof(hdrs[0]); i++)
+		fprintf(fp, "#include <%s>\n", hdrs[i]);
+	fprintf(fp, "int f(void) { return (int)sqrt(2.0) + getpid(); }\n");
+	return fclose(fp);
+}
+
+static int
+files_rm(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/* Where fdbroker-run and bench-loop are, and whether they exist. */
+static void
+progs_init(struct bench *b)
+{
+	char dir[PATH_MAX];
+	const char *env;
+	ssize_t n;
+
+	if ((n = readlink("/proc/self/exe", b->self, sizeof(b->self) - 1)) <
+	    0)
+		n = 0;
+	b->self[n] = '\0';
+	snprintf(dir, sizeof(dir), "%s", b->self);
+	dirname(dir);
+	if ((env = getenv("BENCH_LOOP")) != NULL)
+		snprintf(b->loop, sizeof(b->loop), "%s", env);
+	else
+		snprintf(b->loop, sizeof(b->loop), "%s/bench-loop", dir);
+	if ((env = getenv("FDBROKER_RUN")) != NULL)
+		snprintf(b->run, sizeof(b->run), "%s", env);
+	else
+		snprintf(b->run, sizeof(b->run), "%s/../../fdbroker-run", dir);
+	b->p.self = b->self;
+	b->p.loop = b->loop;
+	b->p.run = b->run;
+	if (access(b->run, X_OK) == -1) {
+		b->p.run = NULL;
+		snprintf(b->p.why, sizeof(b->p.why), "not built");
+	} else if (access(b->loop, X_OK) == -1) {
+		b->p.run = NULL;
+		snprintf(b->p.why, sizeof(b->p.why), "no bench-loop");
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bench b;
+	const char *env;
+	int64_t t0 = bench_now();
+	int rc = EXIT_SUCCESS;
+
+	if (argc > 1 && strcmp(argv[1], "memlib") == 0)
+		return lib_memory_main(argc, argv);
+	memset(&b, 0, sizeof(b));
+	b.scale = (env = getenv("BENCH_SCALE")) != NULL ? atoi(env) : 1;
+	if (b.scale < 1)
+		b.scale = 1;
+	b.only = getenv("BENCH_SECTIONS");
+	progs_init(&b);
+	/* A broker that hangs must not hang `make bench` for ever. */
+	alarm((unsigned)(BENCH_TIMEOUT * b.scale));
+	b.slots = bench_shared(sizeof(*b.slots) * BENCH_MAX_JOBS);
+	if (b.slots == NULL || files_init(&b.f) == -1) {
+		fprintf(stderr, "bench: set-up: %s\n", strerror(errno));
+		rc = EXIT_FAILURE;
+		goto out;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	header(&b);
+	if (section(&b, 1))
+		lat_section(&b, 1, BENCH_OPEN);
+	if (section(&b, 2)) {
+		lat_section(&b, 2, BENCH_STAT);
+		lat_section(&b, 2, BENCH_DENY);
+	}
+	if (section(&b, 3))
+		jobs_section(&b);
+	cmd_sections(&b);
+	if (section(&b, 6))
+		mem_section(&b);
+	if (section(&b, 7))
+		wake_section(&b);
+	printf("bench: %.0f s\n", (double)(bench_now() - t0) / 1e9);
+out:
+	if (b.f.tmp[0] != '\0')
+		nftw(b.f.tmp, files_rm, 16, FTW_DEPTH | FTW_PHYS);
+	bench_unshared(b.slots, sizeof(*b.slots) * BENCH_MAX_JOBS);
+	return rc;
+}

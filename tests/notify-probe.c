@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * notify-probe.c: system calls that tests/run-cli.sh makes under
+ * fdbroker-run, one probe per command-line word, with raw syscall(2)
+ * where libc would hide the answer.  Each probe prints "NAME: RESULT"
+ * (the errno name, or "ok") and the program exits 0 when every probe
+ * got what it expected (cf. bubblewrap's tests/try-syscall.c).
+ *
+ *   notify-probe threads PATH     16 threads open and read PATH 200 times
+ *   notify-probe fault            bad path pointers: EFAULT, ENAMETOOLONG
+ *   notify-probe refused          ptrace, io_uring, handles, mount, bpf,
+ *                                 an unknown call, kill(broker), sockets
+ *   notify-probe stat PATH        stat/lstat/statx/fstat agree with open
+ *   notify-probe i386             int $0x80: the process must be killed
+ *                                 (SIGSYS; SIGSEGV on kernels without
+ *                                 IA32 emulation)
+ *   notify-probe x32              an x32 call: the process must be killed
+ */
+#include "config.h"
+
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define NTHREADS	16
+#define ROUNDS		200
+
+static int failures;
+
+/*
+ * Under --enable-sanitizers: LeakSanitizer reads /proc through ptrace at
+ * exit, which the filter refuses, and ASan's SEGV handler would turn the
+ * i386 probe's death by signal into an exit status.
+ */
+const char *__asan_default_options(void)
+    __attribute__((visibility("default")));
+
+const char *
+__asan_default_options(void)
+{
+	return "detect_leaks=0:handle_segv=0";
+}
+
+static void
+expect(const char *name, long rc, int want)
+{
+	int got = rc == -1 ? errno : 0;
+
+	printf("%s: %s\n", name, got == 0 ? "ok" : strerror(got));
+	if (got != want) {
+		printf("%s: FAIL, expected %s\n", name,
+		    want == 0 ? "success" : strerror(want));
+		failures++;
+	}
+}
+
+static void *
+reader(void *arg)
+{
+	const char *path = arg;
+	char buf[256], first[256];
+	ssize_t n0 = -1, n;
+	int i, fd;
+
+	for (i = 0; i < ROUNDS; i++) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			return (void *)1;
+		n = read(fd, buf, sizeof(buf));
+		close(fd);
+		if (n < 0)
+			return (void *)1;
+		if (n0 == -1) {
+			n0 = n;
+			memcpy(first, buf, (size_t)n);
+		} else if (n != n0 || memcmp(buf, first, (size_t)n) != 0)
+			return (void *)1;
+	}
+	return NULL;
+}
+
+static void
+threads(const char *path)
+{
+	pthread_t t[NTHREADS];
+	void *ret;
+	int i, bad = 0;
+
+	for (i = 0; i < NTHREADS; i++)
+		if (pthread_create(&t[i], NULL, reader, (void *)path) != 0)
+			bad++;
+	for (i = 0; i < NTHREADS; i++) {
+		if (pthread_join(t[i], &ret) != 0 || ret != NULL)
+			bad++;
+	}
+	printf("threads: %d of %d failed\n", bad, NTHREADS);
+	if (bad)
+		failures++;
+}
+
+static void
+fault(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *p, *big;
+
+	expect("open(NULL)", syscall(SYS_openat, AT_FDCWD, NULL, O_RDONLY),
+	    EFAULT);
+	expect("open(1)", syscall(SYS_openat, AT_FDCWD, (char *)1, O_RDONLY),
+	    EFAULT);
+	expect("stat(kernel address)", syscall(SYS_newfstatat, AT_FDCWD,
+	    (char *)0xffffffffff600000UL, NULL, 0), EFAULT);
+	/* A path running into an unmapped page without its NUL. */
+	p = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED || munmap(p + page, (size_t)page) == -1) {
+		failures++;
+		return;
+	}
+	memset(p, '/', (size_t)page);
+	expect("open(no NUL before unmapped page)", syscall(SYS_openat,
+	    AT_FDCWD, p + page - 100, O_RDONLY), EFAULT);
+	expect("open(no NUL in PATH_MAX)", syscall(SYS_openat, AT_FDCWD, p,
+	    O_RDONLY), ENAMETOOLONG);
+	/* ... and one that ends exactly before it is fine. */
+	strcpy(p + page - sizeof("/etc/hostname"), "/etc/hostname");
+	expect("stat(path at page end)", syscall(SYS_newfstatat, AT_FDCWD,
+	    p + page - sizeof("/etc/hostname"), &(struct stat){ 0 }, 0), 0);
+	big = malloc(2 * PATH_MAX);
+	if (big == NULL) {
+		failures++;
+		return;
+	}
+	memset(big, 'a', 2 * PATH_MAX - 1);
+	big[2 * PATH_MAX - 1] = '\0';
+	expect("open(long path)", syscall(SYS_openat, AT_FDCWD, big,
+	    O_RDONLY), ENAMETOOLONG);
+	expect("stat result to bad buffer", syscall(SYS_newfstatat,
+	    AT_FDCWD, "/etc/hostname", (void *)1, 0), EFAULT);
+	free(big);
+	munmap(p, (size_t)page);
+}
+
+static void
+refused(void)
+{
+	expect("ptrace", syscall(SYS_ptrace, 0, 0, 0, 0), EPERM);
+	expect("io_uring_setup", syscall(SYS_io_uring_setup, 1, NULL), EPERM);
+	expect("open_by_handle_at", syscall(SYS_open_by_handle_at, -1, NULL,
+	    0), EPERM);
+	expect("mount", syscall(SYS_mount, "none", "/", "tmpfs", 0, NULL),
+	    EPERM);
+	expect("bpf", syscall(SYS_bpf, 0, NULL, 0), EPERM);
+	expect("unshare", syscall(SYS_unshare, 0), EPERM);
+	expect("unknown call 1000", syscall(1000), ENOSYS);
+	expect("kill(broker)", kill(getppid(), 0), EPERM);
+	expect("kill(0)", kill(0, 0), EPERM);
+	expect("kill(self)", kill(getpid(), 0), 0);
+	expect("socket(AF_INET)", socket(AF_INET, SOCK_STREAM, 0),
+	    EAFNOSUPPORT);
+	expect("socket(AF_UNIX, SOCK_DGRAM)", socket(AF_UNIX, SOCK_DGRAM, 0),
+	    EACCES);
+	expect("socketpair(AF_UNIX, SOCK_STREAM)", socketpair(AF_UNIX,
+	    SOCK_STREAM, 0, (int[2]){ 0, 0 }), 0);
+	expect("clone3", syscall(SYS_clone3, NULL, 0), ENOSYS);
+}
+
+static void
+stats(const char *path)
+{
+	struct stat a, b, c, d;
+	struct statx x;
+	int fd;
+
+	expect("stat", stat(path, &a), 0);
+	expect("lstat", lstat(path, &b), 0);
+	expect("statx", statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, &x), 0);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	expect("open", fd, 0);
+	expect("fstat", fstat(fd, &c), 0);
+	expect("fstatat(fd, \"\", AT_EMPTY_PATH)", fstatat(fd, "", &d,
+	    AT_EMPTY_PATH), 0);
+	if (a.st_ino != c.st_ino || a.st_ino != d.st_ino ||
+	    a.st_ino != x.stx_ino || a.st_size != c.st_size) {
+		printf("stat: FAIL, inodes differ\n");
+		failures++;
+	}
+	close(fd);
+}
+
+int
+main(int argc, char *argv[])
+{
+	if (argc < 2)
+		return 2;
+	if (strcmp(argv[1], "threads") == 0 && argc == 3)
+		threads(argv[2]);
+	else if (strcmp(argv[1], "fault") == 0)
+		fault();
+	else if (strcmp(argv[1], "refused") == 0)
+		refused();
+	else if (strcmp(argv[1], "stat") == 0 && argc == 3)
+		stats(argv[2]);
+	else if (strcmp(argv[1], "i386") == 0) {
+		/* getpid through the i386 table; must never return. */
+		long rc = 20;
+
+		__asm__ volatile ("int $0x80" : "+a"(rc) : : "memory");
+		printf("i386: FAIL, returned %ld\n", rc);
+		return 1;
+	} else if (strcmp(argv[1], "x32") == 0) {
+		printf("x32: FAIL, returned %ld\n",
+		    syscall(0x40000000L | SYS_getpid));
+		return 1;
+	} else
+		return 2;
+	return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,230 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# run-cli.sh: end-to-end tests of fdbroker-run (SPEC §4) with real
+# programs: sh, cat, ls, grep, find, tar, python3, cc, make, a static and a
+# multi-threaded binary, the options and the exit statuses, and the JSON
+# Lines log.  Needs FDBROKER_RUN and NOTIFY_PROBE (set by make check).
+# Writes only in a mktemp -d directory, removed at exit.  Exit 77 (skip)
+# when the kernel cannot run fdbroker-run at all.
+
+R=${FDBROKER_RUN:?FDBROKER_RUN is not set}
+PROBE=${NOTIFY_PROBE:?NOTIFY_PROBE is not set}
+passed=0
+failed=0
+skipped=0
+
+# The C locale: setlocale() then reads no locale files, which the system
+# profile does not all grant (/usr/share/locale/locale.alias is a link to
+# /etc/locale.alias on Debian), so --fail-on-deny counts only our own.
+LC_ALL=C
+export LC_ALL
+
+T=$(mktemp -d /tmp/fdbroker-run-test.XXXXXX) || exit 99
+trap 'rm -rf "$T"' EXIT HUP INT TERM
+cd "$T" || exit 99
+
+ok() { passed=$((passed + 1)); echo "PASS: $1"; }
+nok() {
+	failed=$((failed + 1))
+	echo "FAIL: $1"
+	[ -f "$T/stderr" ] && sed 's/^/  | /' "$T/stderr" | head -20
+}
+skip() { skipped=$((skipped + 1)); echo "SKIP: $1"; }
+
+# expect NAME STATUS CMD...: CMD exits with STATUS (output in $T/std*).
+expect() {
+	name=$1 want=$2
+	shift 2
+	"$@" >"$T/stdout" 2>"$T/stderr" </dev/null
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok "$name"; else
+		echo "  status $got, expected $want"; nok "$name"; fi
+}
+
+# has NAME FILE TEXT: FILE contains TEXT.
+has() {
+	if grep -q -e "$3" "$2"; then ok "$1"; else
+		echo "  '$3' not in $2:"; sed 's/^/  | /' "$2" | head -10
+		nok "$1"; fi
+}
+
+# --- can this kernel run it at all? -----------------------------------
+"$R" -- /bin/true >"$T/stdout" 2>"$T/stderr"
+st=$?
+if [ $st -eq 125 ] && grep -q 'kernel' "$T/stderr"; then
+	echo "SKIP: $(cat "$T/stderr")"
+	exit 77
+fi
+[ $st -eq 0 ] && ok "true runs" || nok "true runs"
+
+mkdir -p in/sub out x outside
+printf 'hello from a file\n' >in/file
+printf 'needle in sub\n' >in/sub/deep
+printf 'secret\n' >in/sub/secret
+printf 'outside\n' >outside/secret
+ln -s ../outside/secret in/escape
+ln -s file in/alias
+
+# --- opening, with and without the policy -----------------------------
+expect "cat of an ungranted file fails" 1 "$R" -- /bin/cat "$T/in/file"
+has "the denial says Permission denied" "$T/stderr" "Permission denied"
+expect "cat of a granted file" 0 "$R" -r "$T/in" -- /bin/cat "$T/in/file"
+has "cat printed the file" "$T/stdout" "hello from a file"
+expect "cat /etc/hostname refused by default" 1 "$R" -- cat /etc/hostname
+expect "cat /etc/hostname with -r" 0 "$R" -r /etc/hostname -- \
+    cat /etc/hostname
+expect "deny inside a granted tree" 1 "$R" -r "$T/in" \
+    --deny "$T/in/sub/secret" -- cat "$T/in/sub/secret"
+expect "a granted symlink to a granted file" 0 "$R" -r "$T/in" -- \
+    cat "$T/in/alias"
+expect "a symlink out of the granted tree is refused" 1 "$R" -r "$T/in" \
+    -- /bin/cat "$T/in/escape"
+expect "relative paths from the current directory (sh -c cd)" 0 \
+    "$R" -r "$T/in" -- /bin/sh -c "cd '$T/in' && cat file sub/deep"
+has "sh -c read both files" "$T/stdout" "needle in sub"
+expect "ls -l of a granted directory" 0 "$R" -r "$T/in" -- \
+    /bin/ls -l "$T/in"
+has "ls -l shows the link target" "$T/stdout" "alias -> file"
+expect "grep -r" 0 "$R" -r "$T/in" -- grep -r needle "$T/in"
+has "grep -r found the needle" "$T/stdout" "sub/deep:needle in sub"
+# find opens its current directory to come back to it: a granted one.
+expect "find" 0 "$R" -r "$T/in" -- /bin/sh -c "cd '$T/in' &&
+    find '$T/in' -name deep"
+has "find found the file" "$T/stdout" "in/sub/deep"
+
+# --- creating and changing files ---------------------------------------
+expect "tar -c into a -c directory" 0 "$R" -r "$T/in" -c "$T/out" -- \
+    tar -C "$T/in" -cf "$T/out/a.tar" file sub
+expect "tar -x into a -c directory" 0 "$R" -r "$T/out" -c "$T/x" -- \
+    tar -C "$T/x" -xf "$T/out/a.tar"
+if cmp -s "$T/in/sub/deep" "$T/x/sub/deep"; then ok "tar round trip";
+else nok "tar round trip"; fi
+expect "writing outside -c fails" 2 "$R" -r "$T" -- \
+    /bin/sh -c "echo x > '$T/in/new'"
+[ -e "$T/in/new" ] && nok "no file was created" || ok "no file was created"
+expect "mkdir, mv, ln, rm -r, chmod, touch, mkfifo, truncate" 0 \
+    "$R" -c "$T/out" -- /bin/sh -c "cd '$T/out' && mkdir -p d/e &&
+    echo y > f && mv f d/e/ && ln -s f sl && ln d/e/f hard &&
+    chmod 600 hard && touch hard && mkfifo fifo && truncate -s 1 hard &&
+    rm -r d && test -p fifo && test ! -e d"
+expect "rm -r outside -c fails" 1 "$R" -r "$T/in" -- rm -r "$T/in/sub"
+[ -f "$T/in/sub/deep" ] && ok "nothing was removed" ||
+    nok "nothing was removed"
+
+# --- real programs ------------------------------------------------------
+if [ -x /usr/bin/python3 ]; then
+	expect "python3 imports json, email, http.client" 0 "$R" -- \
+	    /usr/bin/python3 -c 'import json, email, http.client; print("ok")'
+	has "python3 ran" "$T/stdout" "^ok"
+else skip "python3"; fi
+printf '#include <stdio.h>\nint main(void) { puts("hello, world"); return 0; }\n' \
+    >"$T/out/hello.c"
+if command -v cc >/dev/null 2>&1; then
+	expect "cc hello.c && ./hello in a granted directory" 0 \
+	    "$R" -c "$T/out" -x "$T/out" -- /bin/sh -c \
+	    "cd '$T/out' && cc -o hello hello.c && ./hello"
+	has "hello ran" "$T/stdout" "hello, world"
+	expect "a binary outside the x rules is not executed" 126 \
+	    "$R" -r "$T/out" -- "$T/out/hello"
+else skip "cc"; fi
+if command -v make >/dev/null 2>&1 && command -v cc >/dev/null 2>&1; then
+	printf 'all: hello2\nhello2: hello.c\n\tcc -o $@ hello.c\n' \
+	    >"$T/out/Makefile"
+	expect "make" 0 "$R" -c "$T/out" -- make -C "$T/out"
+	[ -x "$T/out/hello2" ] && ok "make built hello2" ||
+	    nok "make built hello2"
+else skip "make"; fi
+if [ -f /usr/lib/x86_64-linux-gnu/libc.a ] && command -v cc >/dev/null 2>&1 &&
+    cc -static -o "$T/out/static" "$T/out/hello.c" 2>/dev/null; then
+	expect "a static binary" 0 "$R" -x "$T/out" -- "$T/out/static"
+	has "the static binary ran" "$T/stdout" "hello, world"
+else skip "static binary (no libc.a)"; fi
+PD=$(dirname "$PROBE")
+expect "16 threads open a file 200 times each" 0 "$R" -r "$T/in" \
+    -x "$PD" -- "$PROBE" threads "$T/in/file"
+expect "bad path pointers: EFAULT, ENAMETOOLONG" 0 "$R" -r /etc/hostname \
+    -x "$PD" -- "$PROBE" fault
+expect "refused system calls fail with an errno" 0 "$R" -x "$PD" -- \
+    "$PROBE" refused
+expect "stat, lstat, statx, fstat agree" 0 "$R" -r "$T/in" -x "$PD" -- \
+    "$PROBE" stat "$T/in/file"
+expect "an x32 system call kills the command (SIGSYS)" 159 "$R" \
+    -x "$PD" -- "$PROBE" x32
+"$R" -x "$PD" -- "$PROBE" i386 >"$T/stdout" 2>"$T/stderr"
+st=$?
+if [ $st -gt 128 ]; then ok "int \$0x80 kills the command ($st)"; else
+	echo "  status $st"; nok "int \$0x80 kills the command"; fi
+
+# --- options and exit statuses ------------------------------------------
+expect "--help" 0 "$R" --help
+has "--help lists --learn" "$T/stdout" "--learn"
+expect "--version" 0 "$R" --version
+expect "an unknown option is 125" 125 "$R" --frobnicate -- true
+has "with one line saying why" "$T/stderr" "unknown option '--frobnicate'"
+expect "no command is 125" 125 "$R" -r /tmp
+printf 'r /tmp\nq /etc\n' >"$T/bad.policy"
+expect "a malformed policy file is 125" 125 "$R" -p "$T/bad.policy" -- true
+has "with FILE:LINE" "$T/stderr" "bad.policy:2:"
+printf '# a comment\nr %s\n' "$T/in" >"$T/good.policy"
+expect "a policy file" 0 "$R" -p "$T/good.policy" -- cat "$T/in/file"
+expect "an unknown profile is 125" 125 "$R" --profile nosuch -- true
+expect "an unknown --deny-errno is 125" 125 "$R" --deny-errno EFOO -- true
+expect "a command not found is 127" 127 "$R" -- no-such-command-here
+expect "a missing command path is 127" 127 "$R" -- "$T/no/such"
+expect "a command not executable is 126" 126 "$R" -r "$T/in" -- \
+    "$T/in/file"
+expect "the command's status is ours" 7 "$R" -- /bin/sh -c 'exit 7'
+expect "death by signal N is 128+N" 143 "$R" -- /bin/sh -c 'kill -TERM $$'
+expect "--fail-on-deny with a denial is 122" 122 "$R" --fail-on-deny -- \
+    cat /etc/hostname
+expect "--fail-on-deny without a denial keeps the status" 0 "$R" \
+    --fail-on-deny -r "$T/in" -- cat "$T/in/file"
+expect "--deny-errno ENOENT" 1 "$R" --deny-errno ENOENT -- cat "$T/in/file"
+has "the denial says No such file" "$T/stderr" "No such file or directory"
+expect "--verbose" 1 "$R" -v -- cat "$T/in/file"
+has "--verbose prints the denial" "$T/stderr" "denied: openat $T/in/file"
+"$R" -- /bin/sleep 30 >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -TERM $pid
+wait $pid
+st=$?
+[ $st -eq 143 ] && ok "SIGTERM is forwarded to the command" ||
+    { echo "  status $st"; nok "SIGTERM is forwarded to the command"; }
+
+# --- the JSON Lines log ---------------------------------------------------
+weird=$(printf 'we"ird\\name\001\377 x')
+printf 'x\n' >"$T/in/$weird"
+expect "--log FILE" 0 "$R" --log "$T/log.jsonl" -r "$T/in" -- \
+    /bin/sh -c "cat '$T/in/file' '$T/in/$weird'; cat /etc/hostname; exit 0"
+if command -v python3 >/dev/null 2>&1; then
+	expect "every log line is a JSON object with the keys" 0 python3 -c '
+import json, sys
+keys = {"time", "pid", "syscall", "path", "resolved", "flags",
+        "decision", "errno", "rule"}
+lines = open(sys.argv[1], "rb").read().split(b"\n")
+assert lines[-1] == b"" and len(lines) > 5
+recs = [json.loads(l) for l in lines[:-1]]
+assert all(keys <= set(r) for r in recs)
+weird = sys.argv[2].encode("latin-1", "surrogateescape")
+hit = [r for r in recs if r["path"].encode("latin-1").endswith(weird)]
+assert hit and hit[0]["decision"] == "allow", hit
+deny = [r for r in recs if r["path"] == "/etc/hostname"]
+assert deny and deny[0]["decision"] == "deny" and \
+    deny[0]["errno"] == "EACCES", deny
+' "$T/log.jsonl" "$(printf 'we"ird\\name\001\377 x')"
+else skip "JSON check (no python3)"; fi
+expect "--log - writes to stderr" 1 "$R" --log - -- cat "$T/in/file"
+has "the record is on stderr" "$T/stderr" '"decision":"deny","errno":"EACCES"'
+
+# --- --learn -------------------------------------------------------------
+expect "--learn allows and records" 0 "$R" --learn "$T/learnt.policy" -- \
+    /bin/sh -c "cat '$T/in/file' && ls '$T/in/sub' && touch '$T/out/t'"
+has "the learnt policy names the file" "$T/learnt.policy" "^r $T/in/file\$"
+expect "the learnt policy is enough" 0 "$R" --fail-on-deny \
+    -p "$T/learnt.policy" -- \
+    /bin/sh -c "cat '$T/in/file' && ls '$T/in/sub' && touch '$T/out/t'"
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]
