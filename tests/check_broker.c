@@ -27,6 +27,7 @@
 
 #include <check.h>
 
+#include "check-run.h"
 #include "fd.h"
 #include "fdbroker.h"
 #include "fdpass.h"
@@ -1228,12 +1229,5 @@ broker_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(broker_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(broker_suite());
 }

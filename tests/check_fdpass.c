@@ -21,6 +21,7 @@
 
 #include <check.h>
 
+#include "check-run.h"
 #include "fd.h"
 #include "fdbroker.h"
 #include "fdpass.h"
@@ -575,12 +576,5 @@ fdpass_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(fdpass_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(fdpass_suite());
 }

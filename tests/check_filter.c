@@ -36,6 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check-run.h"
 #include "fdbroker.h"
 #include "filter.h"
 
@@ -818,16 +819,7 @@ filter_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
 	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == -1 && errno == EINVAL)
 		return 77;
-	sr = srunner_create(filter_suite());
-	/* Never CK_FORK=no: the runner itself would be locked down. */
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(filter_suite());
 }

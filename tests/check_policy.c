@@ -15,6 +15,7 @@
 
 #include <check.h>
 
+#include "check-run.h"
 #include "fdbroker.h"
 #include "policy.h"
 #include "profile.h"
@@ -865,12 +866,5 @@ policy_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(policy_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(policy_suite());
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check-run.h"
 #include "fd.h"
 #include "fdbroker.h"
 #include "resolve.h"
@@ -547,12 +548,5 @@ resolve_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(resolve_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(resolve_suite());
 }

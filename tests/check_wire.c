@@ -14,6 +14,7 @@
 
 #include <check.h>
 
+#include "check-run.h"
 #include "fdbroker.h"
 #include "wire.h"
 
@@ -462,12 +463,5 @@ wire_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(wire_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(wire_suite());
 }

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check-run.h"
 #include "fd.h"
 #include "fdbroker.h"
 
@@ -606,14 +607,5 @@ worker_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(worker_suite());
-	/* Workers are forked from the test process, never the runner. */
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(worker_suite());
 }
