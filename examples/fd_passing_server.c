@@ -63,7 +63,6 @@ struct server {
 static void	 say(const char *, ...) __attribute__((format(printf, 1, 2)));
 static void	 usage(FILE *);
 static void	 bad_option(const char *);
-static int	 add_grant(struct fdb_policy *, const char *, unsigned);
 static int	 parse_args(struct server *, int, char *[]);
 static void	 put_bytes(const char *, size_t);
 static void	 decision(const struct fdb_decision *, void *);
@@ -122,29 +121,6 @@ bad_option(const char *arg)
 	usage(stderr);
 }
 
-/* Relative grants are taken from the current directory, as fdbroker-run. */
-static int
-add_grant(struct fdb_policy *p, const char *path, unsigned perms)
-{
-	char	 cwd[PATH_MAX], abs[PATH_MAX];
-	int	 n;
-
-	if (path[0] == '\0') {
-		errno = EINVAL;
-		return -1;
-	}
-	if (path[0] == '/')
-		return fdb_policy_add(p, path, perms);
-	if (getcwd(cwd, sizeof(cwd)) == NULL)
-		return -1;
-	n = snprintf(abs, sizeof(abs), "%s/%s", cwd, path);
-	if (n < 0 || (size_t)n >= sizeof(abs)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return fdb_policy_add(p, abs, perms);
-}
-
 /* Returns the index of SOCKET in argv, 0 after --help, or -1. */
 static int
 parse_args(struct server *s, int argc, char *argv[])
@@ -166,7 +142,7 @@ parse_args(struct server *s, int argc, char *argv[])
 			perms |= FDB_W;
 			/* FALLTHROUGH */
 		case 'r':
-			if (add_grant(s->policy, optarg, perms) == -1) {
+			if (fdb_policy_add(s->policy, optarg, perms) == -1) {
 				say("-%c '%s': %s", ch, optarg,
 				    strerror(errno));
 				return -1;

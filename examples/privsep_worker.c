@@ -48,7 +48,6 @@ struct counts {
 static void	 say(const char *, ...) __attribute__((format(printf, 1, 2)));
 static void	 usage(FILE *);
 static void	 bad_option(const char *);
-static int	 add_grant(struct fdb_policy *, const char *, unsigned);
 static int	 parse_args(struct fdb_policy *, struct job *, int *, int,
 		    char *[]);
 static void	 decision(const struct fdb_decision *, void *);
@@ -98,29 +97,6 @@ bad_option(const char *arg)
 	usage(stderr);
 }
 
-/* Relative grants are taken from the current directory, as fdbroker-run. */
-static int
-add_grant(struct fdb_policy *p, const char *path, unsigned perms)
-{
-	char	 cwd[PATH_MAX], abs[PATH_MAX];
-	int	 n;
-
-	if (path[0] == '\0') {
-		errno = EINVAL;
-		return -1;
-	}
-	if (path[0] == '/')
-		return fdb_policy_add(p, path, perms);
-	if (getcwd(cwd, sizeof(cwd)) == NULL)
-		return -1;
-	n = snprintf(abs, sizeof(abs), "%s/%s", cwd, path);
-	if (n < 0 || (size_t)n >= sizeof(abs)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return fdb_policy_add(p, abs, perms);
-}
-
 /* Returns 1 to go on, 0 after --help, -1 on a usage error. */
 static int
 parse_args(struct fdb_policy *p, struct job *job, int *verbose, int argc,
@@ -135,7 +111,7 @@ parse_args(struct fdb_policy *p, struct job *job, int *verbose, int argc,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
-			if (add_grant(p, optarg, FDB_R) == -1) {
+			if (fdb_policy_add(p, optarg, FDB_R) == -1) {
 				say("-%c '%s': %s", ch, optarg,
 				    strerror(errno));
 				return -1;

@@ -45,10 +45,11 @@ void fdb_policy_free(struct fdb_policy *p);
 
 /*
  * fdb_policy_add: grant @perms (FDB_R|FDB_W|FDB_C|FDB_X, or FDB_DENY) on
- * the absolute @path and the tree beneath it.  The path is normalised
- * ("//", "/./", "..", trailing "/").  Adding the same path twice unites the
+ * @path and the tree beneath it; a relative @path is taken from the
+ * current directory.  The path is normalised ("//", "/./", "..",
+ * trailing "/").  Adding the same path twice unites the
  * permissions; a deny on a path overrides grants on that same path.
- * Returns 0, or -1 with errno EINVAL (relative path, bad bits),
+ * Returns 0, or -1 with errno EINVAL (empty path, bad bits),
  * ENAMETOOLONG or ENOMEM.
  */
 int fdb_policy_add(struct fdb_policy *p, const char *path, unsigned perms);

@@ -14,8 +14,10 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "fdbroker.h"
@@ -93,6 +95,20 @@ fdb_policy_add(struct fdb_policy *p, const char *path, unsigned perms)
 	if (p == NULL || path == NULL || (perms & ~PERMS_ALL) != 0) {
 		errno = EINVAL;
 		return -1;
+	}
+	if (path[0] != '/' && path[0] != '\0') {
+		/* As the command line: relative to the current directory. */
+		char cwd[PATH_MAX];
+		int n;
+
+		if (getcwd(cwd, sizeof(cwd)) == NULL)
+			return -1;
+		n = snprintf(buf, sizeof(buf), "%s/%s", cwd, path);
+		if (n < 0 || (size_t)n >= sizeof(buf)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		path = buf;
 	}
 	if ((len = policy_normalise(path, buf, sizeof(buf))) == -1)
 		return -1;
