@@ -72,8 +72,9 @@ static const char usage[] =
 
 static int	 fail(char *err, size_t errlen, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
-static int	 add_rule(struct run_opts *o, unsigned perms, const char *path,
-		    const char *opt, char *err, size_t errlen);
+static int	 add_rule(struct run_opts *o, unsigned perms,
+		    const char *path, const char *opt, char *err,
+		    size_t errlen);
 static int	 take_option(struct run_opts *o, int c, const char *arg,
 		    const char *opt, char *err, size_t errlen);
 static const char *option_name(int c, const char *word, char buf[64]);
@@ -111,7 +112,8 @@ cli_parse(int argc, char *argv[], struct run_opts *o, char *err,
 		if (c == '?')
 			return unknown(argv[optind - 1], err, errlen);
 		if (c == ':')
-			return fail(err, errlen, "option '%s' needs an argument",
+			return fail(err, errlen,
+			    "option '%s' needs an argument",
 			    option_name(optopt, argv[optind - 1], name));
 		if (idx >= 0)
 			snprintf(name, sizeof(name), "--%s",
@@ -196,7 +198,8 @@ take_option(struct run_opts *o, int c, const char *arg, const char *opt,
 		return 0;
 	case OPT_PROFILE:
 		if (arg[0] == '\0')
-			return fail(err, errlen, "option '%s': empty name", opt);
+			return fail(err, errlen, "option '%s': empty name",
+			    opt);
 		o->profile = arg;
 		return 0;
 	case OPT_LOG:

@@ -12,11 +12,11 @@
 
 /* Exit statuses of fdbroker-run, besides the command's own (SPEC §4). */
 enum run_exit {
-	RUN_EXIT_DENIED = 122,		/* --fail-on-deny and something was */
-	RUN_EXIT_FAILURE = 125,		/* fdbroker-run itself failed */
-	RUN_EXIT_NOEXEC = 126,		/* command found but not executable */
+	RUN_EXIT_DENIED = 122,	/* --fail-on-deny, and a denial */
+	RUN_EXIT_FAILURE = 125,	/* fdbroker-run itself failed */
+	RUN_EXIT_NOEXEC = 126,	/* command found but not executable */
 	RUN_EXIT_NOTFOUND = 127,	/* command not found */
-	RUN_EXIT_SIGNAL = 128		/* + N: the command died of signal N */
+	RUN_EXIT_SIGNAL = 128	/* + N: the command died of signal N */
 };
 
 /* One rule given with -r, -w, -c, -x or --deny, in command-line order. */

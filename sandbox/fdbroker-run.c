@@ -40,7 +40,8 @@ struct run_state {
 	char line[AUDIT_LINE_MAX];
 };
 
-static int	 die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int	 die(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
 static struct fdb_policy *build_policy(const struct run_opts *o);
 static int	 open_log(const char *file);
 static void	 on_decision(const struct fdb_decision *d, void *arg);
@@ -101,7 +102,8 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	rc = exit_status(status);
-	if (st.learn != NULL && write_learnt(st.learn, o.learn, &o) == -1)
+	if (st.learn != NULL && (st.learn_failed ? die("--learn: %s",
+	    strerror(ENOMEM)) : write_learnt(st.learn, o.learn, &o)) == -1)
 		rc = RUN_EXIT_FAILURE;
 	else if (o.fail_on_deny && st.denials > 0)
 		rc = RUN_EXIT_DENIED;

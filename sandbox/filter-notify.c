@@ -45,7 +45,8 @@
 #define F_SETOWN_EX		15
 #endif
 
-#define NR_FCHMODAT2		452	/* Linux 6.6; not in every libseccomp */
+/* Linux 6.6; not in every libseccomp. */
+#define NR_FCHMODAT2		452
 
 /* The 32 bits an int or pid_t argument really has (see masked()). */
 #define LOW32			0xffffffffULL
@@ -339,7 +340,8 @@ add_sockets(scmp_filter_ctx ctx, int allow_net)
 	cmp[0] = masked(0, LOW32, AF_UNIX);
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		cmp[1] = masked(1, SOCK_TYPE_MASK, types[i]);
-		if ((rc = add_name(ctx, SCMP_ACT_ALLOW, "socket", 2, cmp)) < 0 ||
+		if ((rc = add_name(ctx, SCMP_ACT_ALLOW, "socket", 2,
+		    cmp)) < 0 ||
 		    (rc = add_name(ctx, SCMP_ACT_ALLOW, "socketpair", 1,
 		    &cmp[1])) < 0)
 			return rc;

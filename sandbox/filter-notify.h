@@ -13,7 +13,7 @@
 
 struct filter_notify_opts {
 	pid_t broker;		/* pid the command may not signal (> 0) */
-	int allow_net;		/* network sockets too, not only AF_UNIX */
+	int allow_net;		/* network sockets, not just AF_UNIX */
 };
 
 /*

@@ -40,8 +40,10 @@
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2		452
 #endif
-#define KERNEL_O_LARGEFILE	0100000	/* forced by 64-bit kernels anyway */
-#define CONNECT_WAIT_MS		30000	/* --allow-net: blocking connect */
+/* Forced by 64-bit kernels anyway. */
+#define KERNEL_O_LARGEFILE	0100000
+/* --allow-net: how long a blocking connect() may wait. */
+#define CONNECT_WAIT_MS		30000
 
 #define ARG(c, i)	((c)->n->data.args[i])
 #define IARG(c, i)	((int)(c)->n->data.args[i])

@@ -25,14 +25,14 @@
 enum notify_kind {
 	NOTIFY_VALUE,		/* return val, or fail with err */
 	NOTIFY_FD,		/* install fd (ADDFD|SEND) and return it */
-	NOTIFY_CONTINUE		/* let the kernel run the call (see users) */
+	NOTIFY_CONTINUE		/* the kernel runs the call */
 };
 
 struct notify_reply {
 	enum notify_kind kind;
 	int64_t val;
 	int err;		/* positive errno, 0 for success */
-	int fd;			/* NOTIFY_FD: broker's copy, closed after */
+	int fd;			/* NOTIFY_FD: ours, closed after */
 	int cloexec;		/* NOTIFY_FD: O_CLOEXEC in the target */
 };
 

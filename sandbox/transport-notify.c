@@ -32,7 +32,7 @@
 #include "transport-notify.h"
 
 #define STATUS_MAX	8192	/* /proc/TID/status is about 1.5 KiB */
-#define CHUNK		4096	/* reads never cross a 4 KiB boundary */
+#define CHUNK		4096	/* no read crosses a 4 KiB boundary */
 
 struct transport_notify {
 	struct fdb_broker *b;
@@ -372,7 +372,8 @@ notify_base(struct notify_call *c, int dirfd, int i)
 		errno = ENOTDIR;
 		return -1;
 	}
-	if (st.st_nlink == 0) {		/* removed: its path means nothing */
+	/* Removed: its path means nothing. */
+	if (st.st_nlink == 0) {
 		errno = ENOENT;
 		return -1;
 	}

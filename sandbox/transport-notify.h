@@ -17,7 +17,7 @@ struct transport_notify;
 struct transport_notify_opts {
 	const struct fdb_policy *policy;	/* the broker's, borrowed */
 	int deny_errno;				/* the broker's */
-	int allow_net;				/* as given to the filter */
+	int allow_net;			/* as given to the filter */
 };
 
 /*

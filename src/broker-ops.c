@@ -28,14 +28,15 @@
 
 #define PERMS_RWX	(FDB_R | FDB_W | FDB_X)
 
-static int	 finish(const struct broker_ops *o, const struct broker_req *req,
-		    struct resolve_out *out, int rc);
+static int	 finish(const struct broker_ops *o,
+		    const struct broker_req *req, struct resolve_out *out,
+		    int rc);
 static int	 open_name(const struct resolve_out *out, struct stat *st);
 static int	 proc_fd_path(int fd, char *buf, size_t len);
 static int	 trailing_slash(const char *path);
 static int	 move_check(const struct broker_ops *o,
-		    const struct resolve_out *from, const struct resolve_out *to,
-		    int is_dir);
+		    const struct resolve_out *from,
+		    const struct resolve_out *to, int is_dir);
 static int	 rules_beneath(const struct broker_ops *o, const char *path,
 		    int granting);
 static int	 check_stat(const struct broker_ops *o,

@@ -144,19 +144,18 @@ int broker_chdir(const struct broker_ops *o, const struct broker_req *req,
 int broker_exec(const struct broker_ops *o, const struct broker_req *req);
 
 /*
- * broker_unix_connect: check r and w on the socket file @req->path and
- * return an O_PATH descriptor of it (connect through
- * "/proc/self/fd/N", which reaches exactly that inode); ECONNREFUSED when
- * it is not a socket.
+ * broker_unix_connect: check r and w on the socket file @req->path,
+ * report the decision, and return an O_PATH descriptor of it (connect
+ * through "/proc/self/fd/N", which reaches exactly that inode);
+ * ECONNREFUSED when it is not a socket.
  */
 int broker_unix_connect(const struct broker_ops *o,
 			const struct broker_req *req);
 
 /*
  * broker_unix_bind: check c on @req->path (not following a final
- * symlink) and return an O_PATH descriptor of the parent directory, with
- * the name to bind in @name (NAME_MAX + 1 bytes).  The caller binds,
- * then reports with broker_report() and the @out given here.
+ * symlink) and report the decision.  On success @out->dirfd is the
+ * verified parent (the caller binds @out->name there, then closes it).
  */
 int broker_unix_bind(const struct broker_ops *o, const struct broker_req *req,
 		     struct resolve_out *out);

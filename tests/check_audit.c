@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check-run.h"
 #include "audit.h"
 
 struct escape_case {
@@ -132,7 +133,7 @@ START_TEST(test_audit_format_nulls)
 
 	d.resolved = NULL;
 	d.rule = NULL;
-	d.error = 4000;		/* not in the table: written as a number */
+	d.error = 4000;	/* not in the table: written as a number */
 	ck_assert_int_gt(audit_format(&d, &t, buf, sizeof(buf)), 0);
 	ck_assert_ptr_nonnull(strstr(buf, "\"resolved\":null,"));
 	ck_assert_ptr_nonnull(strstr(buf, "\"errno\":4000,\"rule\":null,"
@@ -252,12 +253,5 @@ audit_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(audit_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(audit_suite());
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-run.h"
 #include "cli.h"
 #include "fdbroker.h"
 
@@ -61,8 +62,8 @@ teardown(void)
 
 START_TEST(test_cli_parse_rules_valid)
 {
-	const char *argv[] = { "fdbroker-run", "-r", "a", "-w", "/b", "-c", "c/",
-	    "-x", "/d", "--deny", "/e", "--read=/f", "-r/g", "--create",
+	const char *argv[] = { "fdbroker-run", "-r", "a", "-w", "/b", "-c",
+	    "c/", "-x", "/d", "--deny", "/e", "--read=/f", "-r/g", "--create",
 	    "/h", "--exec", "i", "--write", "j", "--", "cat", NULL };
 
 	ck_assert_int_eq(parse(argv, err, sizeof(err)),
@@ -215,7 +216,9 @@ static const struct {
 
 START_TEST(test_cli_parse_deny_errno_valid)
 {
-	const char *argv[] = { "fdbroker-run", "--deny-errno", NULL, "true", NULL };
+	const char *argv[] = {
+		"fdbroker-run", "--deny-errno", NULL, "true", NULL
+	};
 
 	argv[2] = errnos[_i].name;
 	ck_assert_int_eq(parse(argv, err, sizeof(err)),
@@ -228,7 +231,9 @@ static const char *const bad_errnos[] = { "EFOO", "eacces", "13", "", "0" };
 
 START_TEST(test_cli_parse_deny_errno_invalid)
 {
-	const char *argv[] = { "fdbroker-run", "--deny-errno", NULL, "true", NULL };
+	const char *argv[] = {
+		"fdbroker-run", "--deny-errno", NULL, "true", NULL
+	};
 
 	argv[2] = bad_errnos[_i];
 	errno = 0;
@@ -301,7 +306,9 @@ END_TEST
 START_TEST(test_cli_parse_twice_valid)
 {
 	/* getopt's hidden state must not leak from one parse to the next. */
-	const char *argv[] = { "fdbroker-run", "-r", "/a", "-v", "--", "x", NULL };
+	const char *argv[] = {
+		"fdbroker-run", "-r", "/a", "-v", "--", "x", NULL
+	};
 	const char *argv2[] = { "fdbroker-run", "-w", "/b", "y", NULL };
 
 	ck_assert_int_eq(parse(argv, err, sizeof(err)),
@@ -415,12 +422,5 @@ cli_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(cli_suite());
-	int failed;
-
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(cli_suite());
 }

@@ -156,6 +156,54 @@ st=$?
 if [ $st -gt 128 ]; then ok "int \$0x80 kills the command ($st)"; else
 	echo "  status $st"; nok "int \$0x80 kills the command"; fi
 
+# --- AF_UNIX sockets: connect and bind go through the policy -----------
+if [ -x /usr/bin/python3 ]; then
+	PY=/usr/bin/python3
+	mkdir -p "$T/sock"
+	cat >"$T/srv.py" <<'PYEOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(10)
+s.bind(sys.argv[1])
+s.listen(2)
+c, _ = s.accept()
+c.sendall(b"hello over unix")
+c.close()
+PYEOF
+	cat >"$T/cli.py" <<'PYEOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+print(s.recv(100).decode())
+PYEOF
+	"$PY" "$T/srv.py" "$T/sock/s" >"$T/srv.out" 2>&1 &
+	srv=$!
+	i=0
+	while [ ! -S "$T/sock/s" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	expect "connect to a socket granted r only is refused" 1 "$R" -r "$T" \
+	    -- "$PY" "$T/cli.py" "$T/sock/s"
+	has "with Permission denied" "$T/stderr" "PermissionError"
+	expect "connect to a socket granted rw" 0 "$R" -r "$T" -w "$T/sock" \
+	    -- "$PY" "$T/cli.py" "$T/sock/s"
+	has "the client got the server's message" "$T/stdout" \
+	    "hello over unix"
+	wait $srv
+	expect "bind in a -c directory, and connect to it" 0 "$R" -r "$T" \
+	    -c "$T/sock" -- /bin/sh -c "'$PY' '$T/srv.py' '$T/sock/t' &
+	    while [ ! -S '$T/sock/t' ]; do sleep 0.1; done
+	    '$PY' '$T/cli.py' '$T/sock/t'; wait"
+	has "both ends talked" "$T/stdout" "hello over unix"
+	expect "bind outside -c is refused" 1 "$R" -r "$T" -- \
+	    "$PY" "$T/srv.py" "$T/in/s"
+	[ -e "$T/in/s" ] && nok "no socket file was made" ||
+	    ok "no socket file was made"
+	expect "an abstract socket is the network: refused" 1 "$R" -- "$PY" \
+	    -c 'import socket; socket.socket(socket.AF_UNIX).connect("\0fdbx")'
+else skip "AF_UNIX sockets (no python3)"; fi
+
 # --- options and exit statuses ------------------------------------------
 expect "--help" 0 "$R" --help
 has "--help lists --learn" "$T/stdout" "--learn"
