@@ -186,10 +186,9 @@ open_log(const char *file)
 }
 
 /*
- * A refusal by the policy comes with the deny errno; a missing file in
- * a granted tree (ENOENT) is not a denial.  A deny errno the file
- * system could also give (EACCES for a file the user cannot read) is
- * counted too: the decision does not say which one it was.
+ * Every refusal by the policy counts for --fail-on-deny and --verbose; a
+ * request the policy allowed that then failed (ENOENT in a granted
+ * tree, EACCES from the file system) does not.
  */
 static void
 on_decision(const struct fdb_decision *d, void *arg)
@@ -198,7 +197,7 @@ on_decision(const struct fdb_decision *d, void *arg)
 	struct timespec now;
 	long n;
 
-	if (!d->allowed && d->error == st->deny_errno) {
+	if (!d->allowed) {
 		st->denials++;
 		if (st->verbose)
 			fprintf(stderr, "fdbroker-run: denied: %s %s%s%s\n",

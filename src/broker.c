@@ -128,13 +128,14 @@ broker_report(struct fdb_broker *b, const struct broker_req *req,
 		.op = req->op,
 		.path = req->path,
 		.flags = req->flags,
-		.allowed = err == 0,
 		.error = err,
 	};
 	int save_errno = errno;
 
 	if (b->hook == NULL)
 		return;
+	/* A policy decision; a request it allowed may still fail (ENOENT). */
+	d.allowed = out != NULL ? !out->denied : err == 0;
 	if (out != NULL && out->path[0] != '\0')
 		d.resolved = out->path;
 	if (out != NULL && out->rule != NULL) {

@@ -86,8 +86,9 @@ struct fdb_decision {
 	const char *path;	/* the path as asked */
 	const char *resolved;	/* the absolute path checked, or NULL */
 	int flags;		/* open flags as asked */
-	int allowed;		/* 1 granted, 0 refused */
-	int error;		/* 0, or the errno the requester gets */
+	int allowed;		/* 0: the policy refused; 1: it did not */
+	int error;		/* 0, or the errno the requester gets (also
+				 * when allowed: ENOENT in a granted tree) */
 	const char *rule;	/* path of the rule that decided, or NULL */
 	unsigned rule_perms;	/* that rule's permissions */
 };

@@ -58,13 +58,15 @@ static int append(char *buf, size_t *len, const char *name);
 static int on_procfs(int fd, int want_root);
 static const char *proc_alias(struct walk *w, char *name, char *phys,
 			      size_t physlen);
-static int set_target(struct walk *w, const char *name,
+static int set_target(struct walk *w, const char *name, const char *pname,
 		      struct resolve_out *out);
 static int deny(struct resolve_out *out, const char *path,
 		const struct policy_rule *rule);
 static int open_target(const struct resolve_out *out, int flags,
 		       mode_t mode);
 static int check_exists(const struct resolve_out *out);
+static void hide_outside(const struct walk *w, const char *name,
+			 unsigned need, struct resolve_out *out);
 
 int
 resolve_path(const struct resolve_ctx *ctx, const char *path, int follow,
@@ -82,11 +84,12 @@ resolve_path(const struct resolve_ctx *ctx, const char *path, int follow,
 	if (walk_start(&w, ctx, path) == -1)
 		return -1;
 	for (;;) {
+		name[0] = '\0';
 		p = w.rest;
 		while (*p == '/')
 			p++;
 		if (*p == '\0')		/* "/", "dir/", "dir/." */
-			return set_target(&w, ".", out);
+			return set_target(&w, ".", ".", out);
 		end = strchrnul(p, '/');
 		n = (size_t)(end - p);
 		if (n > NAME_MAX) {
@@ -118,12 +121,12 @@ resolve_path(const struct resolve_ctx *ctx, const char *path, int follow,
 		if (append(lpath, &llen, name) == -1)
 			goto fail;
 		if (is_last && !follow)
-			return set_target(&w, name, out);
+			return set_target(&w, name, pname, out);
 
 		fd = openat(w.cur, pname, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (fd == -1) {
 			if (is_last && errno == ENOENT)
-				return set_target(&w, name, out);
+				return set_target(&w, name, pname, out);
 			goto fail;
 		}
 		if (fstat(fd, &st) == -1) {
@@ -137,7 +140,7 @@ resolve_path(const struct resolve_ctx *ctx, const char *path, int follow,
 		}
 		if (is_last) {
 			fd_close(fd);
-			return set_target(&w, name, out);
+			return set_target(&w, name, pname, out);
 		}
 		if (!S_ISDIR(st.st_mode)) {
 			fd_close(fd);
@@ -153,6 +156,8 @@ resolve_path(const struct resolve_ctx *ctx, const char *path, int follow,
 	}
 fail:
 	fd_close(w.cur);
+	if (!out->denied)
+		hide_outside(&w, name, need, out);
 	return -1;
 }
 
@@ -230,6 +235,31 @@ check_exists(const struct resolve_out *out)
 	struct stat st;
 
 	return fstatat(out->dirfd, out->name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/*
+ * A walk that failed (ENOENT, ENOTDIR, ELOOP...) outside every grant must
+ * not tell the requester what exists there: the failure becomes a
+ * refusal unless the path it was heading for, read lexically from where
+ * the walk stopped, is granted.  Keeps errno otherwise.
+ */
+static void
+hide_outside(const struct walk *w, const char *name, unsigned need,
+	     struct resolve_out *out)
+{
+	char lex[3 * PATH_MAX + 4], norm[PATH_MAX];
+	const struct policy_rule *rule;
+	int save_errno = errno;
+
+	snprintf(lex, sizeof(lex), "%s/%s/%s", w->logical, name, w->rest);
+	need &= ~FDB_C;
+	if (policy_normalise(lex, norm, sizeof(norm)) != -1 &&
+	    policy_allows(w->ctx->policy, norm, need ? need : FDB_R, &rule)) {
+		errno = save_errno;
+		return;
+	}
+	deny(out, policy_normalise(lex, norm, sizeof(norm)) != -1 ? norm :
+	     w->logical, NULL);
 }
 
 /* Set up the walk at "/" with the whole path (relative: base first). */
@@ -476,9 +506,13 @@ proc_alias(struct walk *w, char *name, char *phys, size_t physlen)
 	return phys;
 }
 
-/* The walk ends: the target is @name in the current directory. */
+/*
+ * The walk ends: the target is @name for the policy, @pname in the
+ * current directory (they differ for the requester's /proc/self).
+ */
 static int
-set_target(struct walk *w, const char *name, struct resolve_out *out)
+set_target(struct walk *w, const char *name, const char *pname,
+	   struct resolve_out *out)
 {
 	size_t len = w->llen;
 
@@ -489,7 +523,7 @@ set_target(struct walk *w, const char *name, struct resolve_out *out)
 	}
 	if (len == 0)
 		strcpy(out->path, "/");
-	snprintf(out->name, sizeof(out->name), "%s", name);
+	snprintf(out->name, sizeof(out->name), "%s", pname);
 	out->dirfd = w->cur;
 	return 0;
 }

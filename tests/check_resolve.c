@@ -154,6 +154,9 @@ START_TEST(test_resolve_open_missing)
 	/* Outside the grants, existence is not told. */
 	ck_assert_str_eq(try_open(at("out/none"), O_RDONLY), err(EACCES));
 	ck_assert_str_eq(try_open(at("in/none/x"), O_RDONLY), err(ENOENT));
+	ck_assert_str_eq(try_open(at("out/none/x"), O_RDONLY), err(EACCES));
+	ck_assert_str_eq(try_open("/nonexistent-dir/x", O_RDONLY), err(EACCES));
+	ck_assert_str_eq(try_open(at("out/secret/x"), O_RDONLY), err(EACCES));
 	ck_assert_str_eq(try_open(at("in/file/x"), O_RDONLY), err(ENOTDIR));
 }
 END_TEST
@@ -330,9 +333,14 @@ START_TEST(test_resolve_open_long_path)
 	path[0] = '/';
 	path[sizeof(path) - 1] = '\0';
 	ck_assert_str_eq(try_open(path, O_RDONLY), err(ENAMETOOLONG));
-	memset(path + 1, 'b', NAME_MAX + 1);
-	path[NAME_MAX + 2] = '\0';
+	/* A name over NAME_MAX: the kernel's error inside a grant... */
+	snprintf(path, sizeof(path), "%s/", at("in"));
+	memset(path + strlen(path), 'b', NAME_MAX + 1);
+	path[strlen(at("in")) + 1 + NAME_MAX + 1] = '\0';
 	ck_assert_str_eq(try_open(path, O_RDONLY), err(ENAMETOOLONG));
+	/* ...and a refusal outside, as for any path there. */
+	memcpy(path + strlen(at("in")) - 2, "out", 3);
+	ck_assert_str_eq(try_open(path, O_RDONLY), err(EACCES));
 }
 END_TEST
 
@@ -407,6 +415,24 @@ START_TEST(test_resolve_proc_self_is_requester)
 	ck_assert_int_eq(proc_pid(child, "/proc/thread-self/status"), child);
 	ck_assert_int_eq(proc_pid(child, "/proc/./self/../self/status"),
 			 child);
+	/* As the last component too (a directory opened, then "status"). */
+	{
+		struct resolve_ctx c = ctx;
+		struct resolve_out out;
+		char buf[32];
+		int dfd, fd;
+
+		c.pid = child;
+		dfd = resolve_open(&c, "/proc/self", O_RDONLY | O_DIRECTORY, 0,
+				   &out);
+		ck_assert_int_ge(dfd, 0);
+		fd = openat(dfd, "stat", O_RDONLY | O_CLOEXEC);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_gt(read(fd, buf, sizeof(buf) - 1), 0);
+		ck_assert_int_eq(atoi(buf), child);
+		fd_close(fd);
+		fd_close(dfd);
+	}
 	/* The requester's own pid is /proc/self for the policy. */
 	{
 		char own[64];

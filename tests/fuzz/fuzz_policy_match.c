@@ -21,7 +21,9 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fdbroker.h"
 #include "fuzz.h"
@@ -246,10 +248,27 @@ check_rule(const char *rule, unsigned perms, const char *path, unsigned need)
 	long len;
 	int rc, e = 0;
 
+	char abs[PATH_MAX];
+	int n;
+
+	/*
+	 * fdb_policy_add takes a relative rule from the current directory,
+	 * joined as CWD "/" RULE: run from "/", where "x" means "//x".
+	 */
+	if (rule[0] != '/' && rule[0] != '\0') {
+		if (chdir("/") == -1)
+			abort();
+		n = snprintf(abs, sizeof(abs), "//%s", rule);
+	} else {
+		n = snprintf(abs, sizeof(abs), "%s", rule);
+	}
 	errno = 0;
-	len = policy_normalise(rule, nr, sizeof(nr));
-	if (len == -1)
+	if (n < 0 || (size_t)n >= sizeof(abs)) {
+		len = -1;
+		e = ENAMETOOLONG;
+	} else if ((len = policy_normalise(abs, nr, sizeof(nr))) == -1) {
 		e = errno;
+	}
 	if ((q = fdb_policy_new()) == NULL)
 		abort();
 	errno = 0;
