@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -170,18 +172,26 @@ entry_cmp(const void *a, const void *b)
 	    ((const struct entry *)b)->path);
 }
 
-/* What policy-file.c reads back as this very path. */
+/*
+ * Whether the rule line for @path reads back as this very path.  Asked
+ * of the parser itself rather than of a copy of its rules: a path with a
+ * blank before '#', a trailing blank or a newline would otherwise be
+ * learnt as a broader rule (its parent directory).
+ */
 static int
 expressible(const char *path)
 {
-	size_t n = strlen(path);
-	const char *s;
+	struct fdb_policy *p = fdb_policy_new();
+	const struct policy_rule *r;
+	char line[PATH_MAX + 4];
+	size_t n = 0;
+	int ok;
 
-	if (n == 0 || path[n - 1] == ' ' || path[n - 1] == '\t' ||
-	    path[n - 1] == '\r' || strchr(path, '\n') != NULL)
-		return 0;
-	for (s = path; (s = strchr(s, '#')) != NULL; s++)
-		if (s[-1] == ' ' || s[-1] == '\t')
-			return 0;
-	return 1;
+	ok = p != NULL &&
+	     snprintf(line, sizeof(line), "r %s", path) < (int)sizeof(line) &&
+	     fdb_policy_add_rule(p, line, NULL, 0) == 0 &&
+	     (r = policy_rules(p, &n)) != NULL && n == 1 &&
+	     strcmp(r[0].path, path) == 0;
+	fdb_policy_free(p);
+	return ok;
 }

@@ -273,6 +273,15 @@ has "the learnt policy names the file" "$T/learnt.policy" "^r $T/in/file\$"
 expect "the learnt policy is enough" 0 "$R" --fail-on-deny \
     -p "$T/learnt.policy" -- \
     /bin/sh -c "cat '$T/in/file' && ls '$T/in/sub' && touch '$T/out/t'"
+# A name the policy file cannot say must not widen the learnt policy to
+# its directory ("r DIR/\v" would read back as "r DIR").
+mkdir "$T/odd"
+vt=$(printf '\v')
+: > "$T/odd/$vt"
+expect "--learn with an inexpressible name" 0 "$R" \
+    --learn "$T/odd.policy" -- /bin/cat "$T/odd/$vt"
+expect "the learnt policy does not grant the directory" 2 "$R" \
+    -p "$T/odd.policy" -- /bin/ls "$T/odd"
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]
