@@ -48,6 +48,10 @@ static void	 on_decision(const struct fdb_decision *d, void *arg);
 static int	 write_learnt(struct learn *l, const char *file,
 		    const struct run_opts *o);
 static int	 exit_status(int status);
+#ifdef FDB_TEST_NO_POLICY_CHECK
+static int	 test_switches(struct fdb_policy **all,
+		    const struct fdb_policy **confine);
+#endif
 
 int
 main(int argc, char *argv[])
@@ -57,8 +61,9 @@ main(int argc, char *argv[])
 	struct launch_opts lo;
 	struct fdb_policy *base = NULL, *all = NULL;
 	struct fdb_broker *b = NULL;
+	const struct fdb_policy *confine;
 	char err[ERR_MAX];
-	int status, rc = RUN_EXIT_FAILURE;
+	int status, confine_err = 0, rc = RUN_EXIT_FAILURE;
 
 	if (cli_parse(argc, argv, &o, err, sizeof(err)) == -1) {
 		fprintf(stderr, "fdbroker-run: %s\n",
@@ -82,6 +87,18 @@ main(int argc, char *argv[])
 		die("%s", strerror(errno));
 		goto out;
 	}
+	/*
+	 * The broker confines itself to @base (launch.c), except with
+	 * --learn: its policy is then "allow all", and the learnt policy is
+	 * written after the run.
+	 */
+	confine = o.learn == NULL ? base : NULL;
+#ifdef FDB_TEST_NO_POLICY_CHECK
+	if (test_switches(&all, &confine) == -1) {
+		die("%s", strerror(errno));
+		goto out;
+	}
+#endif
 	if (o.log != NULL && (st.log = open_log(o.log)) == -1)
 		goto out;
 	if ((b = fdb_broker_new(all != NULL ? all : base)) == NULL ||
@@ -97,10 +114,16 @@ main(int argc, char *argv[])
 	lo.policy = all != NULL ? all : base;
 	lo.deny_errno = o.deny_errno;
 	lo.allow_net = o.allow_net;
+	lo.confine = confine;
+	lo.confine_err = &confine_err;
 	if (launch_run(b, &lo, &status, err, sizeof(err)) == -1) {
 		die("%s", err);
 		goto out;
 	}
+	if (confine_err != 0 && o.verbose)
+		die("Landlock: the broker runs unconfined: %s",
+		    confine_err == EOPNOTSUPP ? "this kernel has no Landlock "
+		    "ABI 2 (Linux 5.19)" : strerror(confine_err));
 	rc = exit_status(status);
 	if (st.learn != NULL && (st.learn_failed ? die("--learn: %s",
 	    strerror(ENOMEM)) : write_learnt(st.learn, o.learn, &o)) == -1)
@@ -232,6 +255,31 @@ write_learnt(struct learn *l, const char *file, const struct run_opts *o)
 		return die("--learn %s: %s", file, strerror(errno));
 	return 0;
 }
+
+#ifdef FDB_TEST_NO_POLICY_CHECK
+/*
+ * Test build only (tests/fdbroker-run-nocheck, never installed): with
+ * FDB_TEST_NO_POLICY_CHECK=1 the broker decides with "allow all", as if
+ * its checks were gone, while Landlock still confines it to the real
+ * policy; FDB_TEST_NO_LANDLOCK=1 turns the self-confinement off.  So
+ * tests/run-landlock.sh shows that Landlock alone stops the broker.
+ */
+static int
+test_switches(struct fdb_policy **all, const struct fdb_policy **confine)
+{
+	const char *v;
+
+	if ((v = getenv("FDB_TEST_NO_LANDLOCK")) != NULL && strcmp(v, "1") == 0)
+		*confine = NULL;
+	if ((v = getenv("FDB_TEST_NO_POLICY_CHECK")) == NULL ||
+	    strcmp(v, "1") != 0 || *all != NULL)
+		return 0;
+	if ((*all = fdb_policy_new()) == NULL ||
+	    fdb_policy_add(*all, "/", FDB_R | FDB_W | FDB_C | FDB_X) == -1)
+		return -1;
+	return 0;
+}
+#endif
 
 static int
 exit_status(int status)

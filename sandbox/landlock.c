@@ -9,10 +9,20 @@
  * an x tree is not expressed here: the broker refuses such an execve()
  * when it checks the path, and Landlock is the bound that holds even if
  * the command swaps the path after that check.
+ *
+ * It also builds the broker's own ruleset (issue 5, defence in depth):
+ * the union of every grant of the policy, so that a broker bug that
+ * forgets a check still cannot open what no rule grants.  Landlock only
+ * allows, so deny rules and the most-specific-rule-wins order of SPEC §3
+ * are not expressed: the union is an upper bound of the policy (what a
+ * --deny carves out of a granted tree stays reachable to the kernel),
+ * which is what a second line needs; the broker's own check stays the
+ * primary guard.
  */
 #include "config.h"
 
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <linux/landlock.h>
 #include <errno.h>
@@ -23,7 +33,31 @@
 #include "landlock.h"
 #include "policy.h"
 
-static int	add_rule(int ruleset, const char *path);
+/* Older uapi headers (Debian 12's 6.1) lack the ABI 3 right. */
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE	(1ULL << 14)
+#endif
+
+#define LL_R	(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+#define LL_W	(LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE)
+#define LL_C	(LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_DIR | \
+	LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_SYM | \
+	LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_REMOVE_FILE | \
+	LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REFER)
+/*
+ * execve() opens the file for reading as far as Landlock is concerned
+ * (FMODE_READ with __FMODE_EXEC), so x alone needs READ_FILE too.
+ */
+#define LL_X	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE)
+/* The rights a rule on a file (not a directory) may hold. */
+#define LL_FILE	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
+	LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE)
+/* Handled, never granted: the broker refuses devices (broker-ops.h). */
+#define LL_DEV	(LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_BLOCK)
+
+static int	add_rule(int ruleset, const char *path, __u64 access);
+static __u64	broker_handled(void);
+static __u64	broker_access(unsigned perms);
 
 int
 landlock_restrict_exec(const struct fdb_policy *p)
@@ -46,7 +80,8 @@ landlock_restrict_exec(const struct fdb_policy *p)
 	for (i = 0; i < n; i++) {
 		if ((rules[i].perms & FDB_X) == 0)
 			continue;
-		if (add_rule(ruleset, rules[i].path) == -1)
+		if (add_rule(ruleset, rules[i].path,
+		    LANDLOCK_ACCESS_FS_EXECUTE) == -1)
 			return fd_close(ruleset);
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
@@ -62,19 +97,115 @@ landlock_restrict_exec(const struct fdb_policy *p)
  * directory or file it names now.
  */
 static int
-add_rule(int ruleset, const char *path)
+add_rule(int ruleset, const char *path, __u64 access)
 {
 	struct landlock_path_beneath_attr pb = {
-		.allowed_access = LANDLOCK_ACCESS_FS_EXECUTE,
+		.allowed_access = access,
 	};
+	struct stat st;
 	int rc;
 
 	pb.parent_fd = open(path, O_PATH | O_CLOEXEC);
 	if (pb.parent_fd == -1)
 		return errno == ENOENT || errno == ENOTDIR || errno == EACCES ?
 		    0 : -1;
+	/* The kernel refuses directory rights (EINVAL) on a file rule. */
+	if (fstat(pb.parent_fd, &st) == 0 && !S_ISDIR(st.st_mode))
+		pb.allowed_access &= LL_FILE;
+	/* Nothing left to allow (c on a file): no rule, as the kernel wants. */
+	if (pb.allowed_access == 0) {
+		fd_close(pb.parent_fd);
+		return 0;
+	}
 	rc = (int)syscall(SYS_landlock_add_rule, ruleset,
 	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
 	fd_close(pb.parent_fd);
 	return rc == -1 ? -1 : 0;
+}
+
+/*
+ * Called in the broker before it forks the command, not after: Landlock
+ * lets a confined process ptrace (open /proc/TID/mem, pidfd_getfd(),
+ * /proc/TID/fd) only a process whose domain is nested in its own, and
+ * the command's domain (landlock_restrict_exec) is nested in the
+ * broker's only if the command inherits it.  So the broker keeps
+ * EXECUTE on the x rules although it never executes anything itself: a
+ * second, exec-free layer added after the fork would no longer be an
+ * ancestor of the command's domain.  The command inheriting the union
+ * loses nothing: every file access it makes goes through the broker.
+ */
+int
+landlock_restrict_broker(const struct fdb_policy *p)
+{
+	struct landlock_ruleset_attr attr = { 0 };
+	const struct policy_rule *rules;
+	size_t i, n;
+	__u64 access;
+	int ruleset;
+
+	if ((attr.handled_access_fs = broker_handled()) == 0) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr,
+	    sizeof(attr), 0);
+	if (ruleset == -1)
+		return -1;
+	/*
+	 * /proc: the targets' memory (read and written: stat results go
+	 * back through /proc/TID/mem), status, cwd and fd links, and the
+	 * broker's own /proc/self/fd reopenings.
+	 */
+	if (add_rule(ruleset, "/proc", (LL_R | LL_W) &
+	    attr.handled_access_fs) == -1)
+		return fd_close(ruleset);
+	rules = policy_rules(p, &n);
+	for (i = 0; i < n; i++) {
+		access = broker_access(rules[i].perms) & attr.handled_access_fs;
+		if (access != 0 && add_rule(ruleset, rules[i].path, access) ==
+		    -1)
+			return fd_close(ruleset);
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    syscall(SYS_landlock_restrict_self, ruleset, 0) == -1)
+		return fd_close(ruleset);
+	fd_close(ruleset);
+	return 0;
+}
+
+/*
+ * What this kernel can handle, 0 without Landlock.  ABI 1 is refused:
+ * it denies every rename and link across directories (there is no
+ * REFER to grant), which would break requests the policy allows.
+ */
+static __u64
+broker_handled(void)
+{
+	__u64 all = LL_R | LL_W | LL_C | LL_X | LL_DEV;
+	int abi;
+
+	abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 2)
+		return 0;
+	if (abi < 3)
+		all &= ~(__u64)LANDLOCK_ACCESS_FS_TRUNCATE;
+	return all;
+}
+
+/* The Landlock rights of @perms, on a directory and all beneath it. */
+static __u64
+broker_access(unsigned perms)
+{
+	__u64 a = 0;
+
+	if (perms & FDB_R)
+		a |= LL_R;
+	if (perms & FDB_W)
+		a |= LL_W;
+	if (perms & FDB_C)
+		a |= LL_C;
+	if (perms & FDB_X)
+		a |= LL_X;
+	return a;
 }

@@ -84,7 +84,7 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 	struct transport_notify *t = NULL;
 	struct run run = { .child = -1 };
 	sigset_t set, old;
-	int sv[2] = { -1, -1 }, sigfd = -1, listener = -1, rc = -1;
+	int sv[2] = { -1, -1 }, sigfd = -1, listener = -1, rc = -1, e;
 	size_t i;
 
 	if (filter_notify_supported() == -1)
@@ -102,6 +102,16 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 	if ((sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) == -1) {
 		fail(err, errlen, errno, "signalfd: %s", strerror(errno));
 		goto out;
+	}
+	/*
+	 * Defence in depth, after everything the broker opens for itself
+	 * and before the fork (landlock.c says why): failing to confine is
+	 * not fatal, the broker's checks are the primary guard.
+	 */
+	if (o->confine != NULL) {
+		e = landlock_restrict_broker(o->confine) == -1 ? errno : 0;
+		if (o->confine_err != NULL)
+			*o->confine_err = e;
 	}
 	if ((run.child = fork()) == -1) {
 		fail(err, errlen, errno, "fork: %s", strerror(errno));

@@ -18,6 +18,14 @@ struct launch_opts {
 	const struct fdb_policy *policy;	/* the broker's, borrowed */
 	int deny_errno;			/* the broker's */
 	int allow_net;
+	/*
+	 * Landlock for the broker itself (landlock_restrict_broker()),
+	 * applied before the command is forked; NULL: none.  Borrowed.
+	 * When it cannot be applied the command still runs, and
+	 * *@confine_err (when not NULL) gets the errno, else 0.
+	 */
+	const struct fdb_policy *confine;
+	int *confine_err;
 };
 
 /*

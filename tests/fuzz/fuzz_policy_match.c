@@ -249,7 +249,7 @@ check_rule(const char *rule, unsigned perms, const char *path, unsigned need)
 	int rc, e = 0;
 
 	char abs[PATH_MAX];
-	int n;
+	int wn;
 
 	/*
 	 * fdb_policy_add takes a relative rule from the current directory,
@@ -258,12 +258,12 @@ check_rule(const char *rule, unsigned perms, const char *path, unsigned need)
 	if (rule[0] != '/' && rule[0] != '\0') {
 		if (chdir("/") == -1)
 			abort();
-		n = snprintf(abs, sizeof(abs), "//%s", rule);
+		wn = snprintf(abs, sizeof(abs), "//%s", rule);
 	} else {
-		n = snprintf(abs, sizeof(abs), "%s", rule);
+		wn = snprintf(abs, sizeof(abs), "%s", rule);
 	}
 	errno = 0;
-	if (n < 0 || (size_t)n >= sizeof(abs)) {
+	if (wn < 0 || (size_t)wn >= sizeof(abs)) {
 		len = -1;
 		e = ENAMETOOLONG;
 	} else if ((len = policy_normalise(abs, nr, sizeof(nr))) == -1) {
