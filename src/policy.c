@@ -88,7 +88,7 @@ fdb_policy_free(struct fdb_policy *p)
 FDB_API int
 fdb_policy_add(struct fdb_policy *p, const char *path, unsigned perms)
 {
-	char buf[PATH_MAX];
+	char buf[PATH_MAX], joined[PATH_MAX];
 	struct policy_rule r;
 	long len;
 
@@ -103,12 +103,12 @@ fdb_policy_add(struct fdb_policy *p, const char *path, unsigned perms)
 
 		if (getcwd(cwd, sizeof(cwd)) == NULL)
 			return -1;
-		n = snprintf(buf, sizeof(buf), "%s/%s", cwd, path);
-		if (n < 0 || (size_t)n >= sizeof(buf)) {
+		n = snprintf(joined, sizeof(joined), "%s/%s", cwd, path);
+		if (n < 0 || (size_t)n >= sizeof(joined)) {
 			errno = ENAMETOOLONG;
 			return -1;
 		}
-		path = buf;
+		path = joined;
 	}
 	if ((len = policy_normalise(path, buf, sizeof(buf))) == -1)
 		return -1;
