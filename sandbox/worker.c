@@ -43,6 +43,7 @@ fdb_broker_fork_worker(struct fdb_broker *b, fdb_worker_fn fn, void *arg)
 {
 	int save_errno, sv[2];
 	pid_t broker, pid;
+	int one = 1;
 
 	if (b == NULL || fn == NULL) {
 		errno = EINVAL;
@@ -50,6 +51,16 @@ fdb_broker_fork_worker(struct fdb_broker *b, fdb_worker_fn fn, void *arg)
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
 		return -1;
+	/*
+	 * Credentials are attached to a message only if the receiver asked
+	 * before it was sent: ask now, before the worker can send anything.
+	 */
+	if (setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) ==
+	    -1) {
+		fd_close(sv[0]);
+		fd_close(sv[1]);
+		return -1;
+	}
 	/* Taken before fork: in the child, getppid() could already be 1. */
 	broker = getpid();
 	if ((pid = fork()) == -1) {

@@ -127,10 +127,14 @@ int fdb_broker_open(struct fdb_broker *b, pid_t pid, const char *path,
 
 /*
  * fdb_broker_add_channel: serve requests arriving on the SOCK_SEQPACKET
- * socket @fd, on behalf of process @pid (0: take it from SO_PEERCRED).
- * Takes ownership of @fd, also on failure.  A channel that breaks the
- * protocol is closed; its peer's later requests fail with ECONNRESET or
- * EPIPE.
+ * socket @fd.  Each request is made on behalf of the process that sent
+ * it, as the kernel reports it (SO_PASSCRED): a worker's children share
+ * its channel and each one's /proc/self is its own.  Messages sent before
+ * this call carry no credentials: those are taken to come from @pid (0:
+ * the peer SO_PEERCRED names, unknown for a socketpair the broker made,
+ * and then /proc/self is refused).  Takes ownership of @fd, also on failure.  A
+ * channel that breaks the protocol is closed; its peer's later requests
+ * fail with ECONNRESET or EPIPE.
  */
 int fdb_broker_add_channel(struct fdb_broker *b, int fd, pid_t pid);
 

@@ -41,7 +41,10 @@ union fdpass_cmsg {
 };
 
 static int	take_fds(struct cmsghdr *c, int *got, int want);
-static int	walk_cmsgs(struct msghdr *msg, int *got, int want);
+static int	walk_cmsgs(struct msghdr *msg, int *got, int want,
+			   pid_t *pid);
+static ssize_t	recv_one(int sock, void *buf, size_t len, int *fd,
+			 pid_t *pid, int flags);
 
 ssize_t
 fdpass_send(int sock, const void *buf, size_t len, int fd, int flags)
@@ -112,9 +115,10 @@ take_fds(struct cmsghdr *c, int *got, int want)
  * every descriptor that arrived is either kept or closed.
  */
 static int
-walk_cmsgs(struct msghdr *msg, int *got, int want)
+walk_cmsgs(struct msghdr *msg, int *got, int want, pid_t *pid)
 {
 	struct cmsghdr *c;
+	struct ucred cred;
 	int bad = 0;
 
 	for (c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
@@ -122,6 +126,12 @@ walk_cmsgs(struct msghdr *msg, int *got, int want)
 		    (c->cmsg_type == SCM_RIGHTS || c->cmsg_type == SCM_PIDFD)) {
 			if (take_fds(c, got, want) == -1)
 				bad = 1;
+		} else if (pid != NULL && *pid == 0 &&
+			   c->cmsg_level == SOL_SOCKET &&
+			   c->cmsg_type == SCM_CREDENTIALS &&
+			   c->cmsg_len == CMSG_LEN(sizeof(cred))) {
+			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+			*pid = cred.pid;
 		} else {
 			bad = 1;
 		}
@@ -131,6 +141,24 @@ walk_cmsgs(struct msghdr *msg, int *got, int want)
 
 ssize_t
 fdpass_recv(int sock, void *buf, size_t len, int *fd, int flags)
+{
+	return recv_one(sock, buf, len, fd, NULL, flags);
+}
+
+ssize_t
+fdpass_recv_cred(int sock, void *buf, size_t len, pid_t *pid, int flags)
+{
+	ssize_t n;
+
+	*pid = 0;
+	n = recv_one(sock, buf, len, NULL, pid, flags);
+	if (*pid < 0)
+		*pid = 0;
+	return n;
+}
+
+static ssize_t
+recv_one(int sock, void *buf, size_t len, int *fd, pid_t *pid, int flags)
 {
 	union fdpass_cmsg u;
 	struct iovec iov;
@@ -153,7 +181,7 @@ fdpass_recv(int sock, void *buf, size_t len, int *fd, int flags)
 	} while (n == -1 && errno == EINTR);
 	if (n == -1)
 		return -1;
-	bad = walk_cmsgs(&msg, &got, fd != NULL);
+	bad = walk_cmsgs(&msg, &got, fd != NULL, pid);
 	/*
 	 * MSG_CTRUNC: descriptors were dropped, so the message is not what
 	 * was sent.  MSG_TRUNC: part of a datagram was lost (a stream

@@ -29,4 +29,13 @@ ssize_t fdpass_send(int sock, const void *buf, size_t len, int fd, int flags);
  */
 ssize_t fdpass_recv(int sock, void *buf, size_t len, int *fd, int flags);
 
+/*
+ * fdpass_recv_cred: as fdpass_recv() with no descriptor accepted, on a
+ * socket with SO_PASSCRED set: *@pid gets the sender's pid, which the
+ * kernel vouches for, or 0 for a message sent before SO_PASSCRED was set
+ * (the kernel attaches credentials only if the receiver asked first).
+ */
+ssize_t fdpass_recv_cred(int sock, void *buf, size_t len, pid_t *pid,
+			 int flags);
+
 #endif /* FDBROKER_FDPASS_H */

@@ -12,9 +12,11 @@
 
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sockios.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -30,7 +32,8 @@
 struct channel {
 	struct fdb_broker *b;
 	int fd;
-	pid_t pid;
+	pid_t pid;		/* given when added, or 0 */
+	pid_t sender;		/* of the request being served */
 };
 
 struct channel_op {
@@ -43,9 +46,10 @@ struct channel_op {
 static int	serve_open(struct channel *ch, const struct wire_req *req,
 		    const char *name, const char *path);
 static int	reply(struct channel *ch, uint32_t op, int status, int fd);
+static int	still_alive(int pidfd);
+static pid_t	peer_pid(int fd);
 static int	reply_status(int err);
 static int	reply_pending(int fd);
-static pid_t	peer_pid(int fd);
 static void	channel_read(void *arg, int fd, unsigned events);
 static void	channel_release(void *arg);
 
@@ -106,8 +110,17 @@ serve_open(struct channel *ch, const struct wire_req *req, const char *name,
 {
 	struct broker_req br;
 	int fd, r, status = 0;
+	/*
+	 * "/proc/self" is the sender's /proc/PID: if the sender died and its
+	 * pid went to another process meanwhile, that would be someone
+	 * else's.  A pidfd taken now, checked after the open, tells.
+	 */
+	pid_t pid = ch->sender ? ch->sender : ch->pid;
+	int alive = -1;
 
-	br.pid = ch->pid;
+	if (pid > 0 && (alive = (int)syscall(SYS_pidfd_open, pid, 0)) == -1)
+		return -1;
+	br.pid = pid;
 	br.tid = 0;
 	br.op = name;
 	br.path = path;
@@ -116,9 +129,21 @@ serve_open(struct channel *ch, const struct wire_req *req, const char *name,
 	br.mode = (mode_t)req->mode;
 	if ((fd = broker_open(ch->b, &br)) == -1)
 		status = reply_status(errno);
+	else if (alive != -1 && !still_alive(alive))
+		fd = fd_close(fd), status = ESRCH;
 	r = reply(ch, req->op, status, fd);
 	fd_close(fd);
+	fd_close(alive);
 	return r;
+}
+
+/* Whether the process of @pidfd has not exited (a pidfd polls in then). */
+static int
+still_alive(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 0;
 }
 
 static void
@@ -133,7 +158,8 @@ channel_read(void *arg, int fd, unsigned events)
 
 	(void)events;
 	/* One request per round, so that a busy child cannot starve others. */
-	n = fdpass_recv(fd, buf, WIRE_REQ_MAX, NULL, MSG_DONTWAIT);
+	n = fdpass_recv_cred(fd, buf, WIRE_REQ_MAX, &ch->sender,
+			     MSG_DONTWAIT);
 	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return;
 	/* End of stream, socket error or any protocol breach: drop it. */
@@ -165,29 +191,11 @@ channel_release(void *arg)
 	errno = save_errno;
 }
 
-/*
- * peer_pid: the pid SO_PEERCRED names, or 0.  For a socketpair() that is
- * the process which created the pair, not the child it was handed to:
- * when that is the broker itself, the requester is unknown, and taking
- * our own pid would make "/proc/self" mean the broker's.
- */
-static pid_t
-peer_pid(int fd)
-{
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1 ||
-	    len != sizeof(cred) || cred.pid == getpid())
-		return 0;
-	return cred.pid > 0 ? cred.pid : 0;
-}
-
 FDB_API int
 fdb_broker_add_channel(struct fdb_broker *b, int fd, pid_t pid)
 {
 	struct channel *ch = NULL;
-	int type;
+	int type, one = 1;
 	socklen_t len = sizeof(type);
 
 	if (b == NULL || fd < 0 || pid < 0) {
@@ -204,11 +212,18 @@ fdb_broker_add_channel(struct fdb_broker *b, int fd, pid_t pid)
 	/* The broker may fork workers later: none may inherit this one. */
 	if (fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
 		goto fail;
+	/*
+	 * Every request names its sender, as the kernel saw it: a worker's
+	 * children share its channel, and each one's /proc/self is its own.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) == -1)
+		goto fail;
 	if ((ch = malloc(sizeof(*ch))) == NULL)
 		goto fail;
 	ch->b = b;
 	ch->fd = fd;
 	ch->pid = pid != 0 ? pid : peer_pid(fd);
+	ch->sender = 0;
 	if (loop_add(broker_loop(b), fd, channel_read, channel_release,
 	    ch) == -1)
 		goto fail;
@@ -216,6 +231,24 @@ fdb_broker_add_channel(struct fdb_broker *b, int fd, pid_t pid)
 fail:
 	free(ch);
 	return fd_close(fd);
+}
+
+/*
+ * peer_pid: the pid SO_PEERCRED names, or 0.  For a socketpair() that is
+ * the process which created the pair, not the child it was handed to:
+ * when that is the broker itself, the requester is unknown, and taking
+ * our own pid would make "/proc/self" mean the broker's.
+ */
+static pid_t
+peer_pid(int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1 ||
+	    len != sizeof(cred) || cred.pid == getpid())
+		return 0;
+	return cred.pid > 0 ? cred.pid : 0;
 }
 
 FDB_API size_t
