@@ -158,6 +158,8 @@ c_openat2(struct notify_call *c, struct notify_reply *r)
 	 */
 	if (how.resolve & ~(uint64_t)RESOLVE_NO_MAGICLINKS)
 		return fail(r, ENOSYS);
+	/* /proc/self/fd/N is then refused by the walk, as by the kernel. */
+	c->no_magic = (how.resolve & RESOLVE_NO_MAGICLINKS) != 0;
 	do_open(c, r, IARG(c, 0), 1, (int)how.flags, (mode_t)how.mode);
 }
 
@@ -926,6 +928,8 @@ own_fd(const struct notify_call *c, const char *path)
 	long n;
 	int i;
 
+	if (c->no_magic)
+		return -1;
 	for (i = 0; i < 3; i++)
 		if (strcmp(path, std[i]) == 0)
 			return i;

@@ -47,6 +47,7 @@ struct notify_call {
 	mode_t umask;		/* its umask, from /proc/TID/status */
 	int mem;		/* /proc/TID/mem, or -1 */
 	int mem_rw;		/* opened for writing too */
+	int no_magic;		/* openat2 RESOLVE_NO_MAGICLINKS: no own_fd */
 	char path[2][PATH_MAX];	/* paths read from the target */
 	char base[2][PATH_MAX];	/* directories for relative ones */
 };

@@ -184,6 +184,7 @@ serve(struct transport_notify *t)
 	c->umask = 022;
 	c->mem = -1;
 	c->mem_rw = 0;
+	c->no_magic = 0;
 	/* The filter kills foreign ABIs; a number here is native. */
 	if (t->req->data.arch == seccomp_arch_native() &&
 	    (fn = notify_calls_find(t->req->data.nr, &name)) != NULL)

@@ -155,9 +155,23 @@ int
 broker_mkdir(const struct broker_ops *o, const struct broker_req *req)
 {
 	struct resolve_out out;
+	struct stat st;
 
-	if (broker_check(o, req, 0, FDB_C, &out) == -1)
+	if (broker_check(o, req, 0, FDB_C, &out) == -1) {
+		/*
+		 * An existing directory the requester may stat is EEXIST, as
+		 * unconfined: "mkdir -p" walks down from "/" that way.
+		 */
+		if (errno == o->deny_errno && check_stat(o, req, 1, &out) == 0) {
+			int isdir = fstatat(out.dirfd, out.name, &st,
+					    AT_SYMLINK_NOFOLLOW) == 0 &&
+				    S_ISDIR(st.st_mode);
+
+			out.dirfd = fd_close(out.dirfd);
+			errno = isdir ? EEXIST : o->deny_errno;
+		}
 		return -1;
+	}
 	return finish(o, req, &out, mkdirat(out.dirfd, out.name, req->mode));
 }
 
@@ -368,7 +382,8 @@ broker_chdir(const struct broker_ops *o, const struct broker_req *req,
 	struct stat st;
 	int rc;
 
-	if (broker_check(o, req, 1, FDB_R, &out) == -1)
+	/* Like stat: the directories above a grant may be entered. */
+	if (check_stat(o, req, 1, &out) == -1)
 		return -1;
 	rc = fstatat(out.dirfd, out.name, &st, AT_SYMLINK_NOFOLLOW);
 	if (rc == 0 && !S_ISDIR(st.st_mode)) {

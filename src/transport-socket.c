@@ -118,8 +118,12 @@ serve_open(struct channel *ch, const struct wire_req *req, const char *name,
 	pid_t pid = ch->sender ? ch->sender : ch->pid;
 	int alive = -1;
 
-	if (pid > 0 && (alive = (int)syscall(SYS_pidfd_open, pid, 0)) == -1)
-		return -1;
+	if (pid > 0 && (alive = (int)syscall(SYS_pidfd_open, pid, 0)) == -1) {
+		if (errno == ESRCH)	/* gone: nobody to answer */
+			return -1;
+		/* Out of descriptors: an answer, not a broken channel. */
+		return reply(ch, req->op, reply_status(errno), -1);
+	}
 	br.pid = pid;
 	br.tid = 0;
 	br.op = name;

@@ -1,0 +1,1061 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * probe2.c: the attacks of the process-side escape suite, run as a
+ * command under fdbroker-run (and, for comparison, unconfined, so that a
+ * refusal is known to come from the sandbox and not from a broken probe).
+ * One attack per command-line word; each prints "name: RESULT" lines on
+ * stdout, RESULT being "ok" or the errno's name (EPERM), with details
+ * after it.  The tests in tests/escape/check_escape_*.c and
+ * tests/check_hostile.c judge the lines; the exit status is 0 unless the
+ * probe itself could not run (2).  It never writes outside the paths its
+ * arguments name.
+ *
+ *   probe2 io_uring PATH           io_uring_setup, then OPENAT of PATH
+ *   probe2 handle PATH DIR TYPE HEX  name_to_handle_at(PATH), and
+ *                                  open_by_handle_at(DIR's fs, handle)
+ *   probe2 i386 | x32              getpid through a foreign ABI
+ *   probe2 ptrace PID|ppid         ptrace, process_vm_*, pidfd_getfd on
+ *                                  PID and on a child of our own
+ *   probe2 signals PID|ppid DIR PATH  every way to signal PID (DIR for a
+ *                                  socket whose peer is the broker), then
+ *                                  open PATH
+ *   probe2 loosen GRANTED SECRET   an allow-all filter, strict mode,
+ *                                  no_new_privs off, then opens
+ *   probe2 stack GRANTED SECRET    filters of our own that trace, log or
+ *                                  listen on openat, then opens
+ *   probe2 ids                     real and effective user ids
+ *   probe2 exec PATH ARG...        execv(PATH)
+ *   probe2 fexec PATH | memexec PATH  fexecve() of PATH, or of a memfd
+ *                                  copy of it
+ *   probe2 mark                    exits 42 (the "forbidden" program)
+ *   probe2 tiocsti                 push input into the terminal on fd 0
+ *   probe2 net                     sockets of every family
+ *   probe2 fds                     the descriptors we hold
+ *   probe2 emfile PATH             open PATH with a full descriptor table
+ *   probe2 flip-open GRANTED SECRET N  open GRANTED while another thread
+ *                                  rewrites the path into SECRET
+ *   probe2 flip-exec OK BAD N      exec OK while a thread rewrites it
+ *   probe2 steps PATH N...         for each N, wait for a byte on fd 0,
+ *                                  then open and close PATH N times
+ *   probe2 fan-open N PATH...      N processes open the PATHs at once
+ *   probe2 kill-open PATH N        N processes open PATH in a loop and
+ *                                  are killed at random moments
+ */
+#include "config.h"
+
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <linux/filter.h>
+#include <linux/io_uring.h>
+#include <linux/seccomp.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD		77	/* Linux 6.5 */
+#endif
+#define X32_BIT			0x40000000L
+#define I386_GETPID		20L
+#define FLIP_PAD		PATH_MAX
+
+static int	do_io_uring(int, char **);
+static int	do_handle(int, char **);
+static int	do_i386(int, char **);
+static int	do_x32(int, char **);
+static int	do_ptrace(int, char **);
+static int	do_signals(int, char **);
+static int	do_loosen(int, char **);
+static int	do_stack(int, char **);
+static int	do_ids(int, char **);
+static int	do_exec(int, char **);
+static int	do_fexec(int, char **);
+static int	do_memexec(int, char **);
+static int	do_mark(int, char **);
+static int	do_tiocsti(int, char **);
+static int	do_net(int, char **);
+static int	do_fds(int, char **);
+static int	do_emfile(int, char **);
+static int	do_flip_open(int, char **);
+static int	do_flip_exec(int, char **);
+static int	do_steps(int, char **);
+static int	do_fan_open(int, char **);
+static int	do_kill_open(int, char **);
+
+static const struct {
+	const char *name;
+	int nargs;
+	int (*fn)(int, char **);
+} probes[] = {
+	{ "io_uring", 1, do_io_uring },
+	{ "handle", 4, do_handle },
+	{ "i386", 0, do_i386 },
+	{ "x32", 0, do_x32 },
+	{ "ptrace", 1, do_ptrace },
+	{ "signals", 3, do_signals },
+	{ "loosen", 2, do_loosen },
+	{ "stack", 2, do_stack },
+	{ "ids", 0, do_ids },
+	{ "exec", 1, do_exec },
+	{ "fexec", 1, do_fexec },
+	{ "memexec", 1, do_memexec },
+	{ "mark", 0, do_mark },
+	{ "tiocsti", 0, do_tiocsti },
+	{ "net", 0, do_net },
+	{ "fds", 0, do_fds },
+	{ "emfile", 1, do_emfile },
+	{ "flip-open", 3, do_flip_open },
+	{ "flip-exec", 3, do_flip_exec },
+	{ "steps", 2, do_steps },
+	{ "fan-open", 2, do_fan_open },
+	{ "kill-open", 2, do_kill_open },
+};
+
+/*
+ * Under --enable-sanitizers: LeakSanitizer reads /proc through ptrace at
+ * exit, which the filter refuses, and ASan's SEGV handler would turn the
+ * i386 probe's death by signal into an exit status.
+ */
+const char *__asan_default_options(void)
+    __attribute__((visibility("default")));
+
+const char *
+__asan_default_options(void)
+{
+	return "detect_leaks=0:handle_segv=0";
+}
+
+/* "name: ok" or "name: EPERM", for a call that returned @rc; 1 if ok. */
+static int
+report(const char *name, long rc)
+{
+	const char *e;
+
+	if (rc != -1) {
+		printf("%s: ok\n", name);
+	} else {
+		e = strerrorname_np(errno);
+		printf("%s: %s\n", name, e != NULL ? e : "E?");
+	}
+	fflush(stdout);
+	return rc != -1;
+}
+
+static pid_t
+target_pid(const char *arg)
+{
+	return strcmp(arg, "ppid") == 0 ? getppid() : (pid_t)atoi(arg);
+}
+
+/* The first bytes of the file behind @fd, for "content:" lines. */
+static void
+show(const char *name, int fd)
+{
+	char buf[64];
+	ssize_t n;
+
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	printf("%s: content %s\n", name, buf);
+	fflush(stdout);
+}
+
+/* --- io_uring ------------------------------------------------------- */
+
+/*
+ * An IORING_OP_OPENAT is performed by the kernel on the ring's behalf,
+ * without a system call seccomp could see: io_uring_setup itself must
+ * be refused.  Should it not be, the OPENAT is tried for real.
+ */
+static int
+do_io_uring(int argc, char **argv)
+{
+	struct io_uring_params p;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	unsigned char *sq, *cq;
+	unsigned *tail, idx;
+	size_t sqlen, cqlen;
+	int ring;
+
+	(void)argc;
+	memset(&p, 0, sizeof(p));
+	ring = (int)syscall(SYS_io_uring_setup, 4, &p);
+	report("io_uring_setup", ring);
+	if (ring == -1)
+		return 0;
+	sqlen = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+	cqlen = p.cq_off.cqes + p.cq_entries * sizeof(*cqe);
+	if (p.features & IORING_FEAT_SINGLE_MMAP)
+		sqlen = cqlen = sqlen > cqlen ? sqlen : cqlen;
+	sq = mmap(NULL, sqlen, PROT_READ | PROT_WRITE, MAP_SHARED |
+	    MAP_POPULATE, ring, IORING_OFF_SQ_RING);
+	cq = (p.features & IORING_FEAT_SINGLE_MMAP) ? sq : mmap(NULL, cqlen,
+	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, ring,
+	    IORING_OFF_CQ_RING);
+	sqe = mmap(NULL, p.sq_entries * sizeof(*sqe), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_POPULATE, ring, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || sqe == MAP_FAILED)
+		return 2;
+	tail = (unsigned *)(sq + p.sq_off.tail);
+	idx = *tail & *(unsigned *)(sq + p.sq_off.ring_mask);
+	memset(&sqe[idx], 0, sizeof(sqe[idx]));
+	sqe[idx].opcode = IORING_OP_OPENAT;
+	sqe[idx].fd = AT_FDCWD;
+	sqe[idx].addr = (uint64_t)(uintptr_t)argv[0];
+	sqe[idx].open_flags = O_RDONLY;
+	((unsigned *)(sq + p.sq_off.array))[idx] = idx;
+	__atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
+	report("io_uring_enter", syscall(SYS_io_uring_enter, ring, 1, 1,
+	    IORING_ENTER_GETEVENTS, NULL, 0));
+	cqe = (struct io_uring_cqe *)(cq + p.cq_off.cqes);
+	cqe += *(unsigned *)(cq + p.cq_off.head) &
+	    *(unsigned *)(cq + p.cq_off.ring_mask);
+	if (cqe->res < 0) {
+		errno = -cqe->res;
+		report("io_uring_openat", -1);
+	} else {
+		report("io_uring_openat", cqe->res);
+		show("io_uring_openat", cqe->res);
+	}
+	return 0;
+}
+
+/* --- file handles --------------------------------------------------- */
+
+static int
+do_handle(int argc, char **argv)
+{
+	unsigned char buf[sizeof(struct file_handle) + MAX_HANDLE_SZ];
+	struct file_handle *fh = (struct file_handle *)buf;
+	const char *hex = argv[3];
+	int mnt, mount_id, fd;
+	size_t i;
+
+	(void)argc;
+	fh->handle_bytes = MAX_HANDLE_SZ;
+	report("name_to_handle_at", name_to_handle_at(AT_FDCWD, argv[0], fh,
+	    &mount_id, 0));
+	/* The handle, as the test computed it outside the sandbox. */
+	fh->handle_type = atoi(argv[2]);
+	fh->handle_bytes = (unsigned)(strlen(hex) / 2);
+	if (fh->handle_bytes > MAX_HANDLE_SZ)
+		return 2;
+	for (i = 0; i < fh->handle_bytes; i++)
+		sscanf(hex + 2 * i, "%2hhx", &fh->f_handle[i]);
+	if ((mnt = open(argv[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		report("mount_fd", -1);
+		return 2;
+	}
+	fd = open_by_handle_at(mnt, fh, O_RDONLY | O_CLOEXEC);
+	report("open_by_handle_at", fd);
+	if (fd >= 0)
+		show("open_by_handle_at", fd);
+	return 0;
+}
+
+/* --- foreign ABIs --------------------------------------------------- */
+
+static int
+do_i386(int argc, char **argv)
+{
+	long r;
+
+	(void)argc;
+	(void)argv;
+	signal(SIGSEGV, SIG_DFL);
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(I386_GETPID) : "memory");
+	printf("i386: returned %ld (pid %d)\n", r, (int)getpid());
+	return 0;
+}
+
+static int
+do_x32(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	report("x32", syscall(X32_BIT | SYS_getpid));
+	return 0;
+}
+
+/* --- other processes' memory ---------------------------------------- */
+
+/*
+ * Each call on @pid, then on @child (a process of our own, which a
+ * debugger may reach when unconfined).  PTRACE_SEIZE does not stop the
+ * tracee, so a broker that were seized would go on.  The remote address
+ * is 1, never mapped: a call that the sandbox lets through fails with
+ * EFAULT (or EIO), one it refuses with EPERM, and nothing is read or
+ * written either way.
+ */
+static void
+trace_one(const char *who, pid_t pid)
+{
+	char name[64], local[8];
+	struct iovec l = { local, sizeof(local) };
+	struct iovec r = { (void *)1, sizeof(local) };
+	long rc;
+	int pidfd;
+
+	snprintf(name, sizeof(name), "ptrace_seize_%s", who);
+	rc = syscall(SYS_ptrace, PTRACE_SEIZE, pid, 0, 0);
+	report(name, rc);
+	if (rc == 0)
+		syscall(SYS_ptrace, PTRACE_DETACH, pid, 0, 0);
+	snprintf(name, sizeof(name), "process_vm_readv_%s", who);
+	report(name, syscall(SYS_process_vm_readv, pid, &l, 1, &r, 1, 0));
+	snprintf(name, sizeof(name), "process_vm_writev_%s", who);
+	report(name, syscall(SYS_process_vm_writev, pid, &l, 1, &r, 1, 0));
+	snprintf(name, sizeof(name), "pidfd_getfd_%s", who);
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	rc = pidfd == -1 ? -1 : syscall(SYS_pidfd_getfd, pidfd, 0, 0);
+	report(name, rc);
+	if (rc >= 0)
+		close((int)rc);
+	if (pidfd >= 0)
+		close(pidfd);
+}
+
+static int
+do_ptrace(int argc, char **argv)
+{
+	pid_t child;
+	int st;
+
+	(void)argc;
+	if ((child = fork()) == -1)
+		return 2;
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	trace_one("target", target_pid(argv[0]));
+	trace_one("child", child);
+	kill(child, SIGKILL);
+	waitpid(child, &st, 0);
+	return 0;
+}
+
+/* --- signals -------------------------------------------------------- */
+
+static volatile sig_atomic_t usr1;
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+	usr1++;
+}
+
+/* Wait a little for signals in flight, and say how many came. */
+static int
+settle(void)
+{
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+	return (int)usr1;
+}
+
+/*
+ * A pidfd of the process at the other end of a connection: the broker
+ * connects on the command's behalf, so an accepted connection's peer is
+ * the broker.  -1 when a step fails (the step is reported).
+ */
+static int
+peer_pidfd(const char *dir)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	socklen_t len = sizeof(int);
+	int s = -1, c = -1, x = -1, pidfd = -1;
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s/peer.sock", dir);
+	unlink(a.sun_path);
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    bind(s, (struct sockaddr *)&a, sizeof(a)) == -1 ||
+	    listen(s, 1) == -1 ||
+	    (c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    connect(c, (struct sockaddr *)&a, sizeof(a)) == -1 ||
+	    (x = accept4(s, NULL, NULL, SOCK_CLOEXEC)) == -1) {
+		report("peer_socket", -1);
+		goto out;
+	}
+	if (getsockopt(x, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0)
+		printf("peer_socket: ok peer %d\n", (int)cred.pid);
+	if (getsockopt(x, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len) == -1)
+		pidfd = -1;
+	report("peer_pidfd", pidfd);
+out:
+	unlink(a.sun_path);
+	if (s >= 0)
+		close(s);
+	if (c >= 0)
+		close(c);
+	if (x >= 0)
+		close(x);
+	return pidfd;
+}
+
+/*
+ * Every way we know to send SIGUSR1 to @pid, each reported as @who.
+ * Returns how many of them were let through.
+ */
+static int
+signal_one(const char *who, pid_t pid, int pidfd)
+{
+	siginfo_t si;
+	char name[64];
+	int fd, sent = 0;
+
+	memset(&si, 0, sizeof(si));
+	si.si_code = SI_QUEUE;
+	si.si_pid = getpid();
+	si.si_uid = getuid();
+	snprintf(name, sizeof(name), "kill_%s", who);
+	sent += report(name, kill(pid, SIGUSR1));
+	/* The kernel reads the pid as 32 bits: garbage above must not help. */
+	snprintf(name, sizeof(name), "kill_high_%s", who);
+	sent += report(name, syscall(SYS_kill, (long)pid | (1L << 32),
+	    SIGUSR1));
+	snprintf(name, sizeof(name), "tgkill_%s", who);
+	sent += report(name, syscall(SYS_tgkill, pid, pid, SIGUSR1));
+	snprintf(name, sizeof(name), "sigqueue_%s", who);
+	sent += report(name, syscall(SYS_rt_sigqueueinfo, pid, SIGUSR1, &si));
+	snprintf(name, sizeof(name), "pidfd_open_%s", who);
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	report(name, fd);
+	snprintf(name, sizeof(name), "pidfd_send_signal_%s", who);
+	sent += report(name, fd == -1 ? -1 : syscall(SYS_pidfd_send_signal,
+	    fd, SIGUSR1, NULL, 0));
+	if (fd >= 0)
+		close(fd);
+	if (pidfd >= 0) {
+		snprintf(name, sizeof(name), "peer_pidfd_signal_%s", who);
+		sent += report(name, syscall(SYS_pidfd_send_signal, pidfd,
+		    SIGUSR1, NULL, 0));
+	}
+	return sent;
+}
+
+/*
+ * A /proc/PID directory descriptor is a pidfd too, for
+ * pidfd_send_signal(), when the policy lets /proc/PID be opened.
+ */
+static void
+signal_proc(const char *who, pid_t pid)
+{
+	char name[64], path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	snprintf(name, sizeof(name), "proc_open_%s", who);
+	report(name, fd);
+	if (fd == -1)
+		return;
+	snprintf(name, sizeof(name), "proc_pidfd_signal_%s", who);
+	report(name, syscall(SYS_pidfd_send_signal, fd, SIGUSR1, NULL, 0));
+	close(fd);
+}
+
+/*
+ * Our own process first ("self_sent: N" routes let through must give
+ * "self_signals: N"), then
+ * @pid, whose signals, were they delivered, fdbroker-run would forward
+ * back to us ("target_signals: N").  kill(-1) is not tried: unconfined,
+ * or through a broken filter, it would reach every process of the user.
+ * Then the broker must still serve PATH.
+ */
+static int
+do_signals(int argc, char **argv)
+{
+	struct sigaction sa;
+	pid_t pid = target_pid(argv[0]);
+	int pidfd, self, fd;
+
+	(void)argc;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	pidfd = peer_pidfd(argv[1]);
+	printf("self_sent: %d\n", signal_one("self", getpid(), -1));
+	self = settle();
+	printf("self_signals: %d\n", self);
+	signal_one("target", pid, pidfd);
+	signal_proc("target", pid);
+	report("kill_group", kill(0, SIGUSR1) == -1 ? -1 : 0);
+	report("setown_target", fcntl(1, F_SETOWN, pid));
+	printf("target_signals: %d\n", settle() - self);
+	if (pidfd >= 0)
+		close(pidfd);
+	fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+	report("open_after", fd);
+	if (fd >= 0)
+		show("open_after", fd);
+	return 0;
+}
+
+/* --- our own seccomp filters ---------------------------------------- */
+
+static long
+own_filter(unsigned flags, uint32_t action_openat)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, action_openat),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(f) / sizeof(f[0]), f };
+
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+}
+
+static void
+try_open(const char *name, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	report(name, fd);
+	if (fd >= 0) {
+		show(name, fd);
+		close(fd);
+	}
+}
+
+/*
+ * Loosening: a filter that allows everything is only added to ours, no
+ * mode switch takes a filter away, and no_new_privs stays.
+ */
+static int
+do_loosen(int argc, char **argv)
+{
+	(void)argc;
+	report("filter_allow", own_filter(0, SECCOMP_RET_ALLOW));
+	report("mode_strict", syscall(SYS_seccomp, SECCOMP_SET_MODE_STRICT, 0,
+	    NULL));
+	report("prctl_strict", prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT, 0,
+	    0, 0));
+	report("prctl_nnp_off", prctl(PR_SET_NO_NEW_PRIVS, 0, 0, 0, 0));
+	printf("nnp: %d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+	printf("seccomp_mode: %d\n", prctl(PR_GET_SECCOMP, 0, 0, 0, 0));
+	try_open("open_granted", argv[0]);
+	try_open("open_secret", argv[1]);
+	report("io_uring_setup", syscall(SYS_io_uring_setup, 4, NULL));
+	return 0;
+}
+
+/*
+ * Stacking: the kernel runs every filter and takes the most restrictive
+ * action, and a notification to the broker outranks TRACE, LOG and
+ * ALLOW; a listener of our own, which could answer CONTINUE, is refused
+ * (one listener per filter tree: EBUSY).
+ */
+static int
+do_stack(int argc, char **argv)
+{
+	long l;
+
+	(void)argc;
+	report("filter_trace", own_filter(0, SECCOMP_RET_TRACE));
+	report("filter_log", own_filter(SECCOMP_FILTER_FLAG_LOG,
+	    SECCOMP_RET_LOG));
+	l = own_filter(SECCOMP_FILTER_FLAG_NEW_LISTENER,
+	    SECCOMP_RET_USER_NOTIF);
+	report("filter_listener", l);
+	if (l >= 0)
+		close((int)l);
+	try_open("open_granted", argv[0]);
+	try_open("open_secret", argv[1]);
+	return 0;
+}
+
+/* --- exec ----------------------------------------------------------- */
+
+static int
+do_ids(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("ids: ruid %d euid %d\n", (int)getuid(), (int)geteuid());
+	return 0;
+}
+
+static int
+do_exec(int argc, char **argv)
+{
+	(void)argc;
+	execv(argv[0], argv);
+	report("exec", -1);
+	return 0;
+}
+
+static int
+do_fexec(int argc, char **argv)
+{
+	char *args[] = { argv[0], NULL };
+	int fd;
+
+	(void)argc;
+	if ((fd = open(argv[0], O_RDONLY | O_CLOEXEC)) == -1) {
+		report("fexec_open", -1);
+		return 2;
+	}
+	fexecve(fd, args, environ);
+	report("fexec", -1);
+	return 0;
+}
+
+/*
+ * A memfd is on no path a Landlock rule could name: only the broker's
+ * check of its /proc path ("/memfd:NAME (deleted)") stands in the way.
+ * A name with "/../" tries to walk that path back into an x tree.
+ */
+static int
+memfd_exec(const char *name, const char *src)
+{
+	char *args[] = { (char *)(uintptr_t)src, NULL };
+	char buf[65536];
+	ssize_t n;
+	int in, mfd;
+
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    (mfd = memfd_create(name, MFD_CLOEXEC)) == -1) {
+		report("memexec_setup", -1);
+		return 2;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(mfd, buf, (size_t)n) != n)
+			return 2;
+	close(in);
+	fexecve(mfd, args, environ);
+	close(mfd);
+	return 0;
+}
+
+static int
+do_memexec(int argc, char **argv)
+{
+	(void)argc;
+	if (memfd_exec("plain", argv[0]) != 0)
+		return 2;
+	report("memexec_plain", -1);
+	if (memfd_exec("x/../../usr/bin/true", argv[0]) != 0)
+		return 2;
+	report("memexec_dotdot", -1);
+	return 0;
+}
+
+static int
+do_mark(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return 42;
+}
+
+/* --- the terminal --------------------------------------------------- */
+
+static int
+do_tiocsti(int argc, char **argv)
+{
+	const char *s = "id\n";
+
+	(void)argc;
+	(void)argv;
+	if (!isatty(0)) {
+		report("isatty", -1);
+		return 2;
+	}
+	for (; *s != '\0'; s++)
+		if (ioctl(0, TIOCSTI, s) == -1)
+			break;
+	report("tiocsti", *s == '\0' ? 0 : -1);
+	return 0;
+}
+
+/* --- sockets -------------------------------------------------------- */
+
+static void
+try_socket(const char *name, int domain, int type)
+{
+	int s = socket(domain, type | SOCK_CLOEXEC, 0);
+
+	report(name, s);
+	if (s >= 0)
+		close(s);
+}
+
+static int
+do_net(int argc, char **argv)
+{
+	int sv[2];
+
+	(void)argc;
+	(void)argv;
+	try_socket("inet_stream", AF_INET, SOCK_STREAM);
+	try_socket("inet_dgram", AF_INET, SOCK_DGRAM);
+	try_socket("inet6_stream", AF_INET6, SOCK_STREAM);
+	try_socket("netlink", AF_NETLINK, SOCK_RAW);
+	try_socket("unix_dgram", AF_UNIX, SOCK_DGRAM);
+	try_socket("unix_stream", AF_UNIX, SOCK_STREAM);
+	report("socketpair", socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC,
+	    0, sv));
+	return 0;
+}
+
+/* --- descriptors ---------------------------------------------------- */
+
+/* "fd: N TARGET" for each descriptor, read through /proc/self/fd. */
+static int
+do_fds(int argc, char **argv)
+{
+	char link[64], target[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	ssize_t n;
+
+	(void)argc;
+	(void)argv;
+	if ((d = opendir("/proc/self/fd")) == NULL) {
+		report("fds", -1);
+		return 2;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || atoi(de->d_name) == dirfd(d))
+			continue;
+		snprintf(link, sizeof(link), "/proc/self/fd/%d",
+		    atoi(de->d_name));
+		n = readlink(link, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+		printf("fd: %s %s\n", de->d_name, target);
+	}
+	closedir(d);
+	report("fds", 0);
+	return 0;
+}
+
+/* The number of descriptors we hold, without opening anything. */
+static int
+count_fds(void)
+{
+	int fd, n = 0;
+
+	for (fd = 0; fd < 1024; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			n++;
+	return n;
+}
+
+/*
+ * The broker installs the descriptor with ADDFD: with our table full it
+ * must answer EMFILE, and install nothing later.
+ */
+static int
+do_emfile(int argc, char **argv)
+{
+	struct rlimit rl;
+	int before, fd, dups[64], n = 0;
+
+	(void)argc;
+	before = count_fds();
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return 2;
+	rl.rlim_cur = 64;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return 2;
+	while (n < 64 && (fd = dup(0)) != -1)
+		dups[n++] = fd;
+	report("dup", n < 64 ? -1 : 0);
+	fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+	report("open_full", fd);
+	if (n > 0)
+		close(dups[--n]);
+	fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+	report("open_freed", fd);
+	if (fd >= 0) {
+		show("open_freed", fd);
+		close(fd);
+	}
+	while (n > 0)
+		close(dups[--n]);
+	printf("count: before %d after %d\n", before, count_fds());
+	return 0;
+}
+
+/* --- races on memory the broker reads ------------------------------- */
+
+struct flip {
+	char *buf;		/* the path the other thread passes */
+	const char *a, *b;
+	volatile int stop;
+	volatile int started;
+};
+
+static void *
+flipper(void *arg)
+{
+	struct flip *f = arg;
+	size_t la = strlen(f->a) + 1, lb = strlen(f->b) + 1;
+
+	f->started = 1;
+	while (!f->stop) {
+		memcpy(f->buf, f->a, la);
+		memcpy(f->buf, f->b, lb);
+	}
+	return NULL;
+}
+
+/*
+ * The broker reads the path once and opens its own copy: whatever this
+ * thread's twin writes meanwhile, a descriptor is for GRANTED or the
+ * call fails; it never is SECRET's.
+ */
+static int
+do_flip_open(int argc, char **argv)
+{
+	static char buf[FLIP_PAD];
+	struct flip f = { buf, argv[0], argv[1], 0, 0 };
+	char c[64];
+	unsigned long i, n = strtoul(argv[2], NULL, 10);
+	unsigned long granted = 0, secret = 0, denied = 0, other = 0;
+	pthread_t t;
+	ssize_t r;
+	int fd;
+
+	(void)argc;
+	snprintf(buf, sizeof(buf), "%s", argv[0]);
+	if (pthread_create(&t, NULL, flipper, &f) != 0)
+		return 2;
+	while (!f.started)
+		;
+	for (i = 0; i < n; i++) {
+		if ((fd = open(buf, O_RDONLY | O_CLOEXEC)) == -1) {
+			denied += errno == EACCES;
+			other += errno != EACCES;
+			continue;
+		}
+		r = pread(fd, c, sizeof(c) - 1, 0);
+		close(fd);
+		c[r > 0 ? r : 0] = '\0';
+		if (strncmp(c, "secret", 6) == 0)
+			secret++;
+		else
+			granted++;
+	}
+	f.stop = 1;
+	pthread_join(t, NULL);
+	printf("flip-open: granted %lu secret %lu denied %lu other %lu\n",
+	    granted, secret, denied, other);
+	return 0;
+}
+
+/*
+ * An execve() is checked by the broker and then run by the kernel
+ * (SECCOMP_USER_NOTIF_FLAG_CONTINUE), which reads the path again: a
+ * thread that rewrites it in between wins the race against the broker,
+ * and only Landlock stands between BAD and its execution.  Each round
+ * is a child of ours: 0 means OK ran, 42 BAD (probe2 mark).
+ */
+static int
+do_flip_exec(int argc, char **argv)
+{
+	static char buf[FLIP_PAD];
+	unsigned long i, n = strtoul(argv[2], NULL, 10);
+	unsigned long ok = 0, bad = 0, refused = 0;
+	struct flip f = { buf, argv[0], argv[1], 0, 0 };
+	char *args[] = { buf, (char *)"mark", NULL };
+	pthread_t t;
+	pid_t pid;
+	int st;
+
+	(void)argc;
+	for (i = 0; i < n; i++) {
+		if ((pid = fork()) == -1)
+			return 2;
+		if (pid == 0) {
+			snprintf(buf, sizeof(buf), "%s", argv[0]);
+			if (pthread_create(&t, NULL, flipper, &f) != 0)
+				_exit(2);
+			while (!f.started)
+				;
+			execv(buf, args);
+			_exit(errno == EACCES ? 3 : 4);
+		}
+		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+			return 2;
+		ok += WEXITSTATUS(st) == 0;
+		bad += WEXITSTATUS(st) == 42;
+		refused += WEXITSTATUS(st) == 3;
+	}
+	printf("flip-exec: ok %lu bad %lu refused %lu\n", ok, bad, refused);
+	return 0;
+}
+
+/* --- reliability ---------------------------------------------------- */
+
+/* Wait for a byte on fd 0; 0 at end of input. */
+static int
+step_wait(void)
+{
+	char c;
+	ssize_t n;
+
+	while ((n = read(0, &c, 1)) == -1 && errno == EINTR)
+		;
+	return n == 1;
+}
+
+/*
+ * Rounds of opens, each started by the test (which looks at the broker
+ * in between): "step: N failed F" with the errno of the last failure.
+ */
+static int
+do_steps(int argc, char **argv)
+{
+	unsigned long i, n, bad;
+	int j, fd, e;
+
+	for (j = 1; j < argc && step_wait(); j++) {
+		n = strtoul(argv[j], NULL, 10);
+		for (i = 0, bad = 0, e = 0; i < n; i++) {
+			if ((fd = open(argv[0], O_RDONLY | O_CLOEXEC)) == -1) {
+				bad++;
+				e = errno;
+			} else {
+				close(fd);
+			}
+		}
+		printf("step: %lu failed %lu %s\n", n, bad,
+		    e != 0 ? strerrorname_np(e) : "-");
+	}
+	return 0;
+}
+
+/*
+ * N processes, started together through a pipe, each open every PATH
+ * and compare the first line with the file's name: "fan-open: N good".
+ */
+static int
+do_fan_open(int argc, char **argv)
+{
+	int n = atoi(argv[0]), i, j, go[2], st, good = 0, fd;
+	char c[PATH_MAX + 64];
+	const char *base;
+	ssize_t r;
+	pid_t pid;
+
+	if (n <= 0 || pipe2(go, O_CLOEXEC) == -1)
+		return 2;
+	for (i = 0; i < n; i++) {
+		if ((pid = fork()) == -1)
+			return 2;
+		if (pid != 0)
+			continue;
+		close(go[1]);
+		if (read(go[0], c, 1) != 0)
+			_exit(2);
+		for (j = 1; j < argc; j++) {
+			if ((fd = open(argv[j], O_RDONLY | O_CLOEXEC)) == -1)
+				_exit(3);
+			r = pread(fd, c, sizeof(c) - 1, 0);
+			close(fd);
+			c[r > 0 ? r : 0] = '\0';
+			base = strrchr(argv[j], '/') + 1;
+			if (strncmp(c, base, strlen(base)) != 0)
+				_exit(4);
+		}
+		_exit(0);
+	}
+	close(go[1]);
+	close(go[0]);
+	while ((pid = wait(&st)) > 0)
+		good += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	printf("fan-open: %d good\n", good);
+	return 0;
+}
+
+/*
+ * N processes open PATH in a loop; each is killed after a random delay,
+ * so that some die with a request in the broker's hands.  Then we open
+ * PATH ourselves: "kill-open: N killed, open ok".  Waits for a byte on
+ * fd 0 before and after, so the test can count the broker's
+ * descriptors.
+ */
+static int
+do_kill_open(int argc, char **argv)
+{
+	int i, n = atoi(argv[1]), st, fd, killed = 0;
+	struct timespec ts;
+	pid_t pid;
+
+	(void)argc;
+	if (!step_wait())
+		return 2;
+	srand((unsigned)getpid());
+	for (i = 0; i < n; i++) {
+		if ((pid = fork()) == -1)
+			return 2;
+		if (pid == 0) {
+			for (;;)
+				if ((fd = open(argv[0], O_RDONLY)) >= 0)
+					close(fd);
+		}
+		ts.tv_sec = 0;
+		ts.tv_nsec = (rand() % 2000) * 1000L;
+		nanosleep(&ts, NULL);
+		kill(pid, SIGKILL);
+		if (waitpid(pid, &st, 0) == pid && WIFSIGNALED(st))
+			killed++;
+	}
+	fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+	printf("kill-open: %d killed, ", killed);
+	report("open", fd);
+	if (fd >= 0)
+		close(fd);
+	step_wait();
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	size_t i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; argc > 1 && i < sizeof(probes) / sizeof(probes[0]); i++) {
+		if (strcmp(argv[1], probes[i].name) != 0)
+			continue;
+		if (argc - 2 < probes[i].nargs)
+			break;
+		return probes[i].fn(argc - 2, argv + 2);
+	}
+	fprintf(stderr, "usage: probe2 PROBE ARG... (see probe2.c)\n");
+	return 2;
+}
