@@ -9,7 +9,7 @@
  * See tests/bench/README.md for what each figure means.
  *
  * Environment: BENCH_SCALE=N repeats every measurement N times as often
- * (default 1, about 2 minutes); BENCH_SECTIONS=1,3,7 runs only those
+ * (default 1: 2 to 3 minutes); BENCH_SECTIONS=1,3,7 runs only those
  * sections; FDBROKER_RUN and BENCH_LOOP name the programs (default: next
  * to this one in the build tree).
  */
@@ -55,6 +55,7 @@ struct wake_case;
 
 static int	section(const struct bench *, int);
 static int	reps(const struct bench *, int);
+static void	print_load(const char *);
 static void	header(const struct bench *);
 static void	fig(char *, size_t, const struct bench_sample *);
 static void	ratio(char *, size_t, const struct bench_sample *,
@@ -75,8 +76,11 @@ static void	cmd_row(struct bench *, const char *, const char *const [],
 static void	cmd_head(void);
 static void	cmd_sections(struct bench *);
 static void	mem_section(struct bench *);
-static void	wake_row(struct bench *, const struct wake_case *, int,
-		    struct bench_sample *);
+struct wake_acc;
+static void	wake_once(struct bench *, const struct wake_case *,
+		    struct wake_acc *);
+static void	wake_print(const struct wake_case *, const struct wake_acc *,
+		    const struct bench_sample *);
 static void	wake_section(struct bench *);
 static int	files_init(struct bench_files *);
 static int	files_rm(const char *, const struct stat *, int,
@@ -105,6 +109,21 @@ reps(const struct bench *b, int n)
 {
 	n *= b->scale;
 	return n < BENCH_MAX_REPS ? n : BENCH_MAX_REPS;
+}
+
+/* The load average says whether the figures were measured in peace. */
+static void
+print_load(const char *what)
+{
+	char line[128] = "?\n";
+	FILE *fp;
+
+	if ((fp = fopen("/proc/loadavg", "re")) != NULL) {
+		if (fgets(line, sizeof(line), fp) == NULL)
+			snprintf(line, sizeof(line), "?\n");
+		fclose(fp);
+	}
+	printf("%s%s", what, line);
 }
 
 static void
@@ -138,11 +157,7 @@ header(const struct bench *b)
 	    sysconf(_SC_NPROCESSORS_ONLN), model, idle, clk);
 	printf("BENCH_SCALE=%d.  Each figure: median [min-max] over its runs; "
 	    "ratios are of medians.\n", b->scale);
-	if ((fp = fopen("/proc/loadavg", "re")) != NULL) {
-		if (fgets(line, sizeof(line), fp) != NULL)
-			printf("load average at start: %s", line);
-		fclose(fp);
-	}
+	print_load("load average at the start: ");
 	printf("fdbroker-run: %s\n", b->p.run != NULL ? b->p.run : b->p.why);
 	printf("libfdbroker socket transport: %s\n\n",
 	    lib_missing() == NULL ? "built" : "n/a (not built)");
@@ -521,98 +536,153 @@ struct wake_case {
 	const char *label;
 	int	 v;		/* V_FSOCK or V_FNOTIFY */
 	int	 pin;		/* enum bench_pin */
-	int	 sync_wake, follow, spin_us, cspin_us;
+	int	 sync_wake, follow, spin_us, cspin_us, spin_apart;
+	enum bench_op op;	/* BENCH_STAT: answered with NOTIF_SEND */
 };
 
 static const struct wake_case wake_cases[] = {
-	{ "socket: both on CPU 0", V_FSOCK, BENCH_CPU0, 0, 0, 0, 0 },
-	{ "socket: unpinned", V_FSOCK, BENCH_UNPINNED, 0, 0, 0, 0 },
-	{ "socket: pinned apart (CPU 0, CPU 1)", V_FSOCK, BENCH_APART,
-	  0, 0, 0, 0 },
-	{ "socket: apart, both spin 50us", V_FSOCK, BENCH_APART,
-	  0, 0, 50, 50 },
-	{ "socket: start apart", V_FSOCK, BENCH_START_APART, 0, 0, 0, 0 },
-	{ "socket: start apart, broker follows", V_FSOCK, BENCH_START_APART,
-	  0, 1, 0, 0 },
+	{ "socket: both on CPU 0", V_FSOCK, .pin = BENCH_CPU0 },
+	{ "socket: unpinned", V_FSOCK, .pin = BENCH_UNPINNED },
+	{ "socket: pinned apart (CPU 0, CPU 1)", V_FSOCK, .pin = BENCH_APART },
+	{ "socket: apart, both spin 50us", V_FSOCK, .pin = BENCH_APART,
+	  .spin_us = 50, .cspin_us = 50 },
+	{ "socket: start apart", V_FSOCK, .pin = BENCH_START_APART },
+	{ "socket: start apart, broker follows", V_FSOCK,
+	  .pin = BENCH_START_APART, .follow = 1 },
 	{ "socket: start apart, broker spins 50us", V_FSOCK,
-	  BENCH_START_APART, 0, 0, 50, 0 },
-	{ "socket: start apart, both spin 50us", V_FSOCK, BENCH_START_APART,
-	  0, 0, 50, 50 },
-	{ "socket: unpinned, both spin 50us", V_FSOCK, BENCH_UNPINNED,
-	  0, 0, 50, 50 },
-	{ "notify: both on CPU 0", V_FNOTIFY, BENCH_CPU0, 0, 0, 0, 0 },
-	{ "notify: both on CPU 0, SYNC_WAKE_UP", V_FNOTIFY, BENCH_CPU0,
-	  1, 0, 0, 0 },
-	{ "notify: unpinned", V_FNOTIFY, BENCH_UNPINNED, 0, 0, 0, 0 },
-	{ "notify: unpinned, SYNC_WAKE_UP", V_FNOTIFY, BENCH_UNPINNED,
-	  1, 0, 0, 0 },
-	{ "notify: pinned apart (CPU 0, CPU 1)", V_FNOTIFY, BENCH_APART,
-	  0, 0, 0, 0 },
-	{ "notify: apart, broker spins 50us", V_FNOTIFY, BENCH_APART,
-	  0, 0, 50, 0 },
-	{ "notify: start apart", V_FNOTIFY, BENCH_START_APART, 0, 0, 0, 0 },
-	{ "notify: start apart, SYNC_WAKE_UP", V_FNOTIFY, BENCH_START_APART,
-	  1, 0, 0, 0 },
+	  .pin = BENCH_START_APART, .spin_us = 50 },
+	{ "socket: start apart, both spin 50us", V_FSOCK,
+	  .pin = BENCH_START_APART, .spin_us = 50, .cspin_us = 50 },
+	{ "socket: unpinned, both spin 50us", V_FSOCK, .pin = BENCH_UNPINNED,
+	  .spin_us = 50, .cspin_us = 50 },
+	{ "socket: apart, spin 50us if CPUs differ", V_FSOCK,
+	  .pin = BENCH_APART, .spin_us = 50, .cspin_us = 50, .spin_apart = 1 },
+	{ "socket: unpinned, spin 50us if CPUs differ", V_FSOCK,
+	  .pin = BENCH_UNPINNED, .spin_us = 50, .cspin_us = 50,
+	  .spin_apart = 1 },
+	{ "notify: both on CPU 0", V_FNOTIFY, .pin = BENCH_CPU0 },
+	{ "notify: both on CPU 0, SYNC_WAKE_UP", V_FNOTIFY, .pin = BENCH_CPU0,
+	  .sync_wake = 1 },
+	{ "notify: unpinned", V_FNOTIFY, .pin = BENCH_UNPINNED },
+	{ "notify: unpinned, SYNC_WAKE_UP", V_FNOTIFY, .pin = BENCH_UNPINNED,
+	  .sync_wake = 1 },
+	{ "notify: pinned apart (CPU 0, CPU 1)", V_FNOTIFY,
+	  .pin = BENCH_APART },
+	{ "notify: apart, broker spins 50us", V_FNOTIFY, .pin = BENCH_APART,
+	  .spin_us = 50 },
+	{ "notify: start apart", V_FNOTIFY, .pin = BENCH_START_APART },
+	{ "notify: start apart, SYNC_WAKE_UP", V_FNOTIFY,
+	  .pin = BENCH_START_APART, .sync_wake = 1 },
 	{ "notify: start apart, follow (/proc stat)", V_FNOTIFY,
-	  BENCH_START_APART, 0, 1, 0, 0 },
+	  .pin = BENCH_START_APART, .follow = 1 },
 	{ "notify: start apart, broker spins 50us", V_FNOTIFY,
-	  BENCH_START_APART, 0, 0, 50, 0 },
+	  .pin = BENCH_START_APART, .spin_us = 50 },
 	{ "notify: start apart, SYNC + spin 50us", V_FNOTIFY,
-	  BENCH_START_APART, 1, 0, 50, 0 },
+	  .pin = BENCH_START_APART, .sync_wake = 1, .spin_us = 50 },
+	/*
+	 * ADDFD wakes the target with a plain complete() whatever the
+	 * flags: SYNC_WAKE_UP reaches both directions only with NOTIF_SEND.
+	 */
+	{ "notify stat: both on CPU 0", V_FNOTIFY, .pin = BENCH_CPU0,
+	  .op = BENCH_STAT },
+	{ "notify stat: pinned apart", V_FNOTIFY, .pin = BENCH_APART,
+	  .op = BENCH_STAT },
+	{ "notify stat: start apart", V_FNOTIFY, .pin = BENCH_START_APART,
+	  .op = BENCH_STAT },
+	{ "notify stat: start apart, SYNC_WAKE_UP", V_FNOTIFY,
+	  .pin = BENCH_START_APART, .sync_wake = 1, .op = BENCH_STAT },
 };
 
-/*
- * One row of section 7.  @base is the figure of the same floor with both
- * processes on CPU 0: the row that measures that sets it.
- */
-static void
-wake_row(struct bench *b, const struct wake_case *c, int nrep,
-    struct bench_sample *base)
-{
-	struct bench_run r = { .op = BENCH_OPEN, .barrier = -1 };
-	struct bench_slot *sl = b->slots;
-	struct bench_sample s;
-	char f[80], x[16], cpu[16], same[16];
+#define WAKE_CASES	(sizeof(wake_cases) / sizeof(wake_cases[0]))
 
-	r.reps = nrep;
+/* What section 7 gathers for one case over its runs. */
+struct wake_acc {
+	struct bench_sample s;
+	double	 cpu_ns;	/* both processes, all runs */
+	double	 ops;
+	long	 sampled, same;
+	int	 nocpu;		/* a run without a CPU time */
+};
+
+/* One run of one case, added to @a. */
+static void
+wake_once(struct bench *b, const struct wake_case *c, struct wake_acc *a)
+{
+	struct bench_run r = { .op = c->op, .reps = 1, .barrier = -1 };
+	struct bench_slot *sl = b->slots;
+	struct bench_sample one;
+
 	r.pin = c->pin;
 	r.sync_wake = c->sync_wake;
 	r.follow = c->follow;
 	r.spin_us = c->spin_us;
 	r.cspin_us = c->cspin_us;
-	measure(b, c->v, &r, &s);
-	if (r.pin == BENCH_CPU0 && !r.sync_wake)
-		*base = s;
-	fig(f, sizeof(f), &s);
-	ratio(x, sizeof(x), &s, base);
-	snprintf(cpu, sizeof(cpu), "-");
-	snprintf(same, sizeof(same), "-");
-	if (s.n > 0 && sl->cpu >= 0 && sl->bcpu >= 0 && sl->ops > 0)
-		snprintf(cpu, sizeof(cpu), "%.1f",
-		    (double)(sl->cpu + sl->bcpu) / 1e3 / (double)sl->ops);
-	if (s.n > 0 && sl->sampled > 0)
-		snprintf(same, sizeof(same), "%.0f%%",
-		    100.0 * (double)sl->same / (double)sl->sampled);
-	printf("  %-42s %-24s %7s %7s %7s\n", c->label, f, x, cpu, same);
-	fflush(stdout);
+	r.spin_apart = c->spin_apart;
+	measure(b, c->v, &r, &one);
+	if (one.n == 0) {
+		if (a->s.na[0] == '\0')
+			snprintf(a->s.na, sizeof(a->s.na), "%s", one.na);
+		return;
+	}
+	a->s.v[a->s.n++] = one.v[0];
+	if (sl->cpu < 0 || sl->bcpu < 0)
+		a->nocpu = 1;
+	a->cpu_ns += (double)(sl->cpu + sl->bcpu);
+	a->ops += (double)sl->ops;
+	a->sampled += sl->sampled;
+	a->same += sl->same;
 }
 
 static void
+wake_print(const struct wake_case *c, const struct wake_acc *a,
+    const struct bench_sample *base)
+{
+	char f[80], x[16], cpu[16], same[16];
+
+	fig(f, sizeof(f), &a->s);
+	ratio(x, sizeof(x), &a->s, base);
+	snprintf(cpu, sizeof(cpu), "-");
+	snprintf(same, sizeof(same), "-");
+	if (a->s.n > 0 && !a->nocpu && a->ops > 0)
+		snprintf(cpu, sizeof(cpu), "%.1f", a->cpu_ns / 1e3 / a->ops);
+	if (a->s.n > 0 && a->sampled > 0)
+		snprintf(same, sizeof(same), "%.0f%%",
+		    100.0 * (double)a->same / (double)a->sampled);
+	printf("  %-42s %-24s %7s %7s %7s\n", c->label, f, x, cpu, same);
+}
+
+/*
+ * The cases take turns, one run each per round, so that whatever else
+ * the machine does meanwhile falls on all of them alike: on a VM the
+ * cost of a cross-CPU wake-up depends mostly on whether the other vCPU
+ * is idle (halted) at that moment.
+ */
+static void
 wake_section(struct bench *b)
 {
-	struct bench_sample base;
+	struct wake_acc acc[WAKE_CASES];
+	const struct bench_sample *base = NULL;
 	size_t i;
+	int k, nrep = reps(b, LAT_REPS);
 
-	memset(&base, 0, sizeof(base));
-	printf("7. cross-CPU wake-up, floors, open+close ns/op (%d runs of "
-	    "%d)\n", reps(b, LAT_REPS), IPC_ITERS);
+	memset(acc, 0, sizeof(acc));
+	printf("7. cross-CPU wake-up, floors, ns/op (%d runs of %d, the "
+	    "cases taking turns)\n", nrep, IPC_ITERS);
 	printf("   cpu: both processes' CPU us/op; same: requests served "
 	    "on the child's CPU\n");
 	printf("  %-42s %-24s %7s %7s %7s\n", "", "ns/op", "xpinned", "cpu",
 	    "same");
-	for (i = 0; i < sizeof(wake_cases) / sizeof(wake_cases[0]); i++)
-		wake_row(b, &wake_cases[i], reps(b, LAT_REPS), &base);
+	for (k = 0; k < nrep; k++)
+		for (i = 0; i < WAKE_CASES; i++)
+			wake_once(b, &wake_cases[i], &acc[i]);
+	for (i = 0; i < WAKE_CASES; i++) {
+		if (wake_cases[i].pin == BENCH_CPU0 &&
+		    !wake_cases[i].sync_wake)
+			base = &acc[i].s;
+		wake_print(&wake_cases[i], &acc[i], base);
+	}
 	printf("\n");
+	fflush(stdout);
 }
 
 static int
@@ -739,7 +809,8 @@ main(int argc, char **argv)
 		mem_section(&b);
 	if (section(&b, 7))
 		wake_section(&b);
-	printf("bench: %.0f s\n", (double)(bench_now() - t0) / 1e9);
+	printf("bench: %.0f s", (double)(bench_now() - t0) / 1e9);
+	print_load(", load average at the end: ");
 out:
 	if (b.f.tmp[0] != '\0')
 		nftw(b.f.tmp, files_rm, 16, FTW_DEPTH | FTW_PHYS);

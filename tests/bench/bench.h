@@ -52,6 +52,8 @@ struct bench_run {
 	int	 follow;	/* broker moves to the child's last CPU */
 	int	 spin_us;	/* broker busy-polls, then sleeps */
 	int	 cspin_us;	/* socket child busy-polls its reply */
+	int	 spin_apart;	/* socket: spin only when the peer's CPU
+				   is another */
 };
 
 /*

@@ -55,14 +55,19 @@ struct sreq {
 
 struct srep {
 	int32_t	 err;
+	int32_t	 cpu;		/* the broker's CPU */
 	struct stat st;		/* sent for BENCH_STAT only */
 };
+
+/* The reply without its struct stat. */
+#define SREP_SHORT	(2 * sizeof(int32_t))
 
 struct sock_child {
 	int	 sock;
 	enum bench_op op;
-	int	 follow;
 	int	 spin_us;
+	int	 spin_apart;
+	int	 peer;		/* the broker's CPU when it replied */
 };
 
 static ssize_t	send_fd(int, const void *, size_t, int);
@@ -177,16 +182,20 @@ sock_op(void *ctx)
 	struct sreq q;
 	struct srep p;
 	ssize_t n;
-	int fd;
+	int fd, spin;
 
 	q.op = c->op;
 	q.cpu = sched_getcpu();
+	spin = c->spin_apart && c->peer == q.cpu ? 0 : c->spin_us;
 	if (send(c->sock, &q, sizeof(q), MSG_NOSIGNAL) != sizeof(q))
 		return -1;
-	if ((n = recv_fd(c->sock, &p, sizeof(p), &fd, c->spin_us)) <= 0) {
-		errno = n == 0 ? ECONNRESET : errno;
+	n = recv_fd(c->sock, &p, sizeof(p), &fd, spin);
+	if (n < (ssize_t)SREP_SHORT) {
+		bench_close(fd);
+		errno = n == 0 ? ECONNRESET : n > 0 ? EPROTO : errno;
 		return -1;
 	}
+	c->peer = p.cpu;
 	if (fd >= 0)
 		close(fd);
 	if (c->op == BENCH_DENY ? p.err != EACCES : p.err != 0) {
@@ -203,7 +212,8 @@ sock_op(void *ctx)
 static void
 sock_child(int sock, const struct bench_run *r, struct bench_slot *s)
 {
-	struct sock_child c = { sock, r->op, r->follow, r->cspin_us };
+	struct sock_child c = { sock, r->op, r->cspin_us, r->spin_apart,
+		-1 };
 
 	bench_pin_child(r->pin);
 	bench_loop(s, sock_op, &c, r);
@@ -216,10 +226,10 @@ sock_serve(int sock, const struct bench_run *r, const char *path,
 {
 	struct sreq q;
 	ssize_t n;
-	int cpu, fd;
+	int cpu, fd, spin = r->spin_us;
 
 	for (;;) {
-		n = recv_fd(sock, &q, sizeof(q), &fd, r->spin_us);
+		n = recv_fd(sock, &q, sizeof(q), &fd, spin);
 		if (fd >= 0)
 			close(fd);
 		if (n == 0)
@@ -232,6 +242,8 @@ sock_serve(int sock, const struct bench_run *r, const char *path,
 		/* Go where the child runs: its wake-up is then a local one. */
 		if (r->follow && q.cpu >= 0 && q.cpu != cpu)
 			bench_move_to(q.cpu);
+		/* Spinning where the child would run only delays it. */
+		spin = r->spin_apart && q.cpu == cpu ? 0 : r->spin_us;
 		if (sock_answer(sock, &q, path) == -1)
 			return -1;
 	}
@@ -245,11 +257,12 @@ sock_answer(int sock, const struct sreq *q, const char *path)
 	int fd = -1;
 
 	p.err = 0;
+	p.cpu = sched_getcpu();
 	switch (q->op) {
 	case BENCH_OPEN:
 		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 			p.err = errno;
-		n = send_fd(sock, &p, sizeof(p.err), fd);
+		n = send_fd(sock, &p, SREP_SHORT, fd);
 		if (fd >= 0)
 			close(fd);
 		break;
@@ -260,7 +273,7 @@ sock_answer(int sock, const struct sreq *q, const char *path)
 		break;
 	default:
 		p.err = EACCES;
-		n = send_fd(sock, &p, sizeof(p.err), -1);
+		n = send_fd(sock, &p, SREP_SHORT, -1);
 		break;
 	}
 	return n == -1 && errno != EPIPE ? -1 : 0;
