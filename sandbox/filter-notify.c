@@ -102,7 +102,7 @@ static const char *const allowed[] = {
 	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigpending",
 	"rt_sigtimedwait", "rt_sigsuspend", "sigaltstack", "pause", "alarm",
 	"kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
-	"pidfd_open", "pidfd_send_signal",
+	"pidfd_open",
 	"nanosleep", "clock_nanosleep", "clock_gettime", "clock_getres",
 	"gettimeofday", "time", "getitimer", "setitimer", "timer_create",
 	"timer_settime", "timer_gettime", "timer_getoverrun", "timer_delete",
@@ -145,6 +145,12 @@ static const char *const refused[] = {
 	"mount_setattr", "bpf", "userfaultfd", "perf_event_open",
 	"kexec_load", "kexec_file_load", "init_module", "finit_module",
 	"delete_module", "add_key", "request_key", "keyctl",
+	/*
+	 * pidfd_send_signal: a pidfd names its process whatever the pid
+	 * rules say, and the command can get one of the broker (SO_PEERPIDFD
+	 * of a socket the broker connected, an open /proc/PID directory).
+	 */
+	"pidfd_send_signal",
 	"unshare", "setns", "kcmp", "pidfd_getfd", "reboot", "iopl",
 	"ioperm", "swapon", "swapoff", "acct", "quotactl", "settimeofday",
 	"clock_settime", "clock_adjtime", "adjtimex", "syslog", "vhangup",

@@ -129,6 +129,11 @@ static const char *const refused_calls[] = {
 	"init_module", "finit_module", "delete_module",
 	"add_key", "request_key", "keyctl",
 	"socket", "unshare", "setns", "kcmp", "pidfd_getfd",
+	/*
+	 * A pidfd names its process whatever the pid rules above say, and a
+	 * worker can get one of the broker: SO_PEERPIDFD of its channel.
+	 */
+	"pidfd_send_signal",
 	NULL
 };
 
