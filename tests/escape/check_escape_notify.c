@@ -94,7 +94,7 @@ struct impostor {
 };
 
 struct fixture {
-	char dir[64];
+	char dir[80];
 	char granted[96];
 	char secret[96];
 	char dira[96], dirb[96];
@@ -139,11 +139,41 @@ write_file(const char *path, const char *content)
 	close(fd);
 }
 
+/*
+ * The directories: one per run, made in the runner (an unchecked
+ * fixture) and removed there after the last test, and one per test
+ * inside it.  A test that fails leaves its own behind (Check runs no
+ * checked teardown after a failure); the runner's teardown takes it.
+ */
+static char topdir[64];
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) == -1 ? -1 : 0;
+}
+
+static void
+top_setup(void)
+{
+	snprintf(topdir, sizeof(topdir), "/tmp/check_escape_notify.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(topdir));
+}
+
+static void
+top_teardown(void)
+{
+	if (topdir[0] != '\0')
+		(void)nftw(topdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void
 setup(void)
 {
 	memset(&fx, 0, sizeof(fx));
-	snprintf(fx.dir, sizeof(fx.dir), "/tmp/check_escape_notify.XXXXXX");
+	snprintf(fx.dir, sizeof(fx.dir), "%s/t.XXXXXX", topdir);
 	ck_assert_ptr_nonnull(mkdtemp(fx.dir));
 	snprintf(fx.granted, sizeof(fx.granted), "%s/granted", fx.dir);
 	snprintf(fx.secret, sizeof(fx.secret), "%s/secret", fx.dir);
@@ -167,23 +197,13 @@ setup(void)
 	fx.before = fd_count();
 }
 
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) == -1 ? -1 : 0;
-}
-
 static void
 teardown(void)
 {
 	fdb_broker_free(fx.b);
 	fdb_policy_free(fx.p);
-	/* Only our own mkdtemp() directory, whatever a probe left in it. */
-	if (strncmp(fx.dir, "/tmp/check_escape_notify.", 25) == 0)
-		ck_assert_int_eq(nftw(fx.dir, rm_entry, 16, FTW_DEPTH |
-		    FTW_PHYS), 0);
+	/* Whatever a probe left in the test's directory goes with it. */
+	ck_assert_int_eq(nftw(fx.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
 
 /* Descriptors open in this process, without opening one. */
@@ -1018,6 +1038,7 @@ escape_notify_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("death");
+	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_notify_killed_open);
 	tcase_add_test(tc, test_escape_notify_killed_stat);
@@ -1026,6 +1047,7 @@ escape_notify_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("signals");
+	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_notify_signal_restart);
 	tcase_add_test(tc, test_escape_notify_signal_eintr);
@@ -1033,6 +1055,7 @@ escape_notify_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
+	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_notify_addfd_emfile);
 	tcase_add_test(tc, test_escape_notify_addfd_emfile_run);
@@ -1041,6 +1064,7 @@ escape_notify_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("memory");
+	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_notify_flip_open_run);
 	tcase_add_test(tc, test_escape_notify_flip_exec_run);

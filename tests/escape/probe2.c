@@ -1016,6 +1016,7 @@ do_kill_open(int argc, char **argv)
 	pid_t pid;
 
 	(void)argc;
+	printf("kill-open: ready\n");
 	if (!step_wait())
 		return 2;
 	srand((unsigned)getpid());
