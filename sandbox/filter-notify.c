@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "filter-notify.h"
+#include "filter.h"
 
 #ifndef CLONE_NEWCGROUP
 #define CLONE_NEWCGROUP		0x02000000
@@ -48,19 +49,15 @@
 /* Linux 6.6; not in every libseccomp. */
 #define NR_FCHMODAT2		452
 
-/* The 32 bits an int or pid_t argument really has (see masked()). */
+/* The 32 bits an int or pid_t argument really has (see filter_masked()). */
 #define LOW32			0xffffffffULL
 #define SOCK_TYPE_MASK		0xf
 
-static int	 add_name(scmp_filter_ctx, uint32_t, const char *, unsigned,
-		    const struct scmp_arg_cmp *);
-static int	 add_list(scmp_filter_ctx, uint32_t, const char *const *);
 static int	 add_sockets(scmp_filter_ctx, int);
 static int	 add_process(scmp_filter_ctx);
 static int	 add_signals(scmp_filter_ctx, pid_t);
 static int	 set_attrs(scmp_filter_ctx, int);
 static int	 load(scmp_filter_ctx, int *);
-static struct scmp_arg_cmp masked(unsigned, uint64_t, uint64_t);
 
 /*
  * Sent to the broker.  fchmod, fchown and utimensat(fd, NULL) take no
@@ -205,12 +202,12 @@ filter_notify_install(const struct filter_notify_opts *o)
 	    (rc = load(args, NULL)) < 0)
 		goto out;
 	if ((rc = set_attrs(allow, 1)) < 0 ||
-	    (rc = add_list(allow, SCMP_ACT_NOTIFY, mediated)) < 0 ||
+	    (rc = filter_add_list(allow, SCMP_ACT_NOTIFY, mediated)) < 0 ||
 	    (rc = seccomp_rule_add(allow, SCMP_ACT_NOTIFY, NR_FCHMODAT2,
 	    0)) < 0 ||
-	    (rc = add_list(allow, SCMP_ACT_ALLOW, allowed)) < 0 ||
-	    (rc = add_list(allow, SCMP_ACT_ERRNO(EPERM), refused)) < 0 ||
-	    (rc = add_list(allow, SCMP_ACT_ERRNO(EOPNOTSUPP),
+	    (rc = filter_add_list(allow, SCMP_ACT_ALLOW, allowed)) < 0 ||
+	    (rc = filter_add_list(allow, SCMP_ACT_ERRNO(EPERM), refused)) < 0 ||
+	    (rc = filter_add_list(allow, SCMP_ACT_ERRNO(EOPNOTSUPP),
 	    xattr_paths)) < 0 ||
 	    (rc = add_sockets(allow, o->allow_net)) < 0 ||
 	    (rc = add_process(allow)) < 0)
@@ -280,45 +277,6 @@ set_attrs(scmp_filter_ctx ctx, int optimize)
 }
 
 /*
- * The kernel reads int and pid_t arguments as 32 bits and ignores the
- * upper half of the register, which the caller controls: compare only the
- * low half, or a rule is dodged with garbage above bit 31.
- */
-static struct scmp_arg_cmp
-masked(unsigned arg, uint64_t mask, uint64_t datum)
-{
-	struct scmp_arg_cmp cmp = {
-		.arg = arg, .op = SCMP_CMP_MASKED_EQ,
-		.datum_a = mask, .datum_b = datum & mask,
-	};
-
-	return cmp;
-}
-
-/* A call this architecture does not have is skipped. */
-static int
-add_name(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned n,
-	 const struct scmp_arg_cmp *cmp)
-{
-	int nr;
-
-	if ((nr = seccomp_syscall_resolve_name(name)) < 0)
-		return 0;
-	return seccomp_rule_add_array(ctx, action, nr, n, cmp);
-}
-
-static int
-add_list(scmp_filter_ctx ctx, uint32_t action, const char *const *names)
-{
-	int rc;
-
-	for (; *names != NULL; names++)
-		if ((rc = add_name(ctx, action, *names, 0, NULL)) < 0)
-			return rc;
-	return 0;
-}
-
-/*
  * Sockets.  Without --allow-net only AF_UNIX stream and seqpacket
  * sockets: a datagram socket can send to any socket file with sendmsg(),
  * whose address seccomp cannot read, so it would bypass the policy that
@@ -337,39 +295,39 @@ add_sockets(scmp_filter_ctx ctx, int allow_net)
 	int rc;
 
 	if (allow_net) {
-		if ((rc = add_name(ctx, SCMP_ACT_ALLOW, "socket", 0,
-		    NULL)) < 0 || (rc = add_name(ctx, SCMP_ACT_ALLOW,
+		if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "socket", 0,
+		    NULL)) < 0 || (rc = filter_add_name(ctx, SCMP_ACT_ALLOW,
 		    "socketpair", 0, NULL)) < 0)
 			return rc;
-		return add_name(ctx, SCMP_ACT_ALLOW, "sendto", 0, NULL);
+		return filter_add_name(ctx, SCMP_ACT_ALLOW, "sendto", 0, NULL);
 	}
-	cmp[0] = masked(0, LOW32, AF_UNIX);
+	cmp[0] = filter_masked(0, LOW32, AF_UNIX);
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		cmp[1] = masked(1, SOCK_TYPE_MASK, types[i]);
-		if ((rc = add_name(ctx, SCMP_ACT_ALLOW, "socket", 2,
+		cmp[1] = filter_masked(1, SOCK_TYPE_MASK, types[i]);
+		if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "socket", 2,
 		    cmp)) < 0 ||
-		    (rc = add_name(ctx, SCMP_ACT_ALLOW, "socketpair", 1,
+		    (rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "socketpair", 1,
 		    &cmp[1])) < 0)
 			return rc;
 	}
-	cmp[1] = masked(1, SOCK_TYPE_MASK, SOCK_DGRAM);
-	if ((rc = add_name(ctx, SCMP_ACT_ERRNO(EACCES), "socket", 2,
-	    cmp)) < 0 || (rc = add_name(ctx, SCMP_ACT_ERRNO(EACCES),
+	cmp[1] = filter_masked(1, SOCK_TYPE_MASK, SOCK_DGRAM);
+	if ((rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EACCES), "socket", 2,
+	    cmp)) < 0 || (rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EACCES),
 	    "socketpair", 1, &cmp[1])) < 0)
 		return rc;
 	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
-		cmp[0] = masked(0, LOW32, families[i]);
-		if ((rc = add_name(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), "socket",
+		cmp[0] = filter_masked(0, LOW32, families[i]);
+		if ((rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), "socket",
 		    1, cmp)) < 0)
 			return rc;
 	}
 	cmp[0].arg = 4;
 	cmp[0].op = SCMP_CMP_EQ;
 	cmp[0].datum_a = 0;
-	if ((rc = add_name(ctx, SCMP_ACT_ALLOW, "sendto", 1, cmp)) < 0)
+	if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "sendto", 1, cmp)) < 0)
 		return rc;
 	cmp[0].op = SCMP_CMP_NE;
-	return add_name(ctx, SCMP_ACT_ERRNO(EACCES), "sendto", 1, cmp);
+	return filter_add_name(ctx, SCMP_ACT_ERRNO(EACCES), "sendto", 1, cmp);
 }
 
 /*
@@ -384,19 +342,19 @@ add_process(scmp_filter_ctx ctx)
 	static const uint64_t bad = CLONE_NEWNS | CLONE_NEWCGROUP |
 	    CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |
 	    CLONE_NEWNET | CLONE_NEWTIME | CLONE_PARENT;
-	struct scmp_arg_cmp cmp = masked(0, bad, 0);
+	struct scmp_arg_cmp cmp = filter_masked(0, bad, 0);
 	int rc;
 
 	/* clone3 is left to the default: ENOSYS. */
-	if ((rc = add_name(ctx, SCMP_ACT_ALLOW, "clone", 1, &cmp)) < 0)
+	if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "clone", 1, &cmp)) < 0)
 		return rc;
-	cmp = masked(0, LOW32, 0);
-	if ((rc = add_name(ctx, SCMP_ACT_ALLOW, "prlimit64", 1, &cmp)) < 0)
+	cmp = filter_masked(0, LOW32, 0);
+	if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "prlimit64", 1, &cmp)) < 0)
 		return rc;
 	cmp.arg = 2;
 	cmp.op = SCMP_CMP_EQ;
 	cmp.datum_a = 0;
-	return add_name(ctx, SCMP_ACT_ALLOW, "prlimit64", 1, &cmp);
+	return filter_add_name(ctx, SCMP_ACT_ALLOW, "prlimit64", 1, &cmp);
 }
 
 /*
@@ -424,30 +382,30 @@ add_signals(scmp_filter_ctx ctx, pid_t broker)
 	targets[2] = (uint32_t)-1;
 	targets[3] = 0;
 	for (i = 0; i < 4; i++) {
-		cmp[0] = masked(0, LOW32, targets[i]);
-		if ((rc = add_name(ctx, deny, "kill", 1, cmp)) < 0)
+		cmp[0] = filter_masked(0, LOW32, targets[i]);
+		if ((rc = filter_add_name(ctx, deny, "kill", 1, cmp)) < 0)
 			return rc;
 	}
-	cmp[0] = masked(0, LOW32, (uint32_t)broker);
-	if ((rc = add_name(ctx, deny, "tgkill", 1, cmp)) < 0 ||
-	    (rc = add_name(ctx, deny, "tkill", 0, NULL)) < 0 ||
-	    (rc = add_name(ctx, deny, "rt_sigqueueinfo", 1, cmp)) < 0 ||
-	    (rc = add_name(ctx, deny, "rt_tgsigqueueinfo", 1, cmp)) < 0 ||
-	    (rc = add_name(ctx, deny, "pidfd_open", 1, cmp)) < 0)
+	cmp[0] = filter_masked(0, LOW32, (uint32_t)broker);
+	if ((rc = filter_add_name(ctx, deny, "tgkill", 1, cmp)) < 0 ||
+	    (rc = filter_add_name(ctx, deny, "tkill", 0, NULL)) < 0 ||
+	    (rc = filter_add_name(ctx, deny, "rt_sigqueueinfo", 1, cmp)) < 0 ||
+	    (rc = filter_add_name(ctx, deny, "rt_tgsigqueueinfo", 1, cmp)) < 0 ||
+	    (rc = filter_add_name(ctx, deny, "pidfd_open", 1, cmp)) < 0)
 		return rc;
-	cmp[0] = masked(1, LOW32, F_SETOWN);
-	cmp[1] = masked(2, LOW32, (uint32_t)broker);
-	if ((rc = add_name(ctx, deny, "fcntl", 2, cmp)) < 0)
+	cmp[0] = filter_masked(1, LOW32, F_SETOWN);
+	cmp[1] = filter_masked(2, LOW32, (uint32_t)broker);
+	if ((rc = filter_add_name(ctx, deny, "fcntl", 2, cmp)) < 0)
 		return rc;
-	cmp[1] = masked(2, LOW32, (uint32_t)-pgid);
-	if ((rc = add_name(ctx, deny, "fcntl", 2, cmp)) < 0)
+	cmp[1] = filter_masked(2, LOW32, (uint32_t)-pgid);
+	if ((rc = filter_add_name(ctx, deny, "fcntl", 2, cmp)) < 0)
 		return rc;
-	cmp[0] = masked(1, LOW32, F_SETOWN_EX);
-	if ((rc = add_name(ctx, deny, "fcntl", 1, cmp)) < 0)
+	cmp[0] = filter_masked(1, LOW32, F_SETOWN_EX);
+	if ((rc = filter_add_name(ctx, deny, "fcntl", 1, cmp)) < 0)
 		return rc;
 	for (i = 0; i < sizeof(tty) / sizeof(tty[0]); i++) {
-		cmp[0] = masked(1, LOW32, tty[i]);
-		if ((rc = add_name(ctx, deny, "ioctl", 1, cmp)) < 0)
+		cmp[0] = filter_masked(1, LOW32, tty[i]);
+		if ((rc = filter_add_name(ctx, deny, "ioctl", 1, cmp)) < 0)
 			return rc;
 	}
 	return 0;

@@ -61,7 +61,7 @@
 #define F_SETOWN_EX		15
 #endif
 
-/* The 32 bits an int or pid_t argument really has (see masked()). */
+/* The 32 bits an int or pid_t argument really has (see filter_masked()). */
 #define LOW32			0xffffffffULL
 #define SIGN32			0x80000000ULL
 
@@ -71,9 +71,6 @@ struct late_call {
 	uint32_t action;	/* 0: allowed */
 };
 
-static int	add_name(scmp_filter_ctx, uint32_t, const char *, unsigned,
-		    const struct scmp_arg_cmp *);
-static int	add_list(scmp_filter_ctx, uint32_t, const char *const *);
 static int	add_late(scmp_filter_ctx);
 static int	add_stat(scmp_filter_ctx);
 static int	add_misc(scmp_filter_ctx);
@@ -84,7 +81,6 @@ static int	add_kill(scmp_filter_ctx, pid_t, pid_t);
 static int	add_threads(scmp_filter_ctx, pid_t);
 static int	add_thread(scmp_filter_ctx, pid_t);
 static int	set_attrs(scmp_filter_ctx);
-static struct scmp_arg_cmp masked(unsigned, uint64_t, uint64_t);
 
 /*
  * Every call that takes a path names a file by itself, outside the policy.
@@ -155,6 +151,44 @@ static const struct late_call late_calls[] = {
 	{ NULL,			0, 0 }
 };
 
+struct scmp_arg_cmp
+filter_masked(unsigned arg, uint64_t mask, uint64_t datum)
+{
+	struct scmp_arg_cmp cmp = {
+		.arg = arg, .op = SCMP_CMP_MASKED_EQ,
+		.datum_a = mask, .datum_b = datum & mask,
+	};
+
+	return cmp;
+}
+
+/*
+ * libseccomp gives a call this architecture lacks a negative pseudo
+ * number, which matters only in a filter for several ABIs; these have
+ * the native ABI alone.
+ */
+int
+filter_add_name(scmp_filter_ctx ctx, uint32_t action, const char *name,
+		unsigned n, const struct scmp_arg_cmp *cmp)
+{
+	int nr;
+
+	if ((nr = seccomp_syscall_resolve_name(name)) < 0)
+		return 0;
+	return seccomp_rule_add_array(ctx, action, nr, n, cmp);
+}
+
+int
+filter_add_list(scmp_filter_ctx ctx, uint32_t action, const char *const *names)
+{
+	int rc;
+
+	for (; *names != NULL; names++)
+		if ((rc = filter_add_name(ctx, action, *names, 0, NULL)) < 0)
+			return rc;
+	return 0;
+}
+
 int
 filter_lockdown(pid_t broker)
 {
@@ -170,8 +204,8 @@ filter_lockdown(pid_t broker)
 		return -1;
 	}
 	if ((rc = set_attrs(ctx)) == 0 &&
-	    (rc = add_list(ctx, SCMP_ACT_ERRNO(EACCES), path_calls)) == 0 &&
-	    (rc = add_list(ctx, SCMP_ACT_ERRNO(EPERM), refused_calls)) == 0 &&
+	    (rc = filter_add_list(ctx, SCMP_ACT_ERRNO(EACCES), path_calls)) == 0 &&
+	    (rc = filter_add_list(ctx, SCMP_ACT_ERRNO(EPERM), refused_calls)) == 0 &&
 	    (rc = add_late(ctx)) == 0 && (rc = add_stat(ctx)) == 0 &&
 	    (rc = add_misc(ctx)) == 0 && (rc = add_process(ctx)) == 0 &&
 	    (broker == 0 || (rc = add_signals(ctx, broker)) == 0))
@@ -217,49 +251,6 @@ set_attrs(scmp_filter_ctx ctx)
 	return seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 }
 
-/*
- * The kernel reads int and pid_t arguments as 32 bits and ignores the
- * upper half of the register, which the caller controls: compare only the
- * low half, or a rule is dodged with garbage above bit 31.
- */
-static struct scmp_arg_cmp
-masked(unsigned arg, uint64_t mask, uint64_t datum)
-{
-	struct scmp_arg_cmp cmp = {
-		.arg = arg, .op = SCMP_CMP_MASKED_EQ,
-		.datum_a = mask, .datum_b = datum & mask,
-	};
-
-	return cmp;
-}
-
-/*
- * A call this architecture does not have is skipped: libseccomp gives it
- * a negative pseudo number (or __NR_SCMP_ERROR), which matters only in a
- * filter for several ABIs, and this one has the native ABI alone.
- */
-static int
-add_name(scmp_filter_ctx ctx, uint32_t action, const char *name, unsigned n,
-	 const struct scmp_arg_cmp *cmp)
-{
-	int nr;
-
-	if ((nr = seccomp_syscall_resolve_name(name)) < 0)
-		return 0;
-	return seccomp_rule_add_array(ctx, action, nr, n, cmp);
-}
-
-static int
-add_list(scmp_filter_ctx ctx, uint32_t action, const char *const *names)
-{
-	int rc;
-
-	for (; *names != NULL; names++)
-		if ((rc = add_name(ctx, action, *names, 0, NULL)) < 0)
-			return rc;
-	return 0;
-}
-
 static int
 add_late(scmp_filter_ctx ctx)
 {
@@ -300,18 +291,18 @@ static int
 add_stat(scmp_filter_ctx ctx)
 {
 	const uint32_t deny = SCMP_ACT_ERRNO(EACCES);
-	struct scmp_arg_cmp cwd = masked(0, SIGN32, SIGN32);
-	struct scmp_arg_cmp nf = masked(3, AT_EMPTY_PATH, 0);
-	struct scmp_arg_cmp sx = masked(2, AT_EMPTY_PATH, 0);
+	struct scmp_arg_cmp cwd = filter_masked(0, SIGN32, SIGN32);
+	struct scmp_arg_cmp nf = filter_masked(3, AT_EMPTY_PATH, 0);
+	struct scmp_arg_cmp sx = filter_masked(2, AT_EMPTY_PATH, 0);
 	int rc;
 
-	if ((rc = add_name(ctx, deny, "newfstatat", 1, &cwd)) < 0 ||
-	    (rc = add_name(ctx, deny, "newfstatat", 1, &nf)) < 0 ||
-	    (rc = add_name(ctx, deny, "fstatat64", 1, &cwd)) < 0 ||
-	    (rc = add_name(ctx, deny, "fstatat64", 1, &nf)) < 0 ||
-	    (rc = add_name(ctx, deny, "statx", 1, &cwd)) < 0)
+	if ((rc = filter_add_name(ctx, deny, "newfstatat", 1, &cwd)) < 0 ||
+	    (rc = filter_add_name(ctx, deny, "newfstatat", 1, &nf)) < 0 ||
+	    (rc = filter_add_name(ctx, deny, "fstatat64", 1, &cwd)) < 0 ||
+	    (rc = filter_add_name(ctx, deny, "fstatat64", 1, &nf)) < 0 ||
+	    (rc = filter_add_name(ctx, deny, "statx", 1, &cwd)) < 0)
 		return rc;
-	return add_name(ctx, deny, "statx", 1, &sx);
+	return filter_add_name(ctx, deny, "statx", 1, &sx);
 }
 
 static int
@@ -325,20 +316,20 @@ add_misc(scmp_filter_ctx ctx)
 	struct scmp_arg_cmp path = {
 		.arg = 1, .op = SCMP_CMP_NE, .datum_a = 0,
 	};
-	struct scmp_arg_cmp neg = masked(0, SIGN32, SIGN32);
+	struct scmp_arg_cmp neg = filter_masked(0, SIGN32, SIGN32);
 	/* ioctl requests are 32 bits; TIOCSTI fakes terminal input. */
 	static const unsigned long tty[] = { TIOCSTI, TIOCLINUX, TIOCSPGRP };
 	struct scmp_arg_cmp req;
 	size_t i;
 	int rc;
 
-	if ((rc = add_name(ctx, SCMP_ACT_ERRNO(EACCES), "utimensat", 1,
-	    &path)) < 0 || (rc = add_name(ctx, SCMP_ACT_ERRNO(EACCES),
+	if ((rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EACCES), "utimensat", 1,
+	    &path)) < 0 || (rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EACCES),
 	    "utimensat", 1, &neg)) < 0 || (rc = add_persona(ctx)) < 0)
 		return rc;
 	for (i = 0; i < sizeof(tty) / sizeof(tty[0]); i++) {
-		req = masked(1, LOW32, tty[i]);
-		if ((rc = add_name(ctx, SCMP_ACT_ERRNO(EPERM), "ioctl", 1,
+		req = filter_masked(1, LOW32, tty[i]);
+		if ((rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EPERM), "ioctl", 1,
 		    &req)) < 0)
 			return rc;
 	}
@@ -361,14 +352,14 @@ add_persona(scmp_filter_ctx ctx)
 	uint64_t bit;
 	int rc;
 
-	if ((rc = add_name(ctx, deny, "personality", 1, &cmp)) < 0)
+	if ((rc = filter_add_name(ctx, deny, "personality", 1, &cmp)) < 0)
 		return rc;
 	for (bit = 2; bit <= SIGN32; bit <<= 1) {
-		cmp = masked(0, bit | 1, 1);
-		if ((rc = add_name(ctx, deny, "personality", 1, &cmp)) < 0)
+		cmp = filter_masked(0, bit | 1, 1);
+		if ((rc = filter_add_name(ctx, deny, "personality", 1, &cmp)) < 0)
 			return rc;
-		cmp = masked(0, bit | 1, bit);
-		if ((rc = add_name(ctx, deny, "personality", 1, &cmp)) < 0)
+		cmp = filter_masked(0, bit | 1, bit);
+		if ((rc = filter_add_name(ctx, deny, "personality", 1, &cmp)) < 0)
 			return rc;
 	}
 	return 0;
@@ -399,15 +390,15 @@ add_process(scmp_filter_ctx ctx)
 	int rc;
 
 	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-		fl = masked(0, flags[i], flags[i]);
-		if ((rc = add_name(ctx, SCMP_ACT_ERRNO(EPERM), "clone", 1,
+		fl = filter_masked(0, flags[i], flags[i]);
+		if ((rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EPERM), "clone", 1,
 		    &fl)) < 0)
 			return rc;
 	}
-	if ((rc = add_name(ctx, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0,
+	if ((rc = filter_add_name(ctx, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0,
 	    NULL)) < 0)
 		return rc;
-	return add_name(ctx, SCMP_ACT_ERRNO(EPERM), "prlimit64", 2, cmp);
+	return filter_add_name(ctx, SCMP_ACT_ERRNO(EPERM), "prlimit64", 2, cmp);
 }
 
 /*
@@ -427,33 +418,33 @@ add_signals(scmp_filter_ctx ctx, pid_t broker)
 
 	if ((pgid = getpgid(broker)) == -1)
 		return -errno;
-	cmp[0] = masked(0, LOW32, (uint32_t)broker);
+	cmp[0] = filter_masked(0, LOW32, (uint32_t)broker);
 	if ((rc = add_kill(ctx, broker, pgid)) < 0 ||
 	    (rc = add_threads(ctx, broker)) < 0 ||
-	    (rc = add_name(ctx, deny, "tgkill", 1, cmp)) < 0 ||
-	    (rc = add_name(ctx, deny, "rt_sigqueueinfo", 1, cmp)) < 0 ||
-	    (rc = add_name(ctx, deny, "rt_tgsigqueueinfo", 1, cmp)) < 0 ||
-	    (rc = add_name(ctx, deny, "pidfd_open", 1, cmp)) < 0 ||
-	    (rc = add_name(ctx, deny, "tkill", 0, NULL)) < 0)
+	    (rc = filter_add_name(ctx, deny, "tgkill", 1, cmp)) < 0 ||
+	    (rc = filter_add_name(ctx, deny, "rt_sigqueueinfo", 1, cmp)) < 0 ||
+	    (rc = filter_add_name(ctx, deny, "rt_tgsigqueueinfo", 1, cmp)) < 0 ||
+	    (rc = filter_add_name(ctx, deny, "pidfd_open", 1, cmp)) < 0 ||
+	    (rc = filter_add_name(ctx, deny, "tkill", 0, NULL)) < 0)
 		return rc;
-	cmp[0] = masked(1, LOW32, (uint32_t)pgid);
-	if ((rc = add_name(ctx, deny, "setpgid", 1, cmp)) < 0)
+	cmp[0] = filter_masked(1, LOW32, (uint32_t)pgid);
+	if ((rc = filter_add_name(ctx, deny, "setpgid", 1, cmp)) < 0)
 		return rc;
-	cmp[0] = masked(1, LOW32, F_SETOWN);
-	cmp[1] = masked(2, LOW32, (uint32_t)broker);
-	if ((rc = add_name(ctx, deny, "fcntl", 2, cmp)) < 0)
+	cmp[0] = filter_masked(1, LOW32, F_SETOWN);
+	cmp[1] = filter_masked(2, LOW32, (uint32_t)broker);
+	if ((rc = filter_add_name(ctx, deny, "fcntl", 2, cmp)) < 0)
 		return rc;
-	cmp[1] = masked(2, LOW32, (uint32_t)-pgid);
-	if ((rc = add_name(ctx, deny, "fcntl", 2, cmp)) < 0)
+	cmp[1] = filter_masked(2, LOW32, (uint32_t)-pgid);
+	if ((rc = filter_add_name(ctx, deny, "fcntl", 2, cmp)) < 0)
 		return rc;
-	cmp[0] = masked(1, LOW32, F_SETOWN_EX);
-	if ((rc = add_name(ctx, deny, "fcntl", 1, cmp)) < 0)
+	cmp[0] = filter_masked(1, LOW32, F_SETOWN_EX);
+	if ((rc = filter_add_name(ctx, deny, "fcntl", 1, cmp)) < 0)
 		return rc;
-	cmp[0] = masked(1, LOW32, FIOSETOWN);
-	if ((rc = add_name(ctx, deny, "ioctl", 1, cmp)) < 0)
+	cmp[0] = filter_masked(1, LOW32, FIOSETOWN);
+	if ((rc = filter_add_name(ctx, deny, "ioctl", 1, cmp)) < 0)
 		return rc;
-	cmp[0] = masked(1, LOW32, SIOCSPGRP);
-	return add_name(ctx, deny, "ioctl", 1, cmp);
+	cmp[0] = filter_masked(1, LOW32, SIOCSPGRP);
+	return filter_add_name(ctx, deny, "ioctl", 1, cmp);
 }
 
 /*
@@ -478,8 +469,8 @@ add_kill(scmp_filter_ctx ctx, pid_t broker, pid_t pgid)
 	if (getpgid(0) == pgid)
 		targets[n++] = 0;
 	for (i = 0; i < n; i++) {
-		cmp = masked(0, LOW32, targets[i]);
-		if ((rc = add_name(ctx, deny, "kill", 1, &cmp)) < 0)
+		cmp = filter_masked(0, LOW32, targets[i]);
+		if ((rc = filter_add_name(ctx, deny, "kill", 1, &cmp)) < 0)
 			return rc;
 	}
 	return 0;
@@ -520,11 +511,11 @@ static int
 add_thread(scmp_filter_ctx ctx, pid_t tid)
 {
 	const uint32_t deny = SCMP_ACT_ERRNO(EPERM);
-	struct scmp_arg_cmp cmp = masked(0, LOW32, (uint32_t)tid);
+	struct scmp_arg_cmp cmp = filter_masked(0, LOW32, (uint32_t)tid);
 	int rc;
 
-	if ((rc = add_name(ctx, deny, "kill", 1, &cmp)) < 0 ||
-	    (rc = add_name(ctx, deny, "rt_sigqueueinfo", 1, &cmp)) < 0)
+	if ((rc = filter_add_name(ctx, deny, "kill", 1, &cmp)) < 0 ||
+	    (rc = filter_add_name(ctx, deny, "rt_sigqueueinfo", 1, &cmp)) < 0)
 		return rc;
-	return add_name(ctx, deny, "pidfd_open", 1, &cmp);
+	return filter_add_name(ctx, deny, "pidfd_open", 1, &cmp);
 }
