@@ -67,6 +67,7 @@ static int open_target(const struct resolve_out *out, int flags,
 static int check_exists(const struct resolve_out *out);
 static void hide_outside(const struct walk *w, const char *name,
 			 unsigned need, struct resolve_out *out);
+static unsigned walk_need(unsigned need);
 
 int
 resolve_path(const struct resolve_ctx *ctx, const char *path, int follow,
@@ -249,17 +250,24 @@ hide_outside(const struct walk *w, const char *name, unsigned need,
 {
 	char lex[3 * PATH_MAX + 4], norm[PATH_MAX];
 	const struct policy_rule *rule;
-	int save_errno = errno;
+	int save_errno = errno, normal;
 
 	snprintf(lex, sizeof(lex), "%s/%s/%s", w->logical, name, w->rest);
-	need &= ~FDB_C;
-	if (policy_normalise(lex, norm, sizeof(norm)) != -1 &&
-	    policy_allows(w->ctx->policy, norm, need ? need : FDB_R, &rule)) {
+	normal = policy_normalise(lex, norm, sizeof(norm)) != -1;
+	if (normal && policy_allows(w->ctx->policy, norm, walk_need(need),
+				    &rule)) {
 		errno = save_errno;
 		return;
 	}
-	deny(out, policy_normalise(lex, norm, sizeof(norm)) != -1 ? norm :
-	     w->logical, NULL);
+	deny(out, normal ? norm : w->logical, NULL);
+}
+
+/* What a path crossed on the way needs: the access's letters, at least r. */
+static unsigned
+walk_need(unsigned need)
+{
+	need &= ~FDB_C;
+	return need ? need : FDB_R;
 }
 
 /* Set up the walk at "/" with the whole path (relative: base first). */
@@ -395,8 +403,7 @@ walk_link(struct walk *w, int fd, const char *lpath, unsigned need,
 		return -1;
 	}
 	/* A link must be granted what the access needs, and at least r. */
-	need &= ~FDB_C;
-	if (!policy_allows(w->ctx->policy, lpath, need ? need : FDB_R, &rule)) {
+	if (!policy_allows(w->ctx->policy, lpath, walk_need(need), &rule)) {
 		fd_close(fd);
 		return deny(out, lpath, rule);
 	}
