@@ -249,24 +249,25 @@ check_rule(const char *rule, unsigned perms, const char *path, unsigned need)
 	int rc, e = 0;
 
 	char abs[PATH_MAX];
-	int wn;
+	const char *src = rule;
+	int wn = 0;
 
 	/*
 	 * fdb_policy_add takes a relative rule from the current directory,
-	 * joined as CWD "/" RULE: run from "/", where "x" means "//x".
+	 * joined as CWD "/" RULE into PATH_MAX bytes: run from "/", where
+	 * "x" means "//x".  An absolute rule is normalised as it is.
 	 */
 	if (rule[0] != '/' && rule[0] != '\0') {
 		if (chdir("/") == -1)
 			abort();
 		wn = snprintf(abs, sizeof(abs), "//%s", rule);
-	} else {
-		wn = snprintf(abs, sizeof(abs), "%s", rule);
+		src = abs;
 	}
 	errno = 0;
 	if (wn < 0 || (size_t)wn >= sizeof(abs)) {
 		len = -1;
 		e = ENAMETOOLONG;
-	} else if ((len = policy_normalise(abs, nr, sizeof(nr))) == -1) {
+	} else if ((len = policy_normalise(src, nr, sizeof(nr))) == -1) {
 		e = errno;
 	}
 	if ((q = fdb_policy_new()) == NULL)
