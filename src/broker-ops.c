@@ -70,7 +70,10 @@ broker_stat(const struct broker_ops *o, const struct broker_req *req,
 
 	if (check_stat(o, req, follow, &out) == -1)
 		return -1;
-	rc = fstatat(out.dirfd, out.name, st, AT_SYMLINK_NOFOLLOW);
+	if (out.have_st)
+		*st = out.st, rc = 0;
+	else
+		rc = fstatat(out.dirfd, out.name, st, AT_SYMLINK_NOFOLLOW);
 	if (rc == 0 && out.must_be_dir && !S_ISDIR(st->st_mode)) {
 		errno = ENOTDIR;
 		rc = -1;
@@ -585,13 +588,9 @@ static int
 check_quiet(const struct broker_ops *o, const struct broker_req *req,
 	    int follow, unsigned links, unsigned need, struct resolve_out *out)
 {
-	struct resolve_ctx ctx = {
-		.policy = o->policy,
-		.pid = req->pid,
-		.tid = req->tid ? req->tid : req->pid,
-		.base = req->base,
-	};
+	struct resolve_ctx ctx;
 
+	broker_ctx(o->b, req, &ctx);
 	/* As the kernel: "link/" means the directory the link points to. */
 	if (req->path != NULL && trailing_slash(req->path))
 		follow = 1;

@@ -103,20 +103,31 @@ fdb_broker_open(struct fdb_broker *b, pid_t pid, const char *path, int flags,
 int
 broker_open(struct fdb_broker *b, const struct broker_req *req)
 {
-	struct resolve_ctx ctx = {
-		.policy = b->policy,
-		.pid = req->pid,
-		.tid = req->tid ? req->tid : req->pid,
-		.base = req->base ? req->base : b->cwd,
-	};
+	struct resolve_ctx ctx;
 	struct resolve_out out;
 	int fd, err;
 
+	broker_ctx(b, req, &ctx);
+	/* The library's requests are relative to the broker's cwd. */
+	if (ctx.base == NULL)
+		ctx.base = b->cwd;
 	fd = resolve_open(&ctx, req->path, req->flags, req->mode, &out);
 	err = fd == -1 ? (out.denied ? b->deny_errno : errno) : 0;
 	broker_report(b, req, &out, err);
 	errno = err;
 	return fd;
+}
+
+void
+broker_ctx(const struct fdb_broker *b, const struct broker_req *req,
+	   struct resolve_ctx *ctx)
+{
+	ctx->policy = b->policy;
+	ctx->pid = req->pid;
+	ctx->tid = req->tid ? req->tid : req->pid;
+	ctx->pid_fn = req->pid_fn;
+	ctx->pid_arg = req->pid_arg;
+	ctx->base = req->base;
 }
 
 void

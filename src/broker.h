@@ -17,6 +17,8 @@ struct loop;
 struct broker_req {
 	pid_t pid;		/* requester tgid (0: unknown) */
 	pid_t tid;		/* requester thread (0: same as pid) */
+	pid_t (*pid_fn)(void *arg);	/* see struct resolve_ctx; or NULL */
+	void *pid_arg;
 	const char *op;		/* operation name, for the hook */
 	const char *path;	/* as asked */
 	const char *base;	/* directory for relative paths; NULL: broker's */
@@ -38,6 +40,10 @@ void broker_report(struct fdb_broker *b, const struct broker_req *req,
 		   const struct resolve_out *out, int err);
 
 /* broker_loop: the loop every transport of @b registers its fds with. */
+/* broker_ctx: the resolver's context for @req. */
+void broker_ctx(const struct fdb_broker *b, const struct broker_req *req,
+		struct resolve_ctx *ctx);
+
 struct loop *broker_loop(struct fdb_broker *b);
 
 /* broker_buffer: a scratch buffer of WIRE_REQ_MAX bytes, for transports. */

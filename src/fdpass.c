@@ -41,10 +41,11 @@ union fdpass_cmsg {
 };
 
 static int	take_fds(struct cmsghdr *c, int *got, int want);
+static int	take_pidfd(struct cmsghdr *c, struct fdpass_sender *s);
 static int	walk_cmsgs(struct msghdr *msg, int *got, int want,
-			   pid_t *pid);
+			   struct fdpass_sender *s);
 static ssize_t	recv_one(int sock, void *buf, size_t len, int *fd,
-			 pid_t *pid, int flags);
+			 struct fdpass_sender *s, int flags);
 
 ssize_t
 fdpass_send(int sock, const void *buf, size_t len, int fd, int flags)
@@ -115,28 +116,58 @@ take_fds(struct cmsghdr *c, int *got, int want)
  * every descriptor that arrived is either kept or closed.
  */
 static int
-walk_cmsgs(struct msghdr *msg, int *got, int want, pid_t *pid)
+walk_cmsgs(struct msghdr *msg, int *got, int want, struct fdpass_sender *s)
 {
 	struct cmsghdr *c;
 	struct ucred cred;
 	int bad = 0;
 
 	for (c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
-		if (c->cmsg_level == SOL_SOCKET &&
+		if (s != NULL && c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_PIDFD) {
+			if (take_pidfd(c, s) == -1)
+				bad = 1;
+		} else if (c->cmsg_level == SOL_SOCKET &&
 		    (c->cmsg_type == SCM_RIGHTS || c->cmsg_type == SCM_PIDFD)) {
 			if (take_fds(c, got, want) == -1)
 				bad = 1;
-		} else if (pid != NULL && *pid == 0 &&
+		} else if (s != NULL && s->pid == 0 &&
 			   c->cmsg_level == SOL_SOCKET &&
 			   c->cmsg_type == SCM_CREDENTIALS &&
 			   c->cmsg_len == CMSG_LEN(sizeof(cred))) {
 			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
-			*pid = cred.pid;
+			s->pid = cred.pid > 0 ? cred.pid : 0;
 		} else {
 			bad = 1;
 		}
 	}
 	return bad ? -1 : 0;
+}
+
+/*
+ * The kernel's SCM_PIDFD: one int, a descriptor it installed, or a
+ * negative errno when it could not make one (the sender was reaped
+ * before Linux 6.16, the broker is out of descriptors).
+ */
+static int
+take_pidfd(struct cmsghdr *c, struct fdpass_sender *s)
+{
+	int fd = -1;
+
+	if (c->cmsg_len != CMSG_LEN(sizeof(int))) {
+		(void)take_fds(c, &fd, 0);	/* closes them all */
+		return -1;
+	}
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	if (s->pidfd != -1 || s->pidfd_err != 0) {
+		fd_close(fd);
+		return -1;
+	}
+	if (fd >= 0)
+		s->pidfd = fd;
+	else
+		s->pidfd_err = fd > -4096 ? -fd : ESRCH;
+	return 0;
 }
 
 ssize_t
@@ -146,19 +177,18 @@ fdpass_recv(int sock, void *buf, size_t len, int *fd, int flags)
 }
 
 ssize_t
-fdpass_recv_cred(int sock, void *buf, size_t len, pid_t *pid, int flags)
+fdpass_recv_cred(int sock, void *buf, size_t len, struct fdpass_sender *s,
+		 int flags)
 {
-	ssize_t n;
-
-	*pid = 0;
-	n = recv_one(sock, buf, len, NULL, pid, flags);
-	if (*pid < 0)
-		*pid = 0;
-	return n;
+	s->pid = 0;
+	s->pidfd = -1;
+	s->pidfd_err = 0;
+	return recv_one(sock, buf, len, NULL, s, flags);
 }
 
 static ssize_t
-recv_one(int sock, void *buf, size_t len, int *fd, pid_t *pid, int flags)
+recv_one(int sock, void *buf, size_t len, int *fd, struct fdpass_sender *s,
+	 int flags)
 {
 	union fdpass_cmsg u;
 	struct iovec iov;
@@ -181,7 +211,7 @@ recv_one(int sock, void *buf, size_t len, int *fd, pid_t *pid, int flags)
 	} while (n == -1 && errno == EINTR);
 	if (n == -1)
 		return -1;
-	bad = walk_cmsgs(&msg, &got, fd != NULL, pid);
+	bad = walk_cmsgs(&msg, &got, fd != NULL, s);
 	/*
 	 * MSG_CTRUNC: descriptors were dropped, so the message is not what
 	 * was sent.  MSG_TRUNC: part of a datagram was lost (a stream
@@ -194,6 +224,8 @@ recv_one(int sock, void *buf, size_t len, int *fd, pid_t *pid, int flags)
 		bad = -1;
 	if (bad) {
 		fd_close(got);
+		if (s != NULL)
+			s->pidfd = fd_close(s->pidfd);
 		errno = EPROTO;
 		return -1;
 	}

@@ -29,13 +29,27 @@ ssize_t fdpass_send(int sock, const void *buf, size_t len, int fd, int flags);
  */
 ssize_t fdpass_recv(int sock, void *buf, size_t len, int *fd, int flags);
 
+#ifndef SO_PASSPIDFD
+#define SO_PASSPIDFD	76	/* Linux 6.5 */
+#endif
+
+/* Who sent a message, as the kernel vouches (fdpass_recv_cred()). */
+struct fdpass_sender {
+	pid_t pid;	/* 0: no credentials attached */
+	int pidfd;	/* the sender's pidfd (SO_PASSPIDFD), or -1 */
+	int pidfd_err;	/* the kernel could not make one: its errno, or 0 */
+};
+
 /*
  * fdpass_recv_cred: as fdpass_recv() with no descriptor accepted, on a
- * socket with SO_PASSCRED set: *@pid gets the sender's pid, which the
- * kernel vouches for, or 0 for a message sent before SO_PASSCRED was set
- * (the kernel attaches credentials only if the receiver asked first).
+ * socket with SO_PASSCRED set: @s->pid gets the sender's pid, or 0 for
+ * a message sent before SO_PASSCRED was set (the kernel attaches
+ * credentials only if the receiver asked first).  With SO_PASSPIDFD
+ * (Linux 6.5) also set, @s->pidfd is a pidfd of the sender taken when it
+ * sent, which the caller closes; a pid read later may name another
+ * process, this descriptor never does.
  */
-ssize_t fdpass_recv_cred(int sock, void *buf, size_t len, pid_t *pid,
-			 int flags);
+ssize_t fdpass_recv_cred(int sock, void *buf, size_t len,
+			 struct fdpass_sender *s, int flags);
 
 #endif /* FDBROKER_FDPASS_H */

@@ -68,6 +68,21 @@ static int check_exists(const struct resolve_out *out);
 static void hide_outside(const struct walk *w, const char *name,
 			 unsigned need, struct resolve_out *out);
 static unsigned walk_need(unsigned need);
+static int lexical(const struct resolve_ctx *ctx, const char *path,
+		   char *out, size_t *last);
+static int lexical_append(char *out, size_t *len, size_t *last,
+			  const char *s);
+static int fast_path(const struct resolve_ctx *ctx, const char *path,
+		     int follow, unsigned need, struct resolve_out *out);
+static int fast_open(const struct resolve_ctx *ctx, const char *path,
+		     int flags, mode_t mode, struct resolve_out *out);
+static int fast_refusal(struct resolve_out *out, int flags);
+static long open_plain(const char *path, int flags, mode_t mode);
+static int clear_nonblock(int fd, int flags);
+static pid_t requester(const struct resolve_ctx *ctx);
+
+/* fast_path() and fast_open(): the path has a symlink, walk it. */
+#define WALK	(-2)
 
 int
 resolve_path(const struct resolve_ctx *ctx, const char *path, int follow,
@@ -80,6 +95,10 @@ resolve_path(const struct resolve_ctx *ctx, const char *path, int follow,
 	int fd, is_last;
 	struct stat st;
 
+	memset(out, 0, sizeof(*out));
+	out->dirfd = -1;
+	if ((fd = fast_path(ctx, path, follow, need, out)) != WALK)
+		return fd;
 	memset(out, 0, sizeof(*out));
 	out->dirfd = -1;
 	if (walk_start(&w, ctx, path) == -1)
@@ -174,6 +193,10 @@ resolve_open(const struct resolve_ctx *ctx, const char *path, int flags,
 	out->dirfd = -1;
 	if (policy_open_need(flags, &need, &need_new) == -1)
 		return -1;
+	if ((fd = fast_open(ctx, path, flags, mode, out)) != WALK)
+		return fd;
+	memset(out, 0, sizeof(*out));
+	out->dirfd = -1;
 	/* O_CREAT|O_EXCL never follows a final symlink (open(2)). */
 	follow = !(flags & O_NOFOLLOW) &&
 		 (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
@@ -215,19 +238,199 @@ resolve_open(const struct resolve_ctx *ctx, const char *path, int flags,
 static int
 open_target(const struct resolve_out *out, int flags, mode_t mode)
 {
-	int how = flags | O_NOFOLLOW | O_CLOEXEC, fd, fl;
+	int how = flags | O_NOFOLLOW | O_CLOEXEC;
 
 	if (out->must_be_dir)
 		how |= O_DIRECTORY;
 	if (!(flags & O_PATH))
 		how |= O_NONBLOCK;
-	fd = openat(out->dirfd, out->name, how, mode);
+	return clear_nonblock(openat(out->dirfd, out->name, how, mode), flags);
+}
+
+/*
+ * Take O_NONBLOCK off @fd again unless @flags asked for it.  F_SETFL
+ * changes only the status flags (O_APPEND, O_NONBLOCK, O_DIRECT,
+ * O_NOATIME, O_ASYNC), and the open just set those from @flags: no
+ * F_GETFL is needed to keep them.
+ */
+static int
+clear_nonblock(int fd, int flags)
+{
 	if (fd == -1 || (flags & (O_NONBLOCK | O_PATH)))
 		return fd;
-	fl = fcntl(fd, F_GETFL);
-	if (fl == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
+	if (fcntl(fd, F_SETFL, flags) == -1)
 		return fd_close(fd);
 	return fd;
+}
+
+/*
+ * The fast path.  Most requests name a path with no symlink on the way,
+ * and the kernel opens such a path in one openat2() that refuses every
+ * symlink (RESOLVE_NO_SYMLINKS; magic links too): what it opens is then
+ * exactly what the path says, so the policy's verdict on the lexical
+ * path is the walk's verdict, without the walk's system calls for every
+ * component.  A symlink anywhere makes it fail with ELOOP, and the walk
+ * starts over.  Only when the lexical path is granted what the walk
+ * would ask of it on failure (walk_need()), so that the kernel's errno
+ * (ENOENT, ENOTDIR...) is the one the walk would keep.
+ *
+ * fast_open: open(2) of @path when nothing but r, w or, with O_CREAT, c
+ * is involved.  Returns the descriptor, -1 with errno, or WALK.
+ */
+static int
+fast_open(const struct resolve_ctx *ctx, const char *path, int flags,
+	  mode_t mode, struct resolve_out *out)
+{
+	const struct fdb_policy *p = ctx ? ctx->policy : NULL;
+	const struct policy_rule *rule;
+	unsigned need, need_new;
+	size_t last;
+	long fd;
+
+	if (p == NULL || policy_open_need(flags, &need, &need_new) == -1 ||
+	    !lexical(ctx, path, out->path, &last))
+		return WALK;
+	if (!policy_allows(p, out->path, walk_need(need), &rule)) {
+		if (flags & O_CREAT || policy_allows(p, out->path, need,
+		    &out->rule))
+			return WALK;
+		return fast_refusal(out, flags);
+	}
+	if (!policy_allows(p, out->path, flags & O_CREAT ? need_new : need,
+	    &out->rule))
+		return WALK;
+	fd = open_plain(out->path, flags | O_NOFOLLOW | O_CLOEXEC |
+	    (flags & O_PATH ? 0 : O_NONBLOCK), mode);
+	/* EINVAL: openat2() refuses flags that open() ignores. */
+	if (fd == -1 && (errno == ELOOP || errno == EINVAL || errno == ENOSYS))
+		return WALK;
+	return clear_nonblock((int)fd, flags);
+}
+
+/*
+ * A refusal of the lexical path out->path stands when no symlink leads
+ * elsewhere: when it can be opened (O_PATH) refusing every symlink, or
+ * a component is missing or not a directory before any symlink (the
+ * walk would stop there and hide what it found).  Else WALK.
+ */
+static int
+fast_refusal(struct resolve_out *out, int flags)
+{
+	long fd;
+
+	fd = open_plain(out->path, O_PATH | O_CLOEXEC | (flags & O_NOFOLLOW),
+	    0);
+	if (fd >= 0) {
+		fd_close((int)fd);
+		return deny(out, NULL, out->rule);
+	}
+	if (errno == ENOENT || errno == ENOTDIR)
+		return deny(out, NULL, NULL);
+	return WALK;
+}
+
+/*
+ * fast_path: resolve_path() of @path by opening its parent directory in
+ * one step; a final symlink to follow is left to the walk.
+ */
+static int
+fast_path(const struct resolve_ctx *ctx, const char *path, int follow,
+	  unsigned need, struct resolve_out *out)
+{
+	const struct policy_rule *rule;
+	char parent[PATH_MAX];
+	size_t last;
+	long fd;
+
+	if (ctx == NULL || ctx->policy == NULL ||
+	    !lexical(ctx, path, out->path, &last) ||
+	    !policy_allows(ctx->policy, out->path, walk_need(need), &rule))
+		return WALK;
+	memcpy(parent, out->path, last);
+	parent[last > 1 ? last - 1 : 1] = '\0';
+	fd = open_plain(parent, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	if (fd == -1)
+		return errno == ELOOP || errno == ENOSYS ? WALK : -1;
+	snprintf(out->name, sizeof(out->name), "%s", out->path + last);
+	/* Kept: a stat() asks the same question next. */
+	if (follow && fstatat((int)fd, out->name, &out->st,
+	    AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(out->st.st_mode)) {
+			fd_close((int)fd);
+			return WALK;
+		}
+		out->have_st = 1;
+	}
+	out->dirfd = (int)fd;
+	return 0;
+}
+
+/* openat2() of the absolute @path, refusing every symlink on the way. */
+static long
+open_plain(const char *path, int flags, mode_t mode)
+{
+	struct open_how how = {
+		.flags = (unsigned)flags,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+
+	/* openat2() wants a mode with O_CREAT and O_TMPFILE only. */
+	if (flags & (O_CREAT | O_TMPFILE))
+		how.mode = mode & 07777;
+	return syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+}
+
+/*
+ * The absolute path @path names, with relative ones joined to ctx->base,
+ * into @out (PATH_MAX bytes), and where its last component starts in
+ * *@last; 0 when it is a case for the walk: "." and ".." (their meaning
+ * depends on the symlinks crossed before them), a final '/' (the target
+ * must be a directory), "/" itself, and /proc, whose "self" is the
+ * requester's, not the broker's.
+ */
+static int
+lexical(const struct resolve_ctx *ctx, const char *path, char *out,
+	size_t *last)
+{
+	size_t plen, len = 0;
+
+	if (path == NULL || (plen = strlen(path)) == 0 ||
+	    path[plen - 1] == '/')
+		return 0;
+	out[0] = '\0';
+	if (path[0] != '/' && (ctx->base == NULL || ctx->base[0] != '/' ||
+	    lexical_append(out, &len, last, ctx->base) == -1))
+		return 0;
+	if (lexical_append(out, &len, last, path) == -1 || len == 0)
+		return 0;
+	return strncmp(out, "/proc", 5) != 0 ||
+	    (out[5] != '/' && out[5] != '\0');
+}
+
+/* Append the components of @s; -1 for ".", "..", or too long a name. */
+static int
+lexical_append(char *out, size_t *len, size_t *last, const char *s)
+{
+	const char *e;
+	size_t n;
+
+	for (;; s = e) {
+		while (*s == '/')
+			s++;
+		if (*s == '\0')
+			return 0;
+		e = strchrnul(s, '/');
+		n = (size_t)(e - s);
+		if ((n == 1 && s[0] == '.') ||
+		    (n == 2 && s[0] == '.' && s[1] == '.') || n > NAME_MAX ||
+		    *len + 1 + n >= PATH_MAX)
+			return -1;
+		out[(*len)++] = '/';
+		*last = *len;
+		memcpy(out + *len, s, n);
+		*len += n;
+		out[*len] = '\0';
+	}
 }
 
 static int
@@ -478,12 +681,14 @@ static const char *
 proc_alias(struct walk *w, char *name, char *phys, size_t physlen)
 {
 	char tail[2 * PATH_MAX + 2];
-	pid_t pid = w->ctx->pid, tid = w->ctx->tid ? w->ctx->tid : pid;
+	pid_t pid, tid;
 	int n;
 
 	if (w->llen != 5 || strcmp(w->logical, "/proc") != 0 ||
 	    !on_procfs(w->cur, 1))
 		return name;
+	pid = requester(w->ctx);
+	tid = w->ctx->tid ? w->ctx->tid : pid;
 	if (strcmp(name, "thread-self") == 0) {
 		if (pid <= 0) {
 			errno = ENOENT;
@@ -511,6 +716,13 @@ proc_alias(struct walk *w, char *name, char *phys, size_t physlen)
 	}
 	snprintf(phys, physlen, "%d", (int)pid);
 	return phys;
+}
+
+/* The requester's tgid: ctx->pid_fn finds it when set (0: unknown). */
+static pid_t
+requester(const struct resolve_ctx *ctx)
+{
+	return ctx->pid_fn != NULL ? ctx->pid_fn(ctx->pid_arg) : ctx->pid;
 }
 
 /*

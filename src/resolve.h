@@ -2,7 +2,10 @@
 /*
  * resolve.h: race-free resolution of a requested path, per SPEC §3.
  *
- * The walk starts at "/" and opens one component at a time with
+ * A path with no symlink, "." or ".." is opened by the kernel in one
+ * openat2() that refuses every symlink: what it reaches is then exactly
+ * the lexical path.  Any other path, or one where that fails with ELOOP,
+ * is walked.  The walk starts at "/" and opens one component at a time with
  * O_PATH|O_NOFOLLOW, holding a descriptor for every directory above, so a
  * concurrent rename or symlink swap can change what a later component
  * means but never makes an earlier one point elsewhere.  The path matched
@@ -15,6 +18,7 @@
 #ifndef FDBROKER_RESOLVE_H
 #define FDBROKER_RESOLVE_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <limits.h>
 
@@ -27,6 +31,13 @@ struct resolve_ctx {
 	const struct fdb_policy *policy;
 	pid_t pid;		/* requester's tgid, for /proc/self (0: none) */
 	pid_t tid;		/* requester's tid, for /proc/thread-self */
+	/*
+	 * When set, asked for the tgid instead of @pid, and only by a walk
+	 * that reaches /proc/self (the transports find it lazily, or note
+	 * that the answer depends on who asked).  Returns 0 when unknown.
+	 */
+	pid_t (*pid_fn)(void *arg);
+	void *pid_arg;
 	const char *base;	/* absolute directory for relative paths */
 };
 
@@ -37,6 +48,8 @@ struct resolve_out {
 	int must_be_dir;	/* the request ended in '/' */
 	int denied;		/* failure was the policy's refusal */
 	const struct policy_rule *rule;	/* rule that decided, or NULL */
+	int have_st;		/* @st holds the target's lstat() */
+	struct stat st;
 };
 
 /*

@@ -33,7 +33,8 @@ struct channel {
 	struct fdb_broker *b;
 	int fd;
 	pid_t pid;		/* given when added, or 0 */
-	pid_t sender;		/* of the request being served */
+	struct fdpass_sender sender;	/* of the request being served */
+	int pid_used;		/* its answer depends on who sent it */
 };
 
 struct channel_op {
@@ -47,6 +48,8 @@ static int	serve_open(struct channel *ch, const struct wire_req *req,
 		    const char *name, const char *path);
 static int	reply(struct channel *ch, uint32_t op, int status, int fd);
 static int	still_alive(int pidfd);
+static pid_t	sender_pid(void *arg);
+static int	sender_pidfd(struct channel *ch, pid_t pid);
 static pid_t	peer_pid(int fd);
 static int	reply_status(int err);
 static int	reply_pending(int fd);
@@ -108,37 +111,69 @@ static int
 serve_open(struct channel *ch, const struct wire_req *req, const char *name,
 	   const char *path)
 {
-	struct broker_req br;
+	struct broker_req br = {
+		.pid = ch->sender.pid ? ch->sender.pid : ch->pid,
+		.pid_fn = sender_pid,
+		.pid_arg = ch,
+		.op = name,
+		.path = path,
+		.flags = req->flags,
+		.mode = (mode_t)req->mode,
+	};
 	int fd, r, status = 0;
-	/*
-	 * "/proc/self" is the sender's /proc/PID: if the sender died and its
-	 * pid went to another process meanwhile, that would be someone
-	 * else's.  A pidfd taken now, checked after the open, tells.
-	 */
-	pid_t pid = ch->sender ? ch->sender : ch->pid;
-	int alive = -1;
 
-	if (pid > 0 && (alive = (int)syscall(SYS_pidfd_open, pid, 0)) == -1) {
+	if (sender_pidfd(ch, br.pid) == -1) {
 		if (errno == ESRCH)	/* gone: nobody to answer */
 			return -1;
 		/* Out of descriptors: an answer, not a broken channel. */
 		return reply(ch, req->op, reply_status(errno), -1);
 	}
-	br.pid = pid;
-	br.tid = 0;
-	br.op = name;
-	br.path = path;
-	br.base = NULL;
-	br.flags = req->flags;
-	br.mode = (mode_t)req->mode;
+	ch->pid_used = 0;
 	if ((fd = broker_open(ch->b, &br)) == -1)
 		status = reply_status(errno);
-	else if (alive != -1 && !still_alive(alive))
+	else if (ch->pid_used && ch->sender.pidfd != -1 &&
+	    !still_alive(ch->sender.pidfd))
 		fd = fd_close(fd), status = ESRCH;
 	r = reply(ch, req->op, status, fd);
 	fd_close(fd);
-	fd_close(alive);
 	return r;
+}
+
+/*
+ * "/proc/self" is the sender's /proc/PID: if the sender died and its pid
+ * went to another process meanwhile, that would be someone else's.  The
+ * resolver asks for the pid only on the way to /proc/self; the pidfd of
+ * the sender, checked after the open, tells whether the pid was still
+ * the sender's.
+ */
+static pid_t
+sender_pid(void *arg)
+{
+	struct channel *ch = arg;
+
+	ch->pid_used = 1;
+	return ch->sender.pid ? ch->sender.pid : ch->pid;
+}
+
+/*
+ * The sender's pidfd, in ch->sender.pidfd.  The kernel's (SO_PASSPIDFD)
+ * was taken when the request was sent; before Linux 6.5 one is taken
+ * now, which leaves a window between the sender's death and this call.
+ * -1 with ESRCH when the sender is gone.
+ */
+static int
+sender_pidfd(struct channel *ch, pid_t pid)
+{
+	int err = ch->sender.pidfd_err;
+
+	if (err != 0) {
+		errno = err == EINVAL ? ESRCH : err;
+		return -1;
+	}
+	if (ch->sender.pidfd != -1 || pid <= 0)
+		return 0;
+	ch->sender.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	return ch->sender.pidfd == -1 ? -1 : 0;
 }
 
 /* Whether the process of @pidfd has not exited (a pidfd polls in then). */
@@ -178,9 +213,11 @@ channel_read(void *arg, int fd, unsigned events)
 		if (channel_ops[i].handler(ch, &req, channel_ops[i].name,
 		    path) == -1)
 			goto drop;
+		ch->sender.pidfd = fd_close(ch->sender.pidfd);
 		return;
 	}
 drop:
+	ch->sender.pidfd = fd_close(ch->sender.pidfd);
 	loop_remove(broker_loop(ch->b), fd);
 }
 
@@ -222,12 +259,19 @@ fdb_broker_add_channel(struct fdb_broker *b, int fd, pid_t pid)
 	 */
 	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) == -1)
 		goto fail;
+	/* And, from Linux 6.5, a pidfd of it taken when it sent. */
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSPIDFD, &one, sizeof(one)) ==
+	    -1 && errno != ENOPROTOOPT)
+		goto fail;
 	if ((ch = malloc(sizeof(*ch))) == NULL)
 		goto fail;
 	ch->b = b;
 	ch->fd = fd;
 	ch->pid = pid != 0 ? pid : peer_pid(fd);
-	ch->sender = 0;
+	ch->sender.pid = 0;
+	ch->sender.pidfd = -1;
+	ch->sender.pidfd_err = 0;
+	ch->pid_used = 0;
 	if (loop_add(broker_loop(b), fd, channel_read, channel_release,
 	    ch) == -1)
 		goto fail;

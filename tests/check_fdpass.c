@@ -11,6 +11,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
+#include <poll.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -337,6 +339,67 @@ START_TEST(test_fdpass_recv_credentials)
 }
 END_TEST
 
+/*
+ * fdpass_recv_cred: the sender's pid and, with SO_PASSPIDFD, a pidfd of
+ * it that still names it after it exited; anything else is refused with
+ * every descriptor closed, the pidfd included.
+ */
+START_TEST(test_fdpass_recv_cred_pidfd)
+{
+	struct fdpass_sender s;
+	struct pollfd pf;
+	int on = 1, go[2], p[2], before, st;
+	char out[8], c;
+	pid_t pid;
+
+	setup_pair(sock_types[_i]);
+	ck_assert_int_eq(setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on,
+				    sizeof(on)), 0);
+	if (setsockopt(sv[1], SOL_SOCKET, SO_PASSPIDFD, &on,
+		       sizeof(on)) == -1) {
+		ck_assert_int_eq(errno, ENOPROTOOPT);	/* before 6.5 */
+		teardown();
+		return;
+	}
+	ck_assert_int_eq(pipe(go), 0);
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (fdpass_send(sv[0], "a", 1, -1, 0) != 1 ||
+		    read(go[0], &c, 1) != 1 ||
+		    fdpass_send(sv[0], "b", 1, p[0], 0) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	before = fd_count();
+	ck_assert_int_eq(fdpass_recv_cred(sv[1], out, sizeof(out), &s, 0), 1);
+	ck_assert_int_eq(s.pid, pid);
+	ck_assert_int_ge(s.pidfd, 0);
+	ck_assert_int_eq(s.pidfd_err, 0);
+	pf.fd = s.pidfd;
+	pf.events = POLLIN;
+	ck_assert_int_eq(poll(&pf, 1, 0), 0);		/* alive */
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_int_eq(poll(&pf, 1, 0), 1);		/* and gone */
+	fd_close(s.pidfd);
+	/* A descriptor riding along: refused, nothing left behind. */
+	errno = 0;
+	ck_assert_int_eq(fdpass_recv_cred(sv[1], out, sizeof(out), &s, 0),
+			 -1);
+	ck_assert_int_eq(errno, EPROTO);
+	ck_assert_int_eq(s.pidfd, -1);
+	ck_assert_int_eq(fd_count(), before);
+	close(go[0]);
+	close(go[1]);
+	close(p[0]);
+	close(p[1]);
+	teardown();
+}
+END_TEST
+
 START_TEST(test_fdpass_recv_pidfd)
 {
 	int on = 1, got = -2, before;
@@ -557,6 +620,7 @@ fdpass_suite(void)
 	tcase_add_test(tc, test_fdpass_recv_trunc);
 	tcase_add_loop_test(tc, test_fdpass_recv_credentials, 0, nt);
 	tcase_add_loop_test(tc, test_fdpass_recv_pidfd, 0, nt);
+	tcase_add_loop_test(tc, test_fdpass_recv_cred_pidfd, 0, nt);
 	tcase_add_test(tc, test_fdpass_recv_empty_with_fd);
 	suite_add_tcase(s, tc);
 

@@ -514,6 +514,110 @@ START_TEST(test_resolve_race_dir_swapped_for_symlink)
 }
 END_TEST
 
+/*
+ * The fast path (one openat2() refusing symlinks) and the walk must give
+ * the same answer for every path: "/./" in the middle of a path means
+ * the same file but always takes the walk.
+ */
+static const char *
+slow(const char *path)
+{
+	static char buf[PATH_MAX];
+	size_t n = strlen(root);
+
+	ck_assert(strncmp(path, root, n) == 0);
+	snprintf(buf, sizeof(buf), "%s/.%s", root, path + n);
+	return buf;
+}
+
+static void
+same_answer(const char *rel, int flags)
+{
+	struct resolve_out fast, walk;
+	char a[64], b[64];
+	int fd;
+
+	snprintf(a, sizeof(a), "%s", try_open(at(rel), flags));
+	snprintf(b, sizeof(b), "%s", try_open(slow(at(rel)), flags));
+	ck_assert_msg(strcmp(a, b) == 0, "%s: fast %s, walk %s", rel, a, b);
+	fd = resolve_open(&ctx, at(rel), flags, 0644, &fast);
+	fd_close(fd);
+	fd = resolve_open(&ctx, slow(at(rel)), flags, 0644, &walk);
+	fd_close(fd);
+	ck_assert_msg(fast.denied == walk.denied, "%s: denied %d, walk %d",
+		      rel, fast.denied, walk.denied);
+	/* A walk that stopped early has no path to tell; the rest agree. */
+	if (walk.path[0] != '\0')
+		ck_assert_str_eq(fast.path, walk.path);
+}
+
+START_TEST(test_resolve_fast_agrees_with_walk)
+{
+	static const char *const rels[] = {
+		"in/file", "in//sub///deep", "in/none", "in/none/x",
+		"in/file/x", "out/secret", "out/none", "out/none/x",
+		"out/secret/x", "ab", "in/link", "in/dirlink/secret",
+		"in/back/file", "out/into/file", "in/sub", "nothere/x",
+	};
+	static const int flags[] = {
+		O_RDONLY, O_WRONLY, O_RDWR | O_APPEND, O_RDONLY | O_DIRECTORY,
+		O_RDONLY | O_NOFOLLOW,
+	};
+	size_t i, j;
+
+	ck_assert_int_eq(symlink(at("out/secret"), at("in/link")), 0);
+	ck_assert_int_eq(symlink("../out", at("in/dirlink")), 0);
+	ck_assert_int_eq(symlink("../in", at("in/back")), 0);
+	/* From a refused tree into the grant: the link itself is granted. */
+	ck_assert_int_eq(symlink("../in", at("out/into")), 0);
+	grant("out/into", FDB_R | FDB_W);
+	/*
+	 * Refused as written, granted where the link leads: the walk's
+	 * logical path decides, so the lexical refusal must not stand.
+	 */
+	grant("out/into/file", 0);
+	for (i = 0; i < sizeof(rels) / sizeof(rels[0]); i++)
+		for (j = 0; j < sizeof(flags) / sizeof(flags[0]); j++)
+			same_answer(rels[i], flags[j]);
+	/* Through the granted link, out of a refused tree: allowed. */
+	ck_assert_str_eq(try_open(at("out/into/file"), O_RDONLY), "inside");
+}
+END_TEST
+
+/* What the fast path's own open(2) could get wrong: the flags and mode. */
+START_TEST(test_resolve_fast_flags_and_mode)
+{
+	struct resolve_out out;
+	struct stat st;
+	mode_t old;
+	int fd, fl;
+
+	/* The status flags open(2) itself would have left. */
+	fd = open(at("in/file"), O_WRONLY | O_APPEND | O_ASYNC);
+	ck_assert_int_ge(fd, 0);
+	fl = fcntl(fd, F_GETFL);
+	fd_close(fd);
+	fd = resolve_open(&ctx, at("in/file"), O_WRONLY | O_APPEND | O_ASYNC,
+			  0, &out);
+	ck_assert_int_ge(fd, 0);
+	/* O_NOFOLLOW is the broker's own (it stays in F_GETFL). */
+	ck_assert_int_eq(fcntl(fd, F_GETFL) & ~O_NOFOLLOW, fl);
+	ck_assert_int_eq(fl & O_NONBLOCK, 0);
+	fd_close(fd);
+	/* open(2) ignores the file type bits of a mode; so must we. */
+	old = umask(022);
+	fd = resolve_open(&ctx, at("in/new"), O_WRONLY | O_CREAT | O_EXCL,
+			  S_IFREG | 0666, &out);
+	umask(old);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0644);
+	fd_close(fd);
+	/* And a path of "//" is matched as its single-slash self. */
+	ck_assert_str_eq(out.path, at("in/new"));
+}
+END_TEST
+
 START_TEST(test_resolve_no_fd_leak)
 {
 	int i, before = fd_count();
@@ -550,6 +654,8 @@ resolve_suite(void)
 	tcase_add_test(tc, test_resolve_open_flags_kept);
 	tcase_add_test(tc, test_resolve_open_fifo_never_blocks);
 	tcase_add_test(tc, test_resolve_no_fd_leak);
+	tcase_add_test(tc, test_resolve_fast_agrees_with_walk);
+	tcase_add_test(tc, test_resolve_fast_flags_and_mode);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("escape");
