@@ -114,6 +114,7 @@ main(int argc, char *argv[])
 	lo.policy = all != NULL ? all : base;
 	lo.deny_errno = o.deny_errno;
 	lo.allow_net = o.allow_net;
+	lo.want_pid = st.log >= 0;
 	lo.confine = confine;
 	lo.confine_err = &confine_err;
 	if (launch_run(b, &lo, &status, err, sizeof(err)) == -1) {

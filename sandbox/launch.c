@@ -80,6 +80,7 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 		.policy = o->policy,
 		.deny_errno = o->deny_errno,
 		.allow_net = o->allow_net,
+		.want_pid = o->want_pid,
 	};
 	struct transport_notify *t = NULL;
 	struct run run = { .child = -1 };

@@ -18,6 +18,7 @@ struct launch_opts {
 	const struct fdb_policy *policy;	/* the broker's, borrowed */
 	int deny_errno;			/* the broker's */
 	int allow_net;
+	int want_pid;			/* the hook logs process ids */
 	/*
 	 * Landlock for the broker itself (landlock_restrict_broker()),
 	 * applied before the command is forked; NULL: none.  Borrowed.

@@ -86,7 +86,7 @@ static void	 do_chown(struct notify_call *c, struct notify_reply *r,
 struct meta;
 static void	 do_fdmeta(struct notify_call *c, struct notify_reply *r,
 		    int fd, const struct meta *m);
-static int	 own_fd(const struct notify_call *c, const char *path);
+static int	 own_fd(struct notify_call *c, const char *path);
 static void	 reopen_fd(struct notify_call *c, struct notify_reply *r,
 		    int fd, int flags);
 static void	 do_exec(struct notify_call *c, struct notify_reply *r,
@@ -560,8 +560,10 @@ req_init(struct notify_call *c, struct broker_req *req, const char *op,
 	 int i, int flags, mode_t mode)
 {
 	memset(req, 0, sizeof(*req));
-	req->pid = c->pid;
+	req->pid = c->want_pid ? notify_pid(c) : c->pid;
 	req->tid = c->tid;
+	req->pid_fn = notify_pid;
+	req->pid_arg = c;
 	req->op = op;
 	req->path = c->path[i];
 	req->base = c->base[i][0] != '\0' ? c->base[i] : NULL;
@@ -594,9 +596,14 @@ do_open(struct notify_call *c, struct notify_reply *r, int dirfd, int argi,
 	if ((fd = own_fd(c, c->path[0])) >= 0)
 		return reopen_fd(c, r, fd, flags);
 	req_init(c, &req, op_name(c), 0, flags, mode);
-	old = notify_umask_set(c);
-	fd = broker_open(c->ops->b, &req);
-	notify_umask_restore(old);
+	/* Two system calls and a /proc read, for what creates only. */
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		old = notify_umask_set(c);
+		fd = broker_open(c->ops->b, &req);
+		notify_umask_restore(old);
+	} else {
+		fd = broker_open(c->ops->b, &req);
+	}
 	if (fd == -1)
 		return fail(r, errno);
 	r->kind = NOTIFY_FD;
@@ -917,7 +924,7 @@ do_fdmeta(struct notify_call *c, struct notify_reply *r, int fd,
  * descriptor.  -1 for any other path.
  */
 static int
-own_fd(const struct notify_call *c, const char *path)
+own_fd(struct notify_call *c, const char *path)
 {
 	static const char *const std[] = {
 		"/dev/stdin", "/dev/stdout", "/dev/stderr",
@@ -933,15 +940,18 @@ own_fd(const struct notify_call *c, const char *path)
 	for (i = 0; i < 3; i++)
 		if (strcmp(path, std[i]) == 0)
 			return i;
-	snprintf(self, sizeof(self), "/proc/%d/fd/", (int)c->pid);
 	if (strncmp(path, "/dev/fd/", 8) == 0)
 		p = path + 8;
 	else if (strncmp(path, "/proc/self/fd/", 14) == 0)
 		p = path + 14;
 	else if (strncmp(path, "/proc/thread-self/fd/", 21) == 0)
 		p = path + 21;
-	else if (c->pid > 0 && strncmp(path, self, strlen(self)) == 0)
-		p = path + strlen(self);
+	else if (strncmp(path, "/proc/", 6) == 0 && path[6] >= '0' &&
+	    path[6] <= '9' && notify_pid(c) > 0) {
+		snprintf(self, sizeof(self), "/proc/%d/fd/", (int)c->pid);
+		if (strncmp(path, self, strlen(self)) == 0)
+			p = path + strlen(self);
+	}
 	if (p == NULL || *p < '0' || *p > '9')
 		return -1;
 	errno = 0;
@@ -1119,7 +1129,7 @@ unix_path(struct notify_call *c, int s, int is_bind,
 	if (is_bind) {
 		if (broker_unix_bind(c->ops, &req, &out) == -1)
 			return -1;
-		rc = bind_at(s, &out, c->umask);
+		rc = bind_at(s, &out, notify_umask(c));
 		out.dirfd = fd_close(out.dirfd);
 		return rc;
 	}

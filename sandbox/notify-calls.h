@@ -7,8 +7,8 @@
  * The order every handler keeps (seccomp_unotify(2)): open the target's
  * /proc/TID/mem, check the notification is still valid (so the
  * descriptor is the requester's memory, not a recycled pid's), read what
- * it needs once into broker buffers, check validity again, then act on
- * the copies only and write results through the same descriptor.
+ * it needs once into broker buffers, then act on the copies only and
+ * write results through the same descriptor.
  */
 #ifndef FDBROKER_NOTIFY_CALLS_H
 #define FDBROKER_NOTIFY_CALLS_H
@@ -43,8 +43,10 @@ struct notify_call {
 	int listener;
 	int allow_net;
 	pid_t tid;		/* n->pid: the requesting thread */
-	pid_t pid;		/* its thread group, from /proc/TID/status */
-	mode_t umask;		/* its umask, from /proc/TID/status */
+	pid_t pid;		/* its thread group (0: not read yet) */
+	mode_t umask;		/* its umask (valid once status_read) */
+	int status_read;	/* /proc/TID/status was read */
+	int want_pid;		/* read it for every call (the hook wants it) */
 	int mem;		/* /proc/TID/mem, or -1 */
 	int mem_rw;		/* opened for writing too */
 	int no_magic;		/* openat2 RESOLVE_NO_MAGICLINKS: no own_fd */
@@ -61,12 +63,19 @@ typedef void (*notify_fn)(struct notify_call *c, struct notify_reply *r);
 notify_fn notify_calls_find(int nr, const char **name);
 
 /*
- * notify_target: open the target's memory (@write: for writing too),
- * read its thread group and umask, and check the notification is still
- * valid.  Idempotent.  Returns 0, or -1 with errno (ENOENT: the
- * requester is gone; EPERM or EACCES: not allowed to inspect it).
+ * notify_target: open the target's memory (@write: for writing too) and
+ * check the notification is still valid.  Idempotent.  Returns 0, or -1
+ * with errno (ENOENT: the requester is gone; EPERM or EACCES: not
+ * allowed to inspect it).
  */
 int notify_target(struct notify_call *c, int write);
+
+/*
+ * notify_pid: the requester's thread group id, read from /proc once per
+ * call (@arg is the struct notify_call); 0 when it cannot be known.  A
+ * resolve_ctx pid_fn.
+ */
+pid_t notify_pid(void *arg);
 
 /* notify_valid: 1 while the notification is still pending, else 0. */
 int notify_valid(const struct notify_call *c);
@@ -108,11 +117,14 @@ int notify_getfd(struct notify_call *c, int fd);
  */
 int notify_fd_path(struct notify_call *c, int fd, char *buf);
 
+/* notify_umask: the target's umask (022 when it cannot be read). */
+mode_t notify_umask(struct notify_call *c);
+
 /*
  * notify_umask_set: make the broker's umask the target's, returning the
  * old one for notify_umask_restore().
  */
-mode_t notify_umask_set(const struct notify_call *c);
+mode_t notify_umask_set(struct notify_call *c);
 void notify_umask_restore(mode_t old);
 
 #endif /* FDBROKER_NOTIFY_CALLS_H */

@@ -46,6 +46,7 @@ struct transport_notify {
 	struct loop *loop;
 	struct broker_ops ops;
 	int allow_net;
+	int want_pid;
 	int listener;			/* -1 once out of the loop */
 	struct seccomp_notif *req;
 	size_t req_size;
@@ -111,6 +112,7 @@ transport_notify_new(struct fdb_broker *b, int listener,
 	t->ops.policy = o->policy;
 	t->ops.deny_errno = o->deny_errno;
 	t->allow_net = o->allow_net;
+	t->want_pid = o->want_pid;
 	t->listener = listener;
 	t->call.mem = -1;
 	/*
@@ -197,6 +199,8 @@ serve(struct transport_notify *t)
 	c->tid = (pid_t)t->req->pid;
 	c->pid = 0;
 	c->umask = 022;
+	c->status_read = 0;
+	c->want_pid = t->want_pid;
 	c->mem = -1;
 	c->mem_rw = 0;
 	c->no_magic = 0;
@@ -204,8 +208,9 @@ serve(struct transport_notify *t)
 	if (t->req->data.arch == seccomp_arch_native() &&
 	    (fn = notify_calls_find(t->req->data.nr, &name)) != NULL)
 		fn(c, &r);
-	c->mem = fd_close(c->mem);
+	/* The target waits for the answer, not for our clean-up. */
 	answer(t, &r);
+	c->mem = fd_close(c->mem);
 }
 
 static void
@@ -273,16 +278,42 @@ notify_target(struct notify_call *c, int write)
 	if (c->mem == -1)
 		return -1;
 	c->mem_rw = write;
-	if (read_status(c) == -1) {
-		c->mem = fd_close(c->mem);
-		return -1;
-	}
 	if (!notify_valid(c)) {
 		c->mem = fd_close(c->mem);
 		errno = ENOENT;
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The requester's thread group and umask, from /proc/TID/status, read
+ * once per notification and only when needed: it is the dearest file
+ * of all to read.  Validity is checked after the read, as for memory:
+ * the tid was the requester's while it was read.
+ */
+static int
+notify_status(struct notify_call *c)
+{
+	if (c->status_read)
+		return c->pid > 0 ? 0 : -1;
+	c->status_read = 1;
+	if (read_status(c) == -1)
+		return -1;
+	if (!notify_valid(c)) {
+		c->pid = 0;
+		errno = ENOENT;
+		return -1;
+	}
+	return 0;
+}
+
+pid_t
+notify_pid(void *arg)
+{
+	struct notify_call *c = arg;
+
+	return notify_status(c) == 0 ? c->pid : 0;
 }
 
 int
@@ -344,10 +375,6 @@ notify_write(struct notify_call *c, uint64_t addr, const void *buf,
 
 	if (!c->mem_rw || addr == 0) {
 		errno = EFAULT;
-		return -1;
-	}
-	if (!notify_valid(c)) {
-		errno = ENOENT;
 		return -1;
 	}
 	while (done < len) {
@@ -414,7 +441,7 @@ notify_getfd(struct notify_call *c, int fd)
 		errno = EBADF;
 		return -1;
 	}
-	if (c->pid <= 0 && notify_target(c, 0) == -1)
+	if (notify_status(c) == -1)
 		return -1;
 	if ((pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0)) == -1)
 		return -1;
@@ -455,9 +482,17 @@ notify_fd_path(struct notify_call *c, int fd, char *buf)
 }
 
 mode_t
-notify_umask_set(const struct notify_call *c)
+notify_umask(struct notify_call *c)
 {
-	return umask(c->umask);
+	/* Without /proc/TID/status (gone, or "Umask:" before 4.7): 022. */
+	(void)notify_status(c);
+	return c->umask;
+}
+
+mode_t
+notify_umask_set(struct notify_call *c)
+{
+	return umask(notify_umask(c));
 }
 
 void

@@ -18,6 +18,12 @@ struct transport_notify_opts {
 	const struct fdb_policy *policy;	/* the broker's, borrowed */
 	int deny_errno;				/* the broker's */
 	int allow_net;			/* as given to the filter */
+	/*
+	 * Find every requester's process id up front, for the decision
+	 * hook (an audit log).  Otherwise it is read from /proc only where
+	 * an answer depends on it (/proc/self), and the hook sees 0.
+	 */
+	int want_pid;
 };
 
 /*

@@ -108,6 +108,12 @@ expect "mkdir, mv, ln, rm -r, chmod, touch, mkfifo, truncate" 0 \
     echo y > f && mv f d/e/ && ln -s f sl && ln d/e/f hard &&
     chmod 600 hard && touch hard && mkfifo fifo && truncate -s 1 hard &&
     rm -r d && test -p fifo && test ! -e d"
+expect "the command's umask applies to what it creates" 0 \
+    "$R" -c "$T/out" -- /bin/sh -c "cd '$T/out' && umask 027 &&
+    echo z > um && mkdir umd && mkfifo umf && umask 0 && echo z > um0"
+if [ "$(stat -c %a "$T/out/um" "$T/out/umd" "$T/out/umf" "$T/out/um0" |
+    tr '\n' ' ')" = "640 750 640 666 " ]; then ok "modes 640 750 640 666"
+else stat -c '%a %n' "$T"/out/um*; nok "modes 640 750 640 666"; fi
 expect "rm -r outside -c fails" 1 "$R" -r "$T/in" -- rm -r "$T/in/sub"
 [ -f "$T/in/sub/deep" ] && ok "nothing was removed" ||
     nok "nothing was removed"
@@ -265,6 +271,21 @@ assert deny and deny[0]["decision"] == "deny" and \
 else skip "JSON check (no python3)"; fi
 expect "--log - writes to stderr" 1 "$R" --log - -- cat "$T/in/file"
 has "the record is on stderr" "$T/stderr" '"decision":"deny","errno":"EACCES"'
+if [ -x /usr/bin/python3 ]; then
+	# A thread's open is logged with its process's id, not the thread's.
+	expect "--log names the process of a thread" 0 "$R" -r "$T/in" \
+	    -c "$T/out" --log "$T/pid.jsonl" -- /usr/bin/python3 -c '
+import os, sys, threading
+open(sys.argv[1], "w").write(str(os.getpid()))
+t = threading.Thread(target=lambda: open(sys.argv[2]).read())
+t.start(); t.join()' "$T/out/pid" "$T/in/sub/deep"
+	expect "the logged pid is the process id" 0 /usr/bin/python3 -c '
+import json, sys
+pid = int(open(sys.argv[2]).read())
+recs = [json.loads(l) for l in open(sys.argv[1])]
+hit = [r["pid"] for r in recs if r["path"] == sys.argv[3]]
+assert hit == [pid], (hit, pid)' "$T/pid.jsonl" "$T/out/pid" "$T/in/sub/deep"
+else skip "logged pid of a thread (no /usr/bin/python3)"; fi
 
 # --- --learn -------------------------------------------------------------
 expect "--learn allows and records" 0 "$R" --learn "$T/learnt.policy" -- \

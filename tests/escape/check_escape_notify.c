@@ -262,7 +262,7 @@ target_main(target_fn fn, int sock, int rep)
 static int
 target_start(target_fn fn, struct transport_notify **t, int *listener)
 {
-	struct transport_notify_opts o = { fx.p, EACCES, 0 };
+	struct transport_notify_opts o = { fx.p, EACCES, 0, 0 };
 	int sv[2], rp[2], fd = -1;
 	char c;
 
