@@ -145,6 +145,9 @@ size_t fdb_broker_channels(const struct fdb_broker *b);
  * fdb_broker_serve: wait at most @timeout_ms (-1: no limit) for requests
  * and serve those that arrived.  Returns the number of events handled
  * (0 on time-out), or -1 with errno.  EINTR is returned to the caller.
+ * For 50 us after a request it polls (yielding the CPU) before it
+ * sleeps, so that a worker's next request does not have to wake an idle
+ * CPU; the wait can last that much longer than @timeout_ms.
  */
 int fdb_broker_serve(struct fdb_broker *b, int timeout_ms);
 
@@ -182,7 +185,9 @@ int fdb_broker_wait(struct fdb_broker *b, pid_t pid, int *status);
  * for a path of PATH_MAX bytes or more, ECONNRESET or EPIPE when the
  * broker is gone or closed the channel, EPROTO for a malformed reply.
  * Safe to call from several threads on different channels; calls on one
- * channel must not overlap.
+ * channel must not overlap.  It polls for the reply for up to 50 us,
+ * yielding the CPU, before it sleeps: a worker under a seccomp filter of
+ * its own must allow sendmsg, recvmsg, sched_yield and fcntl.
  */
 int fdb_open(int chan, const char *path, int flags, mode_t mode);
 

@@ -11,12 +11,14 @@
 
 #include <sys/epoll.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fd.h"
 #include "loop.h"
+#include "spin.h"
 
 #define LOOP_BATCH	64	/* events taken per epoll_wait */
 
@@ -35,12 +37,15 @@ struct loop {
 	size_t n;
 	struct loop_entry *live;	/* doubly linked */
 	struct loop_entry *dead;	/* removed during a batch, via next */
+	int spin_us;			/* loop_set_spin() */
+	int64_t hot_until;		/* poll until then (spin_now()) */
 	struct epoll_event events[LOOP_BATCH];
 };
 
 static struct loop_entry *find(const struct loop *l, int fd);
 static void	release(struct loop_entry *e);
 static void	release_dead(struct loop *l);
+static int	wait_events(struct loop *l, int timeout_ms);
 
 struct loop *
 loop_new(void)
@@ -203,7 +208,7 @@ loop_run_once(struct loop *l, int timeout_ms)
 		errno = EINVAL;
 		return -1;
 	}
-	if ((n = epoll_wait(l->epfd, l->events, LOOP_BATCH, timeout_ms)) == -1)
+	if ((n = wait_events(l, timeout_ms)) == -1)
 		return -1;
 	l->dispatching = 1;
 	for (i = 0; i < n; i++) {
@@ -215,5 +220,33 @@ loop_run_once(struct loop *l, int timeout_ms)
 	}
 	l->dispatching = 0;
 	release_dead(l);
+	if (ran > 0 && l->spin_us > 0)
+		l->hot_until = spin_now() + l->spin_us * 1000LL;
 	return ran;
+}
+
+void
+loop_set_spin(struct loop *l, int us)
+{
+	l->spin_us = us > 0 ? us : 0;
+}
+
+/*
+ * Poll while the loop is hot (an event was served less than spin_us
+ * ago), yielding between polls, then sleep in epoll_wait() as usual.
+ */
+static int
+wait_events(struct loop *l, int timeout_ms)
+{
+	int n;
+
+	while (timeout_ms != 0 && l->hot_until != 0) {
+		if ((n = epoll_wait(l->epfd, l->events, LOOP_BATCH, 0)) != 0)
+			return n;
+		if (spin_now() >= l->hot_until)
+			l->hot_until = 0;
+		else
+			(void)sched_yield();
+	}
+	return epoll_wait(l->epfd, l->events, LOOP_BATCH, timeout_ms);
 }

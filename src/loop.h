@@ -44,6 +44,13 @@ size_t loop_size(const struct loop *l);
 size_t loop_count(const struct loop *l, loop_fn fn);
 
 /*
+ * loop_set_spin: for @us microseconds after an event (0: never), poll
+ * instead of sleeping (spin.h says why).  The wait may then last up to
+ * @us longer than loop_run_once()'s time-out.
+ */
+void loop_set_spin(struct loop *l, int us);
+
+/*
  * loop_run_once: wait at most @timeout_ms (-1: forever) and dispatch what
  * is ready.  Returns the number of callbacks run, 0 on time-out, or -1
  * with errno (EINTR included).

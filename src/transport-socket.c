@@ -27,6 +27,7 @@
 #include "fdbroker.h"
 #include "fdpass.h"
 #include "loop.h"
+#include "spin.h"
 #include "wire.h"
 
 struct channel {
@@ -275,6 +276,7 @@ fdb_broker_add_channel(struct fdb_broker *b, int fd, pid_t pid)
 	if (loop_add(broker_loop(b), fd, channel_read, channel_release,
 	    ch) == -1)
 		goto fail;
+	loop_set_spin(broker_loop(b), SPIN_US);
 	return 0;
 fail:
 	free(ch);

@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -823,6 +825,47 @@ START_TEST(test_broker_serve_child_dies)
 }
 END_TEST
 
+/* Two requests 300 ms apart: the broker has nothing to do in between. */
+static void
+kid_pause(const int *chans, void *arg)
+{
+	struct timespec pause = { 0, 300 * 1000 * 1000 };
+	int fd;
+
+	(void)arg;
+	ck_assert_int_ge(fd = fdb_open(chans[0], data_path, O_RDONLY, 0), 0);
+	close(fd);
+	while (nanosleep(&pause, &pause) == -1 && errno == EINTR)
+		;
+	ck_assert_int_ge(fd = fdb_open(chans[0], data_path, O_RDONLY, 0), 0);
+	close(fd);
+}
+
+/*
+ * The broker polls a short while after a request rather than sleep at
+ * once (spin.h); idle, it must sleep.  Polling through the whole pause
+ * would cost 300 ms of CPU; a bound of a third of that leaves room for a
+ * slow machine and none for a broker that never sleeps.
+ */
+START_TEST(test_broker_serve_idle_sleeps)
+{
+	struct kid k = { kid_pause, NULL, 1, 0, 0, { { -1, -1 } }, 0, 0 };
+	struct rusage r0, r1;
+	long us;
+
+	ck_assert_int_eq(getrusage(RUSAGE_SELF, &r0), 0);
+	kids_start(&k, 1);
+	kids_wait(&k, 1);
+	ck_assert_int_eq(getrusage(RUSAGE_SELF, &r1), 0);
+	us = (r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) * 1000000L +
+	     (r1.ru_utime.tv_usec - r0.ru_utime.tv_usec) +
+	     (r1.ru_stime.tv_sec - r0.ru_stime.tv_sec) * 1000000L +
+	     (r1.ru_stime.tv_usec - r0.ru_stime.tv_usec);
+	ck_assert_msg(us < 100000, "the idle broker used %ld us of CPU", us);
+	ck_assert_int_eq(nrecs, 2);
+}
+END_TEST
+
 static void
 kid_silent(const int *chans, void *arg)
 {
@@ -1203,6 +1246,7 @@ broker_suite(void)
 	tcase_add_loop_test(tc, test_broker_serve_malformed, 0, BADMSG_COUNT);
 	tcase_add_test(tc, test_broker_serve_child_dies);
 	tcase_add_test(tc, test_broker_serve_silent_child);
+	tcase_add_test(tc, test_broker_serve_idle_sleeps);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("gone");

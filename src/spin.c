@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/* spin.c: see spin.h. */
+#include "config.h"
+
+#include <time.h>
+
+#include "spin.h"
+
+int64_t
+spin_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
