@@ -295,8 +295,12 @@ notify_target(struct notify_call *c, int write)
 static int
 notify_status(struct notify_call *c)
 {
-	if (c->status_read)
-		return c->pid > 0 ? 0 : -1;
+	if (c->status_read) {
+		if (c->pid > 0)
+			return 0;
+		errno = ENOENT;
+		return -1;
+	}
 	c->status_read = 1;
 	if (read_status(c) == -1)
 		return -1;
