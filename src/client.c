@@ -2,10 +2,10 @@
 /*
  * client.c: the confined side of the native protocol, fdb_open().  It
  * runs under the seccomp filter, so it allocates nothing and makes no
- * system call beyond sendmsg, recvmsg, sched_yield, fcntl and close
- * (and clock_gettime, where the vDSO cannot answer).  The broker is
- * trusted, yet its reply is still checked: a descriptor arrives only with
- * a success status, and anything else is closed.
+ * system call beyond sendmsg, recvmsg, sched_getaffinity, sched_yield,
+ * fcntl and close (and clock_gettime, where the vDSO cannot answer).  The
+ * broker is trusted, yet its reply is still checked: a descriptor arrives
+ * only with a success status, and anything else is closed.
  */
 #include "config.h"
 
@@ -83,6 +83,8 @@ recv_reply(int chan, void *buf, size_t len, int *fd)
 	int64_t end = spin_now() + SPIN_US * 1000LL;
 	ssize_t n;
 
+	if (!spin_useful())
+		return fdpass_recv(chan, buf, len, fd, 0);
 	do {
 		n = fdpass_recv(chan, buf, len, fd, MSG_DONTWAIT);
 		if (n != -1 || (errno != EAGAIN && errno != EWOULDBLOCK))

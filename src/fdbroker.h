@@ -147,7 +147,8 @@ size_t fdb_broker_channels(const struct fdb_broker *b);
  * (0 on time-out), or -1 with errno.  EINTR is returned to the caller.
  * For 50 us after a request it polls (yielding the CPU) before it
  * sleeps, so that a worker's next request does not have to wake an idle
- * CPU; the wait can last that much longer than @timeout_ms.
+ * CPU; the wait can last that much longer than @timeout_ms.  A broker
+ * that may run on one CPU only does not poll.
  */
 int fdb_broker_serve(struct fdb_broker *b, int timeout_ms);
 
@@ -186,8 +187,9 @@ int fdb_broker_wait(struct fdb_broker *b, pid_t pid, int *status);
  * broker is gone or closed the channel, EPROTO for a malformed reply.
  * Safe to call from several threads on different channels; calls on one
  * channel must not overlap.  It polls for the reply for up to 50 us,
- * yielding the CPU, before it sleeps: a worker under a seccomp filter of
- * its own must allow sendmsg, recvmsg, sched_yield and fcntl.
+ * yielding the CPU, before it sleeps (unless it may run on one CPU
+ * only): a worker under a seccomp filter of its own must allow sendmsg,
+ * recvmsg, sched_getaffinity, sched_yield and fcntl.
  */
 int fdb_open(int chan, const char *path, int flags, mode_t mode);
 

@@ -2,6 +2,7 @@
 /* spin.c: see spin.h. */
 #include "config.h"
 
+#include <sched.h>
 #include <time.h>
 
 #include "spin.h"
@@ -13,4 +14,13 @@ spin_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+int
+spin_useful(void)
+{
+	cpu_set_t set;
+
+	return sched_getaffinity(0, sizeof(set), &set) == 0 &&
+	    CPU_COUNT(&set) > 1;
 }

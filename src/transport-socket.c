@@ -276,7 +276,7 @@ fdb_broker_add_channel(struct fdb_broker *b, int fd, pid_t pid)
 	if (loop_add(broker_loop(b), fd, channel_read, channel_release,
 	    ch) == -1)
 		goto fail;
-	loop_set_spin(broker_loop(b), SPIN_US);
+	loop_set_spin(broker_loop(b), spin_useful() ? SPIN_US : 0);
 	return 0;
 fail:
 	free(ch);

@@ -20,6 +20,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@
 #include "fd.h"
 #include "fdbroker.h"
 #include "fdpass.h"
+#include "spin.h"
 #include "wire.h"
 
 #define MAXKIDS		2
@@ -866,6 +868,21 @@ START_TEST(test_broker_serve_idle_sleeps)
 }
 END_TEST
 
+/* Polling is for peers on other CPUs: never when there is one to run on. */
+START_TEST(test_broker_spin_only_with_cpus)
+{
+	cpu_set_t all, one;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(all), &all), 0);
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	ck_assert_int_eq(sched_setaffinity(0, sizeof(one), &one), 0);
+	ck_assert_int_eq(spin_useful(), 0);
+	ck_assert_int_eq(sched_setaffinity(0, sizeof(all), &all), 0);
+	ck_assert_int_eq(spin_useful(), CPU_COUNT(&all) > 1);
+}
+END_TEST
+
 static void
 kid_silent(const int *chans, void *arg)
 {
@@ -1247,6 +1264,7 @@ broker_suite(void)
 	tcase_add_test(tc, test_broker_serve_child_dies);
 	tcase_add_test(tc, test_broker_serve_silent_child);
 	tcase_add_test(tc, test_broker_serve_idle_sleeps);
+	tcase_add_test(tc, test_broker_spin_only_with_cpus);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("gone");
