@@ -22,18 +22,16 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "spin.h"
 
 static int	cmp_double(const void *, const void *);
 static void	sorted(const struct bench_sample *, double *);
 
+/* The clock the library polls with (kvm-clock, tsc: the vDSO's). */
 int64_t
 bench_now(void)
 {
-	struct timespec ts;
-
-	/* kvm-clock and tsc are read in the vDSO: no system call. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return spin_now();
 }
 
 /* CPU time of the process (@who 0) or of the calling thread (1), or -1. */
