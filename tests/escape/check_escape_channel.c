@@ -19,7 +19,6 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -29,6 +28,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -141,21 +141,26 @@ served(int chan)
 }
 
 /*
- * In a worker: the broker has closed our channel.  Whatever replies
- * were queued before are read (and their descriptors counted in
- * *@fds); then end of stream, and a request fails with EPIPE or
- * ECONNRESET.
+ * In a worker: the broker closes our channel by itself.  We wait for
+ * the hang-up before reading anything: a reply read early would tell
+ * the broker that the request after it came after its reply (so the
+ * broker would rightly serve it; a flood read as fast as it is served is
+ * no flood).  Then whatever replies were queued are read (and their
+ * descriptors counted in *@fds); then end of stream, and a request fails
+ * with EPIPE or ECONNRESET.  A channel the broker keeps open for 5 s is
+ * a failure, not a hang.
  */
 static int
 dropped(int chan, int *fds)
 {
-	struct timeval tv = { 5, 0 };
+	struct pollfd p = { .fd = chan, .events = POLLRDHUP };
 	char buf[64];
 	ssize_t n;
-	int fd, i;
+	int fd, i, r;
 
-	/* A channel the broker keeps open is a failure, not a hang. */
-	if (setsockopt(chan, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1)
+	while ((r = poll(&p, 1, 5000)) == -1 && errno == EINTR)
+		;
+	if (r != 1 || !(p.revents & (POLLHUP | POLLRDHUP)))
 		return 0;
 	for (i = 0; i < FLOOD + 1; i++) {
 		n = fdb_recv_fd(chan, buf, sizeof(buf), &fd);
@@ -166,8 +171,6 @@ dropped(int chan, int *fds)
 		}
 		if (n == 0 || (n == -1 && errno == ECONNRESET))
 			break;
-		if (n == -1 && errno == EAGAIN)
-			return 0;
 	}
 	if (i == FLOOD + 1)
 		return 0;
