@@ -75,18 +75,36 @@ static int lexical_append(char *out, size_t *len, size_t *last,
 static int fast_path(const struct resolve_ctx *ctx, const char *path,
 		     int follow, unsigned need, struct resolve_out *out);
 static int fast_open(const struct resolve_ctx *ctx, const char *path,
-		     int flags, mode_t mode, struct resolve_out *out);
+		     int flags, mode_t mode, unsigned need, unsigned need_new,
+		     struct resolve_out *out);
+static int walk_path(const struct resolve_ctx *ctx, const char *path,
+		     int follow, unsigned need, struct resolve_out *out);
+static int broker_flags(int flags);
+static void out_reset(struct resolve_out *out);
 static int fast_refusal(struct resolve_out *out, int flags);
 static long open_plain(const char *path, int flags, mode_t mode);
 static int clear_nonblock(int fd, int flags);
 static pid_t requester(const struct resolve_ctx *ctx);
 
-/* fast_path() and fast_open(): the path has a symlink, walk it. */
+/* fast_path() and fast_open(): walk it (walk_path() resets *out). */
 #define WALK	(-2)
 
 int
 resolve_path(const struct resolve_ctx *ctx, const char *path, int follow,
 	     unsigned need, struct resolve_out *out)
+{
+	int rc;
+
+	out_reset(out);
+	if ((rc = fast_path(ctx, path, follow, need, out)) != WALK)
+		return rc;
+	return walk_path(ctx, path, follow, need, out);
+}
+
+/* resolve_path() by the walk alone. */
+static int
+walk_path(const struct resolve_ctx *ctx, const char *path, int follow,
+	  unsigned need, struct resolve_out *out)
 {
 	struct walk w;
 	char name[NAME_MAX + 1], phys[NAME_MAX + 1], lpath[PATH_MAX];
@@ -95,12 +113,7 @@ resolve_path(const struct resolve_ctx *ctx, const char *path, int follow,
 	int fd, is_last;
 	struct stat st;
 
-	memset(out, 0, sizeof(*out));
-	out->dirfd = -1;
-	if ((fd = fast_path(ctx, path, follow, need, out)) != WALK)
-		return fd;
-	memset(out, 0, sizeof(*out));
-	out->dirfd = -1;
+	out_reset(out);
 	if (walk_start(&w, ctx, path) == -1)
 		return -1;
 	for (;;) {
@@ -189,18 +202,16 @@ resolve_open(const struct resolve_ctx *ctx, const char *path, int flags,
 	unsigned need, need_new;
 	int follow, fd;
 
-	memset(out, 0, sizeof(*out));
-	out->dirfd = -1;
+	out_reset(out);
 	if (policy_open_need(flags, &need, &need_new) == -1)
 		return -1;
-	if ((fd = fast_open(ctx, path, flags, mode, out)) != WALK)
+	if ((fd = fast_open(ctx, path, flags, mode, need, need_new, out)) !=
+	    WALK)
 		return fd;
-	memset(out, 0, sizeof(*out));
-	out->dirfd = -1;
 	/* O_CREAT|O_EXCL never follows a final symlink (open(2)). */
 	follow = !(flags & O_NOFOLLOW) &&
 		 (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
-	if (resolve_path(ctx, path, follow, need, out) == -1)
+	if (walk_path(ctx, path, follow, need, out) == -1)
 		return -1;
 	if (out->must_be_dir && (flags & O_CREAT)) {
 		errno = EISDIR;
@@ -238,13 +249,24 @@ resolve_open(const struct resolve_ctx *ctx, const char *path, int flags,
 static int
 open_target(const struct resolve_out *out, int flags, mode_t mode)
 {
-	int how = flags | O_NOFOLLOW | O_CLOEXEC;
+	int how = broker_flags(flags) | (out->must_be_dir ? O_DIRECTORY : 0);
 
-	if (out->must_be_dir)
-		how |= O_DIRECTORY;
-	if (!(flags & O_PATH))
-		how |= O_NONBLOCK;
 	return clear_nonblock(openat(out->dirfd, out->name, how, mode), flags);
+}
+
+/* How the broker opens for @flags (open_target() says why). */
+static int
+broker_flags(int flags)
+{
+	return flags | O_NOFOLLOW | O_CLOEXEC |
+	    (flags & O_PATH ? 0 : O_NONBLOCK);
+}
+
+static void
+out_reset(struct resolve_out *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->dirfd = -1;
 }
 
 /*
@@ -279,16 +301,15 @@ clear_nonblock(int fd, int flags)
  */
 static int
 fast_open(const struct resolve_ctx *ctx, const char *path, int flags,
-	  mode_t mode, struct resolve_out *out)
+	  mode_t mode, unsigned need, unsigned need_new,
+	  struct resolve_out *out)
 {
 	const struct fdb_policy *p = ctx ? ctx->policy : NULL;
 	const struct policy_rule *rule;
-	unsigned need, need_new;
 	size_t last;
 	long fd;
 
-	if (p == NULL || policy_open_need(flags, &need, &need_new) == -1 ||
-	    !lexical(ctx, path, out->path, &last))
+	if (p == NULL || !lexical(ctx, path, out->path, &last))
 		return WALK;
 	if (!policy_allows(p, out->path, walk_need(need), &rule)) {
 		if (flags & O_CREAT || policy_allows(p, out->path, need,
@@ -299,8 +320,7 @@ fast_open(const struct resolve_ctx *ctx, const char *path, int flags,
 	if (!policy_allows(p, out->path, flags & O_CREAT ? need_new : need,
 	    &out->rule))
 		return WALK;
-	fd = open_plain(out->path, flags | O_NOFOLLOW | O_CLOEXEC |
-	    (flags & O_PATH ? 0 : O_NONBLOCK), mode);
+	fd = open_plain(out->path, broker_flags(flags), mode);
 	/* EINVAL: openat2() refuses flags that open() ignores. */
 	if (fd == -1 && (errno == ELOOP || errno == EINVAL || errno == ENOSYS))
 		return WALK;
