@@ -576,8 +576,8 @@ do_open(struct notify_call *c, struct notify_reply *r, int dirfd, int argi,
 	int flags, mode_t mode)
 {
 	struct broker_req req;
-	mode_t old;
-	int fd;
+	mode_t old = 0;
+	int fd, creates;
 
 	flags &= ~KERNEL_O_LARGEFILE;
 	/*
@@ -597,13 +597,12 @@ do_open(struct notify_call *c, struct notify_reply *r, int dirfd, int argi,
 		return reopen_fd(c, r, fd, flags);
 	req_init(c, &req, op_name(c), 0, flags, mode);
 	/* Two system calls and a /proc read, for what creates only. */
-	if (flags & (O_CREAT | O_TMPFILE)) {
+	creates = (flags & (O_CREAT | O_TMPFILE)) != 0;
+	if (creates)
 		old = notify_umask_set(c);
-		fd = broker_open(c->ops->b, &req);
+	fd = broker_open(c->ops->b, &req);
+	if (creates)
 		notify_umask_restore(old);
-	} else {
-		fd = broker_open(c->ops->b, &req);
-	}
 	if (fd == -1)
 		return fail(r, errno);
 	r->kind = NOTIFY_FD;

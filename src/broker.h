@@ -39,11 +39,11 @@ int broker_open(struct fdb_broker *b, const struct broker_req *req);
 void broker_report(struct fdb_broker *b, const struct broker_req *req,
 		   const struct resolve_out *out, int err);
 
-/* broker_loop: the loop every transport of @b registers its fds with. */
 /* broker_ctx: the resolver's context for @req. */
 void broker_ctx(const struct fdb_broker *b, const struct broker_req *req,
 		struct resolve_ctx *ctx);
 
+/* broker_loop: the loop every transport of @b registers its fds with. */
 struct loop *broker_loop(struct fdb_broker *b);
 
 /* broker_buffer: a scratch buffer of WIRE_REQ_MAX bytes, for transports. */

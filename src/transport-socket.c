@@ -195,6 +195,7 @@ channel_read(void *arg, int fd, unsigned events)
 	void *buf = broker_buffer(ch->b);
 	ssize_t n;
 	size_t i;
+	int served = 0;
 
 	(void)events;
 	/* One request per round, so that a busy child cannot starve others. */
@@ -204,22 +205,21 @@ channel_read(void *arg, int fd, unsigned events)
 		return;
 	/* End of stream, socket error or any protocol breach: drop it. */
 	if (n <= 0 || wire_unpack_req(buf, (size_t)n, &req, &path) == -1)
-		goto drop;
+		goto out;
 	/* A second request before the first reply was read. */
 	if (reply_pending(fd))
-		goto drop;
+		goto out;
 	for (i = 0; i < sizeof(channel_ops) / sizeof(channel_ops[0]); i++) {
 		if (channel_ops[i].op != req.op)
 			continue;
-		if (channel_ops[i].handler(ch, &req, channel_ops[i].name,
-		    path) == -1)
-			goto drop;
-		ch->sender.pidfd = fd_close(ch->sender.pidfd);
-		return;
+		served = channel_ops[i].handler(ch, &req, channel_ops[i].name,
+		    path) == 0;
+		break;
 	}
-drop:
+out:
 	ch->sender.pidfd = fd_close(ch->sender.pidfd);
-	loop_remove(broker_loop(ch->b), fd);
+	if (!served)
+		loop_remove(broker_loop(ch->b), fd);
 }
 
 static void

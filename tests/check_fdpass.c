@@ -28,10 +28,6 @@
 #include "fdbroker.h"
 #include "fdpass.h"
 
-#ifndef SO_PASSPIDFD
-#define SO_PASSPIDFD	76
-#endif
-
 #define MANY_FDS	64	/* more than fdpass's control buffer holds */
 
 static const int sock_types[] = { SOCK_SEQPACKET, SOCK_STREAM };
