@@ -24,7 +24,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -37,6 +36,7 @@
 #include "fd.h"
 #include "fdbroker.h"
 #include "filter-notify.h"
+#include "escape/harness.h"
 #include "wire.h"
 
 #define NFILES		4
@@ -89,68 +89,12 @@ struct fixture {
 static struct fixture fx;
 
 static void
-find_programs(void)
-{
-	const char *env = getenv("ESCAPE_PROBE2");
-	char self[PATH_MAX];
-	ssize_t n;
-
-	if (env != NULL) {
-		snprintf(fx.probe, sizeof(fx.probe), "%s", env);
-	} else {
-		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-		ck_assert_int_gt(n, 0);
-		self[n] = '\0';
-		*strrchr(self, '/') = '\0';
-		ck_assert_int_lt(snprintf(fx.probe, sizeof(fx.probe),
-		    "%.*s/escape/probe2", PATH_MAX - 32, self), PATH_MAX);
-	}
-	ck_assert_msg(access(fx.probe, X_OK) == 0, "no probe at %s",
-	    fx.probe);
-	snprintf(fx.probedir, sizeof(fx.probedir), "%s", fx.probe);
-	*strrchr(fx.probedir, '/') = '\0';
-	fx.run = getenv("FDBROKER_RUN");
-	ck_assert_msg(fx.run != NULL, "FDBROKER_RUN is not set");
-}
-
-/*
- * The directories: one per run, made in the runner (an unchecked
- * fixture) and removed there after the last test, and one per test
- * inside it.  A test that fails leaves its own behind (Check runs no
- * checked teardown after a failure); the runner's teardown takes it.
- */
-static char topdir[64];
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) == -1 ? -1 : 0;
-}
-
-static void
-top_setup(void)
-{
-	snprintf(topdir, sizeof(topdir), "/tmp/check_hostile.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(topdir));
-}
-
-static void
-top_teardown(void)
-{
-	if (topdir[0] != '\0')
-		(void)nftw(topdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void
 setup(void)
 {
 	int i, fd;
 
 	memset(&fx, 0, sizeof(fx));
-	snprintf(fx.dir, sizeof(fx.dir), "%s/t.XXXXXX", topdir);
-	ck_assert_ptr_nonnull(mkdtemp(fx.dir));
+	hx_test_dir(fx.dir, sizeof(fx.dir));
 	fx.p = fdb_policy_new();
 	ck_assert_ptr_nonnull(fx.p);
 	for (i = 0; i < NFILES; i++) {
@@ -165,7 +109,8 @@ setup(void)
 	fx.b = fdb_broker_new(fx.p);
 	ck_assert_ptr_nonnull(fx.b);
 	fx.go[0] = fx.go[1] = fx.res[0] = fx.res[1] = -1;
-	find_programs();
+	hx_find_probe("escape/probe2", fx.probe, fx.probedir);
+	fx.run = hx_fdbroker_run();
 	fx.before = fd_count();
 }
 
@@ -175,7 +120,7 @@ teardown(void)
 	fdb_broker_free(fx.b);
 	fdb_policy_free(fx.p);
 	/* Whatever a probe left in the test's directory goes with it. */
-	ck_assert_int_eq(nftw(fx.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+	hx_remove(fx.dir);
 }
 
 /* --- helpers -------------------------------------------------------- */
@@ -925,7 +870,7 @@ hostile_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("concurrency");
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_hostile_fan_open_socket);
 	tcase_add_test(tc, test_hostile_fan_open_notify);
@@ -933,7 +878,7 @@ hostile_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("killed");
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_hostile_killed_mid_request_socket);
 	tcase_add_test(tc, test_hostile_killed_mid_request_notify);
@@ -942,7 +887,7 @@ hostile_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_hostile_broker_emfile_socket);
 	tcase_add_test(tc, test_hostile_broker_emfile_notify);
@@ -952,7 +897,7 @@ hostile_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("endurance");
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_hostile_endurance_socket);
 	tcase_add_test(tc, test_hostile_endurance_notify);

@@ -26,7 +26,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -40,6 +39,7 @@
 #include "fd.h"
 #include "fdbroker.h"
 #include "filter-notify.h"
+#include "harness.h"
 #include "wire.h"
 
 #define SEND_FDS	250	/* just under the kernel's SCM_MAX_FD */
@@ -64,44 +64,13 @@ struct fixture {
 
 static struct fixture fx;
 
-/*
- * The directories: one per run, made in the runner (an unchecked
- * fixture) and removed there after the last test, and one per test
- * inside it.  A test that fails leaves its own behind (Check runs no
- * checked teardown after a failure); the runner's teardown takes it.
- */
-static char topdir[64];
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) == -1 ? -1 : 0;
-}
-
-static void
-top_setup(void)
-{
-	snprintf(topdir, sizeof(topdir), "/tmp/check_escape_channel.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(topdir));
-}
-
-static void
-top_teardown(void)
-{
-	if (topdir[0] != '\0')
-		(void)nftw(topdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static void
 setup(void)
 {
 	int fd;
 
 	memset(&fx, 0, sizeof(fx));
-	snprintf(fx.dir, sizeof(fx.dir), "%s/t.XXXXXX", topdir);
-	ck_assert_ptr_nonnull(mkdtemp(fx.dir));
+	hx_test_dir(fx.dir, sizeof(fx.dir));
 	snprintf(fx.granted, sizeof(fx.granted), "%s/granted", fx.dir);
 	fd = open(fx.granted, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	ck_assert_int_ge(fd, 0);
@@ -122,7 +91,7 @@ teardown(void)
 	fdb_broker_free(fx.b);
 	fdb_policy_free(fx.p);
 	/* Whatever a probe left in the test's directory goes with it. */
-	ck_assert_int_eq(nftw(fx.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+	hx_remove(fx.dir);
 }
 
 /* In a worker: the granted file is served, with its content. */
@@ -617,7 +586,7 @@ escape_channel_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("fds");
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_channel_send_one_fd);
 	tcase_add_test(tc, test_escape_channel_send_many_fds);
@@ -627,7 +596,7 @@ escape_channel_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("messages");
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_channel_flood_unread);
 	tcase_add_test(tc, test_escape_channel_flood_fair);

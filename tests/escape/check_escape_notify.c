@@ -32,7 +32,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -47,6 +46,7 @@
 #include "fdbroker.h"
 #include "fdpass.h"
 #include "filter-notify.h"
+#include "harness.h"
 #include "notify-calls.h"
 #include "transport-notify.h"
 
@@ -128,59 +128,16 @@ static char g_path[PATH_MAX];
 static volatile sig_atomic_t g_handled;
 
 static void
-write_file(const char *path, const char *content)
-{
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, content, strlen(content)),
-	    (ssize_t)strlen(content));
-	close(fd);
-}
-
-/*
- * The directories: one per run, made in the runner (an unchecked
- * fixture) and removed there after the last test, and one per test
- * inside it.  A test that fails leaves its own behind (Check runs no
- * checked teardown after a failure); the runner's teardown takes it.
- */
-static char topdir[64];
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) == -1 ? -1 : 0;
-}
-
-static void
-top_setup(void)
-{
-	snprintf(topdir, sizeof(topdir), "/tmp/check_escape_notify.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(topdir));
-}
-
-static void
-top_teardown(void)
-{
-	if (topdir[0] != '\0')
-		(void)nftw(topdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void
 setup(void)
 {
 	memset(&fx, 0, sizeof(fx));
-	snprintf(fx.dir, sizeof(fx.dir), "%s/t.XXXXXX", topdir);
-	ck_assert_ptr_nonnull(mkdtemp(fx.dir));
+	hx_test_dir(fx.dir, sizeof(fx.dir));
 	snprintf(fx.granted, sizeof(fx.granted), "%s/granted", fx.dir);
 	snprintf(fx.secret, sizeof(fx.secret), "%s/secret", fx.dir);
 	snprintf(fx.dira, sizeof(fx.dira), "%s/a", fx.dir);
 	snprintf(fx.dirb, sizeof(fx.dirb), "%s/b", fx.dir);
-	write_file(fx.granted, "granted\n");
-	write_file(fx.secret, "secret\n");
+	hx_write_file(fx.granted, "granted\n", 0644);
+	hx_write_file(fx.secret, "secret\n", 0644);
 	ck_assert_int_eq(mkdir(fx.dira, 0755), 0);
 	ck_assert_int_eq(mkdir(fx.dirb, 0755), 0);
 	fx.p = fdb_policy_new();
@@ -203,7 +160,7 @@ teardown(void)
 	fdb_broker_free(fx.b);
 	fdb_policy_free(fx.p);
 	/* Whatever a probe left in the test's directory goes with it. */
-	ck_assert_int_eq(nftw(fx.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+	hx_remove(fx.dir);
 }
 
 /* Descriptors open in this process, without opening one. */
@@ -611,11 +568,11 @@ make_victims(void)
 	char p[160];
 
 	snprintf(p, sizeof(p), "%s/victim", fx.dira);
-	write_file(p, "a\n");
+	hx_write_file(p, "a\n", 0644);
 	snprintf(p, sizeof(p), "%s/victim", fx.dirb);
-	write_file(p, "b\n");
+	hx_write_file(p, "b\n", 0644);
 	snprintf(p, sizeof(p), "%s/victim2", fx.dirb);
-	write_file(p, "b2\n");
+	hx_write_file(p, "b2\n", 0644);
 }
 
 static int
@@ -856,28 +813,6 @@ END_TEST
 
 /* --- under fdbroker-run --------------------------------------------- */
 
-/* The probe: $ESCAPE_PROBE2, else next to this test program. */
-static void
-probe_paths(char *probe, char *dir)
-{
-	const char *env = getenv("ESCAPE_PROBE2");
-	char self[PATH_MAX];
-	ssize_t n;
-
-	if (env != NULL) {
-		snprintf(probe, PATH_MAX, "%s", env);
-	} else {
-		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-		ck_assert_int_gt(n, 0);
-		self[n] = '\0';
-		*strrchr(self, '/') = '\0';
-		ck_assert_int_lt(snprintf(probe, PATH_MAX, "%.*s/probe2",
-		    PATH_MAX - 16, self), PATH_MAX);
-	}
-	snprintf(dir, PATH_MAX, "%s", probe);
-	*strrchr(dir, '/') = '\0';
-}
-
 /* Run @argv, stdout into fx.out; the wait status. */
 static int
 run(const char *const argv[])
@@ -919,7 +854,7 @@ START_TEST(test_escape_notify_addfd_emfile_run)
 	int st, before;
 
 	ck_assert_ptr_nonnull(fdbrun);
-	probe_paths(probe, dir);
+	hx_find_probe("probe2", probe, dir);
 	st = run(ARGV(fdbrun, "-r", fx.granted, "-x", dir, "--", probe,
 	    "emfile", fx.granted));
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
@@ -942,7 +877,7 @@ START_TEST(test_escape_notify_own_filter_run)
 	int st;
 
 	ck_assert_ptr_nonnull(fdbrun);
-	probe_paths(probe, dir);
+	hx_find_probe("probe2", probe, dir);
 	st = run(ARGV(fdbrun, "-r", fx.granted, "-x", dir, "--", probe,
 	    "stack", fx.granted, fx.secret));
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
@@ -977,7 +912,7 @@ START_TEST(test_escape_notify_flip_open_run)
 	int st, i;
 
 	ck_assert_ptr_nonnull(fdbrun);
-	probe_paths(probe, dir);
+	hx_find_probe("probe2", probe, dir);
 	/* Unconfined, the rewritten path does reach the secret. */
 	for (i = 0; i < 5; i++) {
 		st = run(ARGV(probe, "flip-open", fx.granted, fx.secret,
@@ -1005,7 +940,7 @@ START_TEST(test_escape_notify_flip_exec_run)
 	int in, out, st, i;
 
 	ck_assert_ptr_nonnull(fdbrun);
-	probe_paths(probe, dir);
+	hx_find_probe("probe2", probe, dir);
 	snprintf(bad, sizeof(bad), "%s/bad", fx.dir);
 	in = open(probe, O_RDONLY | O_CLOEXEC);
 	out = open(bad, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
@@ -1038,7 +973,7 @@ escape_notify_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("death");
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_notify_killed_open);
 	tcase_add_test(tc, test_escape_notify_killed_stat);
@@ -1047,7 +982,7 @@ escape_notify_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("signals");
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_notify_signal_restart);
 	tcase_add_test(tc, test_escape_notify_signal_eintr);
@@ -1055,7 +990,7 @@ escape_notify_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_notify_addfd_emfile);
 	tcase_add_test(tc, test_escape_notify_addfd_emfile_run);
@@ -1064,7 +999,7 @@ escape_notify_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("memory");
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_notify_flip_open_run);
 	tcase_add_test(tc, test_escape_notify_flip_exec_run);

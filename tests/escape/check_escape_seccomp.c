@@ -30,7 +30,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
@@ -45,6 +44,7 @@
 
 #include "fdbroker.h"
 #include "filter-notify.h"
+#include "harness.h"
 
 #ifndef SO_PEERPIDFD
 #define SO_PEERPIDFD		77	/* Linux 6.5 */
@@ -91,86 +91,18 @@ static struct fixture fx;
 static volatile sig_atomic_t usr1;
 
 static void
-write_file(const char *path, const char *content, mode_t mode)
-{
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, content, strlen(content)),
-	    (ssize_t)strlen(content));
-	close(fd);
-}
-
-/* The probe: $ESCAPE_PROBE2, else next to this test program. */
-static void
-find_probe(void)
-{
-	const char *env = getenv("ESCAPE_PROBE2");
-	char self[PATH_MAX];
-	ssize_t n;
-
-	if (env != NULL) {
-		snprintf(fx.probe, sizeof(fx.probe), "%s", env);
-	} else {
-		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-		ck_assert_int_gt(n, 0);
-		self[n] = '\0';
-		*strrchr(self, '/') = '\0';
-		ck_assert_int_lt(snprintf(fx.probe, sizeof(fx.probe),
-		    "%.*s/probe2", PATH_MAX - 16, self), PATH_MAX);
-	}
-	ck_assert_msg(access(fx.probe, X_OK) == 0, "no probe at %s",
-	    fx.probe);
-	snprintf(fx.probedir, sizeof(fx.probedir), "%s", fx.probe);
-	*strrchr(fx.probedir, '/') = '\0';
-	fx.run = getenv("FDBROKER_RUN");
-	ck_assert_msg(fx.run != NULL, "FDBROKER_RUN is not set");
-}
-
-/*
- * The directories: one per run, made in the runner (an unchecked
- * fixture) and removed there after the last test, and one per test
- * inside it.  A test that fails leaves its own behind (Check runs no
- * checked teardown after a failure); the runner's teardown takes it.
- */
-static char topdir[64];
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) == -1 ? -1 : 0;
-}
-
-static void
-top_setup(void)
-{
-	snprintf(topdir, sizeof(topdir), "/tmp/check_escape_seccomp.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(topdir));
-}
-
-static void
-top_teardown(void)
-{
-	if (topdir[0] != '\0')
-		(void)nftw(topdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void
 setup(void)
 {
 	memset(&fx, 0, sizeof(fx));
-	snprintf(fx.dir, sizeof(fx.dir), "%s/t.XXXXXX", topdir);
-	ck_assert_ptr_nonnull(mkdtemp(fx.dir));
+	hx_test_dir(fx.dir, sizeof(fx.dir));
 	snprintf(fx.granted, sizeof(fx.granted), "%s/granted", fx.dir);
 	snprintf(fx.secret, sizeof(fx.secret), "%s/secret", fx.dir);
 	snprintf(fx.pub, sizeof(fx.pub), "%s/pub", fx.dir);
-	write_file(fx.granted, "granted\n", 0644);
-	write_file(fx.secret, "secret\n", 0600);
+	hx_write_file(fx.granted, "granted\n", 0644);
+	hx_write_file(fx.secret, "secret\n", 0600);
 	ck_assert_int_eq(mkdir(fx.pub, 0755), 0);
-	find_probe();
+	hx_find_probe("probe2", fx.probe, fx.probedir);
+	fx.run = hx_fdbroker_run();
 	fx.broker = getpid();
 	fx.p = fdb_policy_new();
 	ck_assert_ptr_nonnull(fx.p);
@@ -186,7 +118,7 @@ teardown(void)
 	fdb_broker_free(fx.b);
 	fdb_policy_free(fx.p);
 	/* Whatever a probe left in the test's directory goes with it. */
-	ck_assert_int_eq(nftw(fx.dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+	hx_remove(fx.dir);
 }
 
 /* In the child of run_cmd(): become what @h says, then exec. */
@@ -931,7 +863,7 @@ START_TEST(test_escape_seccomp_setuid_run)
 	}
 	snprintf(suid, sizeof(suid), "%s/suid", fx.dir);
 	copy_probe(suid, 04755);
-	ck_assert_int_eq(chmod(topdir, 0755), 0);
+	ck_assert_int_eq(chmod(hx_top(), 0755), 0);
 	ck_assert_int_eq(chmod(fx.dir, 0755), 0);
 	/* Unconfined, the user becomes root. */
 	st = run_cmd(ARGV(suid, "ids"), &h);
@@ -1200,7 +1132,7 @@ escape_seccomp_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("bypass");
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_seccomp_io_uring_run);
 	tcase_add_test(tc, test_escape_seccomp_io_uring_worker);
@@ -1212,7 +1144,7 @@ escape_seccomp_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("abi");
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_seccomp_i386_run);
 	tcase_add_test(tc, test_escape_seccomp_i386_worker);
@@ -1222,7 +1154,7 @@ escape_seccomp_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("processes");
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_seccomp_ptrace_run);
 	tcase_add_test(tc, test_escape_seccomp_ptrace_worker);
@@ -1234,7 +1166,7 @@ escape_seccomp_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("exec");
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_seccomp_setuid_run);
 	tcase_add_test(tc, test_escape_seccomp_exec_outside_x_run);
@@ -1243,7 +1175,7 @@ escape_seccomp_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("devices");
-	tcase_add_unchecked_fixture(tc, top_setup, top_teardown);
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_seccomp_tiocsti_run);
 	tcase_add_test(tc, test_escape_seccomp_tiocsti_worker);

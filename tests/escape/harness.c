@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/* harness.c: see harness.h. */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static char topdir[PATH_MAX];
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) == -1 ? -1 : 0;
+}
+
+void
+hx_top_setup(void)
+{
+	snprintf(topdir, sizeof(topdir), "/tmp/%.64s.XXXXXX",
+	    program_invocation_short_name);
+	ck_assert_ptr_nonnull(mkdtemp(topdir));
+}
+
+void
+hx_top_teardown(void)
+{
+	if (topdir[0] != '\0')
+		(void)nftw(topdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+const char *
+hx_top(void)
+{
+	return topdir;
+}
+
+void
+hx_remove(const char *dir)
+{
+	ck_assert_int_eq(nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+void
+hx_test_dir(char *dir, size_t len)
+{
+	ck_assert_int_lt(snprintf(dir, len, "%s/t.XXXXXX", topdir), (int)len);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+void
+hx_write_file(const char *path, const char *content, mode_t mode)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, content, strlen(content)),
+	    (ssize_t)strlen(content));
+	close(fd);
+}
+
+void
+hx_find_probe(const char *rel, char *probe, char *dir)
+{
+	const char *env = getenv("ESCAPE_PROBE2");
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (env != NULL) {
+		snprintf(probe, PATH_MAX, "%s", env);
+	} else {
+		n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+		ck_assert_int_gt(n, 0);
+		self[n] = '\0';
+		*strrchr(self, '/') = '\0';
+		ck_assert_int_lt(snprintf(probe, PATH_MAX, "%.*s/%s",
+		    PATH_MAX - 64, self, rel), PATH_MAX);
+	}
+	ck_assert_msg(access(probe, X_OK) == 0, "no probe at %s", probe);
+	snprintf(dir, PATH_MAX, "%s", probe);
+	*strrchr(dir, '/') = '\0';
+}
+
+const char *
+hx_fdbroker_run(void)
+{
+	const char *run = getenv("FDBROKER_RUN");
+
+	ck_assert_msg(run != NULL, "FDBROKER_RUN is not set");
+	return run;
+}

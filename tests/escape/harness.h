@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * harness.h: what the process-side escape tests (check_escape_seccomp,
+ * check_escape_channel, check_escape_notify) and tests/check_hostile
+ * share: their directories, a file written in one step, and where the
+ * attack program and fdbroker-run are.
+ *
+ * The directories: one per run, made in the runner (hx_top_setup() as
+ * an unchecked fixture) and removed there after the last test
+ * (hx_top_teardown()), and one per test inside it (hx_test_dir()).  A
+ * test that fails leaves its own behind (Check runs no checked teardown
+ * after a failure); the runner's teardown takes it.
+ */
+#ifndef FDBROKER_TESTS_HARNESS_H
+#define FDBROKER_TESTS_HARNESS_H
+
+#include <sys/types.h>
+#include <stddef.h>
+
+/* /tmp/PROGRAM.XXXXXX, and its removal with everything in it. */
+void hx_top_setup(void);
+void hx_top_teardown(void);
+
+/* The run's directory (valid after hx_top_setup()). */
+const char *hx_top(void);
+
+/* A new directory for one test, in the run's: into @dir (@len bytes). */
+void hx_test_dir(char *dir, size_t len);
+
+/* Remove @dir and everything in it (asserted). */
+void hx_remove(const char *dir);
+
+/* Create or truncate @path with @content and @mode. */
+void hx_write_file(const char *path, const char *content, mode_t mode);
+
+/*
+ * The attack program: $ESCAPE_PROBE2, else @rel (such as "probe2")
+ * beside this test program; into @probe, and its directory into @dir
+ * (each PATH_MAX bytes).  Asserts it can be run.
+ */
+void hx_find_probe(const char *rel, char *probe, char *dir);
+
+/* fdbroker-run, as $FDBROKER_RUN names it (asserted set). */
+const char *hx_fdbroker_run(void);
+
+#endif /* FDBROKER_TESTS_HARNESS_H */
