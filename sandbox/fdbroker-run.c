@@ -31,7 +31,6 @@
 
 /* What the decision hook needs. */
 struct run_state {
-	int deny_errno;
 	int verbose;
 	int log;			/* -1: no --log */
 	unsigned long denials;
@@ -106,13 +105,10 @@ main(int argc, char *argv[])
 		die("broker: %s", strerror(errno));
 		goto out;
 	}
-	st.deny_errno = o.deny_errno;
 	st.verbose = o.verbose;
 	fdb_broker_set_hook(b, on_decision, &st);
 	memset(&lo, 0, sizeof(lo));
 	lo.argv = o.argv;
-	lo.policy = all != NULL ? all : base;
-	lo.deny_errno = o.deny_errno;
 	lo.allow_net = o.allow_net;
 	lo.want_pid = st.log >= 0;
 	lo.confine = confine;

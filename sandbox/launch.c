@@ -59,7 +59,8 @@ static const int forwarded[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH,
 };
 
-static void	 child(const struct launch_opts *o, int sock,
+static void	 child(const struct launch_opts *o,
+		    const struct fdb_policy *policy, int sock,
 		    const sigset_t *mask) __attribute__((noreturn));
 static const char *find_command(const char *name, char *buf, size_t len);
 static int	 receive(int sock, pid_t pid, int *listener, char *err,
@@ -77,9 +78,6 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 	   char *err, size_t errlen)
 {
 	struct transport_notify_opts topts = {
-		.policy = o->policy,
-		.deny_errno = o->deny_errno,
-		.allow_net = o->allow_net,
 		.want_pid = o->want_pid,
 	};
 	struct transport_notify *t = NULL;
@@ -88,6 +86,7 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 	int sv[2] = { -1, -1 }, sigfd = -1, listener = -1, rc = -1, e;
 	size_t i;
 
+	broker_set_net(b, o->allow_net);
 	if (filter_notify_supported() == -1)
 		return fail(err, errlen, ENOSYS, "this kernel has no seccomp "
 		    "user notification (Linux 5.0 or later is needed)");
@@ -119,7 +118,7 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 		goto out;
 	}
 	if (run.child == 0)
-		child(o, sv[1], &old);
+		child(o, broker_policy(b), sv[1], &old);
 	sv[1] = fd_close(sv[1]);
 	if (receive(sv[0], run.child, &listener, err, errlen) == -1) {
 		if (errno == ESRCH && early_exit(&run)) {
@@ -161,7 +160,8 @@ out:
  * the parent's atexit handlers and stdio buffers are not ours to run.
  */
 static void
-child(const struct launch_opts *o, int sock, const sigset_t *mask)
+child(const struct launch_opts *o, const struct fdb_policy *policy, int sock,
+      const sigset_t *mask)
 {
 	struct filter_notify_opts fo = {
 		.broker = getppid(),
@@ -186,7 +186,7 @@ child(const struct launch_opts *o, int sock, const sigset_t *mask)
 		_exit(127);
 	}
 	/* Without Landlock, the broker's check of execve() stays. */
-	if (landlock_restrict_exec(o->policy) == -1 && errno != EOPNOTSUPP) {
+	if (landlock_restrict_exec(policy) == -1 && errno != EOPNOTSUPP) {
 		h.err = errno;
 		h.stage = STAGE_LANDLOCK;
 	} else if ((listener = filter_notify_install(&fo)) == -1) {

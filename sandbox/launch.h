@@ -15,9 +15,7 @@
 
 struct launch_opts {
 	char **argv;			/* the command, NULL-terminated */
-	const struct fdb_policy *policy;	/* the broker's, borrowed */
-	int deny_errno;			/* the broker's */
-	int allow_net;
+	int allow_net;			/* filter and broker: --allow-net */
 	int want_pid;			/* the hook logs process ids */
 	/*
 	 * Landlock for the broker itself (landlock_restrict_broker()),

@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * learn.c: --learn's collector.  Owns a growing array of (path, perms);
- * everything is merged and sorted only when written.  The permissions a
- * decision needed are derived from its system call name, the names the
- * notify transport reports (notify-calls.c) and "open" for the socket
- * transport.
+ * everything is merged and sorted only when written.  What each path
+ * needed is in the decision itself (the broker's op table says it).
  */
 #include "config.h"
 
@@ -30,32 +28,7 @@ struct learn {
 	size_t n, cap;
 };
 
-struct op_perms {
-	const char *op;
-	unsigned perms;
-};
-
-/* 0: an open; the flags decide. */
-static const struct op_perms ops[] = {
-	{ "open", 0 }, { "openat", 0 }, { "openat2", 0 }, { "creat", 0 },
-	{ "stat", FDB_R }, { "lstat", FDB_R }, { "newfstatat", FDB_R },
-	{ "statx", FDB_R }, { "readlink", FDB_R }, { "readlinkat", FDB_R },
-	{ "chdir", FDB_R },
-	{ "access", FDB_R }, { "faccessat", FDB_R }, { "faccessat2", FDB_R },
-	{ "mkdir", FDB_C }, { "mkdirat", FDB_C }, { "mknod", FDB_C },
-	{ "mknodat", FDB_C }, { "unlink", FDB_C }, { "unlinkat", FDB_C },
-	{ "rmdir", FDB_C }, { "rename", FDB_C }, { "renameat", FDB_C },
-	{ "renameat2", FDB_C }, { "link", FDB_C | FDB_R },
-	{ "linkat", FDB_C | FDB_R }, { "symlink", FDB_C },
-	{ "symlinkat", FDB_C }, { "bind", FDB_C },
-	{ "chmod", FDB_W }, { "fchmodat", FDB_W }, { "fchmodat2", FDB_W },
-	{ "fchmod", FDB_W }, { "chown", FDB_W }, { "lchown", FDB_W },
-	{ "fchownat", FDB_W }, { "fchown", FDB_W }, { "truncate", FDB_W },
-	{ "utimensat", FDB_W },
-	{ "execve", FDB_X }, { "execveat", FDB_X },
-	{ "connect", FDB_R | FDB_W },
-};
-
+static int	 add_path(struct learn *l, const char *path, unsigned need);
 static int	 entry_cmp(const void *a, const void *b);
 static int	 expressible(const char *path);
 
@@ -84,41 +57,23 @@ learn_free(struct learn *l)
 	errno = save_errno;
 }
 
-unsigned
-learn_need(const struct fdb_decision *d)
-{
-	unsigned existing, created;
-	size_t i;
-
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		if (strcmp(ops[i].op, d->op) != 0)
-			continue;
-		if (ops[i].perms == FDB_R && strncmp(d->op, "access", 6) == 0)
-			return FDB_R | (d->flags & W_OK ? FDB_W : 0);
-		if (ops[i].perms == FDB_R && strncmp(d->op, "facc", 4) == 0)
-			return FDB_R | (d->flags & W_OK ? FDB_W : 0);
-		if (ops[i].perms != 0)
-			return ops[i].perms;
-		if (policy_open_need(d->flags, &existing, &created) == -1)
-			return FDB_R;
-		/*
-		 * Whether O_CREAT created the file is not in the decision;
-		 * c is learnt whenever it was asked for.
-		 */
-		return (d->flags & O_CREAT) ? created : existing;
-	}
-	return 0;
-}
-
 int
 learn_add(struct learn *l, const struct fdb_decision *d)
 {
-	struct entry *e;
-	unsigned need = learn_need(d);
+	if (add_path(l, d->resolved, d->need) == -1)
+		return -1;
+	return add_path(l, d->resolved2, d->need2);
+}
 
-	if (d->resolved == NULL || d->resolved[0] != '/' || need == 0)
+/* Record @path with @need, unless it is empty or the base grants it. */
+static int
+add_path(struct learn *l, const char *path, unsigned need)
+{
+	struct entry *e;
+
+	if (path == NULL || path[0] != '/' || need == 0)
 		return 0;
-	if (l->base != NULL && policy_allows(l->base, d->resolved, need, NULL))
+	if (l->base != NULL && policy_allows(l->base, path, need, NULL))
 		return 0;
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 64;
@@ -128,7 +83,7 @@ learn_add(struct learn *l, const struct fdb_decision *d)
 		l->e = e;
 		l->cap = cap;
 	}
-	if ((l->e[l->n].path = strdup(d->resolved)) == NULL)
+	if ((l->e[l->n].path = strdup(path)) == NULL)
 		return -1;
 	l->e[l->n++].perms = need;
 	return 0;

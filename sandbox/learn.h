@@ -24,18 +24,9 @@ struct learn *learn_new(const struct fdb_policy *base);
 void learn_free(struct learn *l);
 
 /*
- * learn_need: the permissions decision @d shows its path needed, from its
- * system call (d->op) and flags: r to open for reading, stat, access,
- * readlink, chdir; w to write, truncate, chmod, chown, utimes; c (with w
- * and r) to create with O_CREAT and to make or remove entries; x to
- * exec; rw to connect.  0 for an op it does not know.
- */
-unsigned learn_need(const struct fdb_decision *d);
-
-/*
- * learn_add: record @d (its resolved path and learn_need()), unless it
- * has no resolved path or the base policy grants it.  Returns 0, or -1
- * with ENOMEM.
+ * learn_add: record the paths of @d (resolved with need, resolved2 with
+ * need2), each unless it is NULL or the base policy grants it.  Returns
+ * 0, or -1 with ENOMEM.
  */
 int learn_add(struct learn *l, const struct fdb_decision *d);
 

@@ -2,8 +2,8 @@
 /*
  * transport-notify.h: the notify transport (SPEC §2.2), broker side.  A
  * seccomp listener is served from the broker's loop: each notification's
- * path is read once from the target through /proc/TID/mem, checked and
- * acted on by the broker (broker_open() and broker-ops.h), and answered;
+ * arguments are read once from the target (notify-calls.c), decided and
+ * acted on by the broker (broker_do()), and answered;
  * descriptors are installed with SECCOMP_IOCTL_NOTIF_ADDFD and
  * SECCOMP_ADDFD_FLAG_SEND.
  */
@@ -15,9 +15,6 @@
 struct transport_notify;
 
 struct transport_notify_opts {
-	const struct fdb_policy *policy;	/* the broker's, borrowed */
-	int deny_errno;				/* the broker's */
-	int allow_net;			/* as given to the filter */
 	/*
 	 * Find every requester's process id up front, for the decision
 	 * hook (an audit log).  Otherwise it is read from /proc only where

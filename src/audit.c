@@ -169,6 +169,12 @@ audit_format(const struct fdb_decision *d, const struct timespec *when,
 	} else if (put(&p, &left, "\"%s\"",
 	    perms_letters(d->rule_perms, perms)) == -1)
 		goto nospace;
+	/* Two-path calls (rename, link, symlink) say the second one too. */
+	if (d->path2 != NULL && (put(&p, &left, ",\"path2\":") == -1 ||
+	    put_string(&p, &left, d->path2) == -1 ||
+	    put(&p, &left, ",\"resolved2\":") == -1 ||
+	    put_string(&p, &left, d->resolved2) == -1))
+		goto nospace;
 	if (put(&p, &left, "}\n") == -1)
 		goto nospace;
 	return (long)(p - buf);

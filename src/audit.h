@@ -14,11 +14,12 @@
 #include "fdbroker.h"
 
 /*
- * Enough for any record: two paths of PATH_MAX bytes, each byte escaped
- * to at most 6 characters, plus the fixed fields.  A rule path and an op
- * name are at most PATH_MAX and 64 bytes, escaped likewise.
+ * Enough for any record: four paths of PATH_MAX bytes (path, resolved,
+ * path2, resolved2), each byte escaped to at most 6 characters, plus the
+ * fixed fields.  A rule path and an op name are at most PATH_MAX and 64
+ * bytes, escaped likewise.
  */
-#define AUDIT_LINE_MAX	(6 * (3 * PATH_MAX + 64) + 512)
+#define AUDIT_LINE_MAX	(6 * (5 * PATH_MAX + 64) + 512)
 
 /*
  * audit_errno_name: the symbolic name of @err ("EACCES"), or NULL when
@@ -50,7 +51,8 @@ long audit_json_string(const char *s, size_t len, char *buf, size_t buflen);
  * keys time (ISO 8601, microseconds, "Z"), pid, syscall, path, resolved
  * (null when unknown), flags (number), decision ("allow" or "deny"),
  * errno (name, or number when not in the table, or null when 0), rule
- * (null when none) and perms (the rule's letters, or null).  Returns the
+ * (null when none) and perms (the rule's letters, or null); and, for a
+ * call with a second path, path2 and resolved2.  Returns the
  * length written (without the NUL), or -1 with errno: ENOSPC (@buf too
  * small), EINVAL (@d, @when or @buf NULL, or a time gmtime cannot take).
  */

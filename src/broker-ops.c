@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * broker-ops.c: the broker's path operations other than open(2), for the
- * notify transport.  Each resolves with resolve_path() (race-free, symlinks
- * checked), checks the policy on the logical path, acts relative to the
- * verified parent descriptor, and reports through broker_report().
+ * broker-ops.c: the acts on named paths (broker-ops.h).  Each resolves
+ * with resolve_path() (race-free, symlinks checked), checks the policy on
+ * the logical path, and acts relative to the verified parent descriptor.
  *
  * The walk leaves a descriptor of the parent and a final name.  An
  * operation on that name must not follow a symlink the walk did not
@@ -28,449 +27,340 @@
 
 #define PERMS_RWX	(FDB_R | FDB_W | FDB_X)
 
-static int	 finish(const struct broker_ops *o,
-		    const struct broker_req *req, struct resolve_out *out,
-		    int rc);
-static int	 open_name(const struct resolve_out *out, struct stat *st);
-static int	 proc_fd_path(int fd, char *buf, size_t len);
+#define REQ(c)		((c)->req)
+#define OUT(c, i)	(&(c)->res->out[i])
+#define FOLLOW(c)	(!(REQ(c)->flags & AT_SYMLINK_NOFOLLOW))
+
+static int	 check_quiet(struct broker_call *c, int i, int follow,
+		    unsigned links, unsigned need);
+static int	 check_stat(struct broker_call *c, int follow);
+static int	 must_be_dir(const struct resolve_out *out, mode_t mode);
+static int	 through_proc(struct broker_call *c, int follow);
 static int	 trailing_slash(const char *path);
-static int	 move_check(const struct broker_ops *o,
-		    const struct resolve_out *from,
-		    const struct resolve_out *to, int is_dir);
-static int	 rules_beneath(const struct broker_ops *o, const char *path,
+static int	 move_check(struct broker_call *c, int from, int to,
+		    int is_dir);
+static int	 rules_beneath(const struct fdb_policy *p, const char *path,
 		    int granting);
-static int	 check_stat(const struct broker_ops *o,
-		    const struct broker_req *req, int follow,
-		    struct resolve_out *out);
-static int	 check_quiet(const struct broker_ops *o,
-		    const struct broker_req *req, int follow, unsigned links,
-		    unsigned need, struct resolve_out *out);
 
 int
-broker_check(const struct broker_ops *o, const struct broker_req *req,
-	     int follow, unsigned need, struct resolve_out *out)
+act_open(struct broker_call *c)
 {
-	int err;
+	const struct broker_req *req = REQ(c);
 
-	if (check_quiet(o, req, follow, need, need, out) == 0)
-		return 0;
-	err = errno;
-	out->dirfd = fd_close(out->dirfd);
-	broker_report(o->b, req, out, err);
-	errno = err;
-	return -1;
+	if (req->fd >= 0)
+		return held_open(c);
+	c->res->fd = resolve_open(&c->ctx[0], req->path[0], req->open_flags,
+	    req->mode, OUT(c, 0));
+	return c->res->fd == -1 ? -1 : 0;
 }
 
 int
-broker_stat(const struct broker_ops *o, const struct broker_req *req,
-	    int follow, struct stat *st)
+act_stat(struct broker_call *c)
 {
-	struct resolve_out out;
-	int rc;
+	struct resolve_out *out = OUT(c, 0);
+	struct stat *st = &c->res->st;
 
-	if (check_stat(o, req, follow, &out) == -1)
+	if (check_stat(c, FOLLOW(c)) == -1)
 		return -1;
-	if (out.have_st)
-		*st = out.st, rc = 0;
-	else
-		rc = fstatat(out.dirfd, out.name, st, AT_SYMLINK_NOFOLLOW);
-	if (rc == 0 && out.must_be_dir && !S_ISDIR(st->st_mode)) {
-		errno = ENOTDIR;
-		rc = -1;
-	}
-	return finish(o, req, &out, rc);
-}
-
-int
-broker_statx(const struct broker_ops *o, const struct broker_req *req,
-	     int follow, int flags, unsigned mask, struct statx *stx)
-{
-	struct resolve_out out;
-	int rc;
-
-	if (check_stat(o, req, follow, &out) == -1)
+	if (out->have_st)
+		*st = out->st;
+	else if (fstatat(out->dirfd, out->name, st, AT_SYMLINK_NOFOLLOW) == -1)
 		return -1;
-	rc = statx(out.dirfd, out.name, AT_SYMLINK_NOFOLLOW |
-	    (flags & AT_STATX_SYNC_TYPE), mask, stx);
-	if (rc == 0 && out.must_be_dir && !S_ISDIR(stx->stx_mode)) {
-		errno = ENOTDIR;
-		rc = -1;
-	}
-	return finish(o, req, &out, rc);
+	return must_be_dir(out, st->st_mode);
 }
 
 int
-broker_access(const struct broker_ops *o, const struct broker_req *req,
-	      int mode, int flags)
+act_statx(struct broker_call *c)
 {
-	struct resolve_out out;
+	struct resolve_out *out = OUT(c, 0);
+	struct statx *stx = &c->res->stx;
+
+	if (check_stat(c, FOLLOW(c)) == -1)
+		return -1;
+	if (statx(out->dirfd, out->name, AT_SYMLINK_NOFOLLOW |
+	    (REQ(c)->flags & AT_STATX_SYNC_TYPE), REQ(c)->arg.mask, stx) == -1)
+		return -1;
+	return must_be_dir(out, stx->stx_mode);
+}
+
+int
+act_access(struct broker_call *c)
+{
+	const struct broker_req *req = REQ(c);
+	struct resolve_out *out = OUT(c, 0);
+	int mode = req->arg.amode;
+	unsigned need, none;
 	struct stat st;
-	unsigned need = FDB_R;
-	int rc;
 
 	if (mode & ~(R_OK | W_OK | X_OK) ||
-	    flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW)) {
+	    req->flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW)) {
 		errno = EINVAL;
-		broker_report(o->b, req, NULL, EINVAL);
 		return -1;
 	}
-	if (broker_check(o, req, !(flags & AT_SYMLINK_NOFOLLOW), FDB_R,
-	    &out) == -1)
+	if (broker_check(c, 0, FOLLOW(c), FDB_R) == -1 ||
+	    fstatat(out->dirfd, out->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return -1;
-	if ((rc = fstatat(out.dirfd, out.name, &st, AT_SYMLINK_NOFOLLOW)) ==
-	    -1)
-		return finish(o, req, &out, rc);
 	/*
 	 * The answer must not claim more than the policy grants: a file
 	 * the policy keeps read-only is not writable for the requester,
 	 * whatever its mode says.  Searching a directory is reading it.
 	 */
-	if (mode & W_OK)
-		need |= FDB_W;
+	need = broker_need(BROKER_ACCESS, req->flags, mode, &none);
 	if ((mode & X_OK) && !S_ISDIR(st.st_mode))
 		need |= FDB_X;
-	if (!policy_allows(o->policy, out.path, need, &out.rule)) {
-		out.denied = 1;
-		errno = o->deny_errno;
-		return finish(o, req, &out, -1);
+	if (!policy_allows(c->policy, out->path, need, &out->rule)) {
+		out->denied = 1;
+		return -1;
 	}
-	rc = faccessat(out.dirfd, out.name, mode,
-	    (flags & AT_EACCESS) | AT_SYMLINK_NOFOLLOW);
-	return finish(o, req, &out, rc);
+	return faccessat(out->dirfd, out->name, mode,
+	    (req->flags & AT_EACCESS) | AT_SYMLINK_NOFOLLOW);
 }
 
-ssize_t
-broker_readlink(const struct broker_ops *o, const struct broker_req *req,
-		char *buf, size_t len)
+int
+act_readlink(struct broker_call *c)
 {
-	struct resolve_out out;
+	struct resolve_out *out = OUT(c, 0);
 	ssize_t n;
 
-	if (broker_check(o, req, 0, FDB_R, &out) == -1)
+	if (broker_check(c, 0, 0, FDB_R) == -1)
 		return -1;
-	n = readlinkat(out.dirfd, out.name, buf, len);
-	if (finish(o, req, &out, n == -1 ? -1 : 0) == -1)
+	n = readlinkat(out->dirfd, out->name, c->res->buf,
+	    sizeof(c->res->buf));
+	if (n == -1)
 		return -1;
-	return n;
+	c->res->val = (long)n;
+	return 0;
 }
 
 int
-broker_mkdir(const struct broker_ops *o, const struct broker_req *req)
+act_mkdir(struct broker_call *c)
 {
-	struct resolve_out out;
+	struct resolve_out *out = OUT(c, 0);
 	struct stat st;
 
-	if (broker_check(o, req, 0, FDB_C, &out) == -1) {
-		/*
-		 * An existing directory the requester may stat is EEXIST, as
-		 * unconfined: "mkdir -p" walks down from "/" that way.
-		 */
-		if (errno == o->deny_errno && check_stat(o, req, 1, &out) == 0) {
-			int isdir = fstatat(out.dirfd, out.name, &st,
-					    AT_SYMLINK_NOFOLLOW) == 0 &&
-				    S_ISDIR(st.st_mode);
-
-			out.dirfd = fd_close(out.dirfd);
-			errno = isdir ? EEXIST : o->deny_errno;
-		}
+	if (broker_check(c, 0, 0, FDB_C) == 0)
+		return mkdirat(out->dirfd, out->name, REQ(c)->mode);
+	if (!out->denied)
+		return -1;
+	/*
+	 * An existing directory the requester may stat is EEXIST, as
+	 * unconfined (the kernel looks the name up before it checks the
+	 * permission to create): "mkdir -p" walks down from "/" that way.
+	 * Only what stat would tell is told.
+	 */
+	out->dirfd = fd_close(out->dirfd);
+	if (check_stat(c, 1) == -1)
+		return -1;
+	if (fstatat(out->dirfd, out->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode)) {
+		errno = EEXIST;
 		return -1;
 	}
-	return finish(o, req, &out, mkdirat(out.dirfd, out.name, req->mode));
+	out->denied = 1;
+	return -1;
 }
 
 int
-broker_mknod(const struct broker_ops *o, const struct broker_req *req)
+act_mknod(struct broker_call *c)
 {
-	struct resolve_out out;
-	mode_t type = req->mode & S_IFMT;
-	int rc;
+	struct resolve_out *out = OUT(c, 0);
+	mode_t type = REQ(c)->mode & S_IFMT;
 
-	if (broker_check(o, req, 0, FDB_C, &out) == -1)
+	if (broker_check(c, 0, 0, FDB_C) == -1)
 		return -1;
 	/* Devices would bypass every rule; sockets come from bind(). */
 	if (type != 0 && type != S_IFREG && type != S_IFIFO) {
 		errno = EPERM;
-		rc = -1;
-	} else
-		rc = mknodat(out.dirfd, out.name, req->mode, 0);
-	return finish(o, req, &out, rc);
+		return -1;
+	}
+	return mknodat(out->dirfd, out->name, REQ(c)->mode, 0);
 }
 
 int
-broker_unlink(const struct broker_ops *o, const struct broker_req *req,
-	      int flags)
+act_unlink(struct broker_call *c)
 {
-	struct resolve_out out;
+	struct resolve_out *out = OUT(c, 0);
+	int flags = REQ(c)->flags;
 	struct stat st;
-	int rc;
 
 	if (flags & ~AT_REMOVEDIR) {
 		errno = EINVAL;
-		broker_report(o->b, req, NULL, EINVAL);
 		return -1;
 	}
-	if (broker_check(o, req, 0, FDB_C, &out) == -1)
+	if (broker_check(c, 0, 0, FDB_C) == -1)
 		return -1;
 	/* unlink("x/"): the name alone would remove a file x. */
-	if (out.must_be_dir && !(flags & AT_REMOVEDIR)) {
-		rc = fstatat(out.dirfd, out.name, &st, AT_SYMLINK_NOFOLLOW);
-		if (rc == 0) {
+	if (out->must_be_dir && !(flags & AT_REMOVEDIR)) {
+		if (fstatat(out->dirfd, out->name, &st, AT_SYMLINK_NOFOLLOW) ==
+		    0)
 			errno = S_ISDIR(st.st_mode) ? EISDIR : ENOTDIR;
-			rc = -1;
-		}
-		return finish(o, req, &out, rc);
+		return -1;
 	}
-	return finish(o, req, &out, unlinkat(out.dirfd, out.name, flags));
+	return unlinkat(out->dirfd, out->name, flags);
 }
 
 int
-broker_rename(const struct broker_ops *o, const struct broker_req *from,
-	      const struct broker_req *to, unsigned flags)
+act_rename(struct broker_call *c)
 {
-	struct resolve_out a, b;
+	struct resolve_out *a = OUT(c, 0), *b = OUT(c, 1);
+	unsigned flags = (unsigned)REQ(c)->flags;
 	struct stat st;
-	int rc, is_dir;
 
 	if (flags & RENAME_WHITEOUT) {
 		errno = EPERM;
-		broker_report(o->b, from, NULL, EPERM);
 		return -1;
 	}
-	if (broker_check(o, from, 0, FDB_C, &a) == -1)
+	if (broker_check(c, 0, 0, FDB_C) == -1 ||
+	    broker_check(c, 1, 0, FDB_C) == -1 ||
+	    fstatat(a->dirfd, a->name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    move_check(c, 0, 1, S_ISDIR(st.st_mode)) == -1)
 		return -1;
-	if (broker_check(o, to, 0, FDB_C, &b) == -1) {
-		a.dirfd = fd_close(a.dirfd);
+	if ((flags & RENAME_EXCHANGE) &&
+	    (fstatat(b->dirfd, b->name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    move_check(c, 1, 0, S_ISDIR(st.st_mode)) == -1))
 		return -1;
-	}
-	rc = fstatat(a.dirfd, a.name, &st, AT_SYMLINK_NOFOLLOW);
-	is_dir = rc == 0 && S_ISDIR(st.st_mode);
-	if (rc == 0)
-		rc = move_check(o, &a, &b, is_dir);
-	if (rc == 0 && (flags & RENAME_EXCHANGE)) {
-		rc = fstatat(b.dirfd, b.name, &st, AT_SYMLINK_NOFOLLOW);
-		if (rc == 0)
-			rc = move_check(o, &b, &a, S_ISDIR(st.st_mode));
-	}
-	if (rc == 0)
-		rc = renameat2(a.dirfd, a.name, b.dirfd, b.name, flags);
-	if (finish(o, from, &a, rc) == -1) {
-		b.dirfd = fd_close(b.dirfd);
-		rc = errno;
-		broker_report(o->b, to, &b, rc);
-		errno = rc;
-		return -1;
-	}
-	return finish(o, to, &b, 0);
+	return renameat2(a->dirfd, a->name, b->dirfd, b->name, flags);
 }
 
 int
-broker_link(const struct broker_ops *o, const struct broker_req *from,
-	    const struct broker_req *to, int follow)
+act_link(struct broker_call *c)
 {
-	struct resolve_out a, b;
+	struct resolve_out *a = OUT(c, 0), *b = OUT(c, 1);
+	int flags = REQ(c)->flags;
 	struct stat st;
-	int rc;
 
-	if (broker_check(o, from, follow, FDB_R, &a) == -1)
-		return -1;
-	if (broker_check(o, to, 0, FDB_C, &b) == -1) {
-		a.dirfd = fd_close(a.dirfd);
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) {
+		errno = EINVAL;
 		return -1;
 	}
-	rc = fstatat(a.dirfd, a.name, &st, AT_SYMLINK_NOFOLLOW);
-	if (rc == 0)
-		rc = move_check(o, &a, &b, S_ISDIR(st.st_mode));
+	/* linkat(fd, "", AT_EMPTY_PATH) would name no path to check. */
+	if ((flags & AT_EMPTY_PATH) && (REQ(c)->path[0] == NULL ||
+	    REQ(c)->path[0][0] == '\0')) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (broker_check(c, 0, (flags & AT_SYMLINK_FOLLOW) != 0, FDB_R) == -1 ||
+	    broker_check(c, 1, 0, FDB_C) == -1 ||
+	    fstatat(a->dirfd, a->name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    move_check(c, 0, 1, S_ISDIR(st.st_mode)) == -1)
+		return -1;
 	/* No AT_SYMLINK_FOLLOW: the walk followed what it checked. */
-	if (rc == 0)
-		rc = linkat(a.dirfd, a.name, b.dirfd, b.name, 0);
-	if (finish(o, from, &a, rc) == -1) {
-		b.dirfd = fd_close(b.dirfd);
-		rc = errno;
-		broker_report(o->b, to, &b, rc);
-		errno = rc;
+	return linkat(a->dirfd, a->name, b->dirfd, b->name, 0);
+}
+
+/* The target (path[1]) is text: following it later is checked anew. */
+int
+act_symlink(struct broker_call *c)
+{
+	struct resolve_out *out = OUT(c, 0);
+
+	if (REQ(c)->path[1] == NULL || REQ(c)->path[1][0] == '\0') {
+		errno = ENOENT;
 		return -1;
 	}
-	return finish(o, to, &b, 0);
-}
-
-int
-broker_symlink(const struct broker_ops *o, const char *target,
-	       const struct broker_req *to)
-{
-	struct resolve_out out;
-
-	if (broker_check(o, to, 0, FDB_C, &out) == -1)
+	if (broker_check(c, 0, 0, FDB_C) == -1)
 		return -1;
-	return finish(o, to, &out, symlinkat(target, out.dirfd, out.name));
+	return symlinkat(REQ(c)->path[1], out->dirfd, out->name);
 }
 
 int
-broker_chmod(const struct broker_ops *o, const struct broker_req *req,
-	     int follow)
+act_chmod(struct broker_call *c)
 {
-	struct resolve_out out;
-	struct stat st;
-	char proc[64];
-	int fd, rc = -1;
-
-	if (broker_check(o, req, follow, FDB_W, &out) == -1)
+	if (REQ(c)->fd >= 0)
+		return held_meta(c);
+	if (broker_check(c, 0, FOLLOW(c), FDB_W) == -1)
 		return -1;
-	if ((fd = open_name(&out, &st)) == -1)
-		return finish(o, req, &out, -1);
-	if (S_ISLNK(st.st_mode))
-		/* lchmod: Linux has no mode on links; after a walk, a swap. */
-		errno = follow ? ELOOP : EOPNOTSUPP;
-	else if (proc_fd_path(fd, proc, sizeof(proc)) == 0)
-		rc = chmod(proc, req->mode & 07777);
-	fd_close(fd);
-	return finish(o, req, &out, rc);
+	return through_proc(c, FOLLOW(c));
 }
 
 int
-broker_chown(const struct broker_ops *o, const struct broker_req *req,
-	     int follow, uid_t uid, gid_t gid)
+act_chown(struct broker_call *c)
 {
-	struct resolve_out out;
+	struct resolve_out *out = OUT(c, 0);
 
-	if (broker_check(o, req, follow, FDB_W, &out) == -1)
+	if (REQ(c)->fd >= 0)
+		return held_meta(c);
+	if (broker_check(c, 0, FOLLOW(c), FDB_W) == -1)
 		return -1;
 	/* A symlink here was either asked for (lchown) or swapped in. */
-	return finish(o, req, &out, fchownat(out.dirfd, out.name, uid, gid,
-	    AT_SYMLINK_NOFOLLOW));
+	return fchownat(out->dirfd, out->name, REQ(c)->arg.uid,
+	    REQ(c)->arg.gid, AT_SYMLINK_NOFOLLOW);
 }
 
 int
-broker_truncate(const struct broker_ops *o, const struct broker_req *req,
-		off_t length)
+act_truncate(struct broker_call *c)
 {
-	struct resolve_out out;
-	struct stat st;
-	char proc[64];
-	int fd, rc = -1;
-
-	if (broker_check(o, req, 1, FDB_W, &out) == -1)
-		return -1;
-	if ((fd = open_name(&out, &st)) == -1)
-		return finish(o, req, &out, -1);
-	/* truncate(2)'s answers, without opening a FIFO or a device. */
-	if (S_ISDIR(st.st_mode))
-		errno = EISDIR;
-	else if (S_ISLNK(st.st_mode))
-		errno = ELOOP;
-	else if (!S_ISREG(st.st_mode))
+	if (REQ(c)->fd >= 0)
+		return held_meta(c);
+	if (REQ(c)->arg.length < 0) {
 		errno = EINVAL;
-	else if (proc_fd_path(fd, proc, sizeof(proc)) == 0)
-		rc = truncate(proc, length);
-	fd_close(fd);
-	return finish(o, req, &out, rc);
-}
-
-int
-broker_utimens(const struct broker_ops *o, const struct broker_req *req,
-	       int follow, const struct timespec times[2])
-{
-	struct resolve_out out;
-
-	if (broker_check(o, req, follow, FDB_W, &out) == -1)
 		return -1;
-	return finish(o, req, &out, utimensat(out.dirfd, out.name, times,
-	    AT_SYMLINK_NOFOLLOW));
-}
-
-int
-broker_chdir(const struct broker_ops *o, const struct broker_req *req,
-	     char *path)
-{
-	struct resolve_out out;
-	struct stat st;
-	int rc;
-
-	/* Like stat: the directories above a grant may be entered. */
-	if (check_stat(o, req, 1, &out) == -1)
-		return -1;
-	rc = fstatat(out.dirfd, out.name, &st, AT_SYMLINK_NOFOLLOW);
-	if (rc == 0 && !S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		rc = -1;
 	}
-	if (rc == 0)
-		memcpy(path, out.path, sizeof(out.path));
-	return finish(o, req, &out, rc);
+	if (broker_check(c, 0, 1, FDB_W) == -1)
+		return -1;
+	return through_proc(c, 1);
 }
 
 int
-broker_exec(const struct broker_ops *o, const struct broker_req *req)
+act_utimens(struct broker_call *c)
 {
-	struct resolve_out out;
-	struct stat st;
-	int rc;
+	struct resolve_out *out = OUT(c, 0);
 
+	if (REQ(c)->fd >= 0)
+		return held_meta(c);
+	if (broker_check(c, 0, FOLLOW(c), FDB_W) == -1)
+		return -1;
+	return utimensat(out->dirfd, out->name, REQ(c)->arg.times,
+	    AT_SYMLINK_NOFOLLOW);
+}
+
+/* Like stat: the directories above a grant may be entered. */
+int
+act_chdir(struct broker_call *c)
+{
+	struct resolve_out *out = OUT(c, 0);
+	struct stat st;
+
+	if (check_stat(c, 1) == -1 ||
+	    fstatat(out->dirfd, out->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+int
+act_exec(struct broker_call *c)
+{
+	struct resolve_out *out = OUT(c, 0);
+	struct stat st;
+
+	if (REQ(c)->fd >= 0)
+		return held_exec(c);
 	/*
 	 * A symlink on the way (/usr/bin/cc -> /etc/alternatives/cc) is
 	 * read, not executed: it needs r; x is needed on the file run.
 	 */
-	if (check_quiet(o, req, 1, FDB_R, FDB_X, &out) == -1) {
-		rc = errno;
-		out.dirfd = fd_close(out.dirfd);
-		broker_report(o->b, req, &out, rc);
-		errno = rc;
+	if (check_quiet(c, 0, 1, FDB_R, FDB_X) == -1 ||
+	    fstatat(out->dirfd, out->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return -1;
-	}
-	rc = fstatat(out.dirfd, out.name, &st, AT_SYMLINK_NOFOLLOW);
-	if (rc == 0 && !S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode)) {
 		errno = EACCES;
-		rc = -1;
+		return -1;
 	}
-	return finish(o, req, &out, rc);
-}
-
-int
-broker_unix_connect(const struct broker_ops *o, const struct broker_req *req)
-{
-	struct resolve_out out;
-	struct stat st;
-	int fd;
-
-	if (broker_check(o, req, 1, FDB_R | FDB_W, &out) == -1)
-		return -1;
-	if ((fd = open_name(&out, &st)) != -1 && !S_ISSOCK(st.st_mode)) {
-		fd = fd_close(fd);
-		errno = ECONNREFUSED;
-	}
-	if (finish(o, req, &out, fd == -1 ? -1 : 0) == -1)
-		return -1;
-	return fd;
-}
-
-int
-broker_unix_bind(const struct broker_ops *o, const struct broker_req *req,
-		 struct resolve_out *out)
-{
-	if (broker_check(o, req, 0, FDB_C, out) == -1)
-		return -1;
-	broker_report(o->b, req, out, 0);
 	return 0;
 }
 
-/*
- * The end of every operation: close the parent, report the outcome of
- * @rc (errno when -1), and return @rc with errno as the operation left it.
- */
-static int
-finish(const struct broker_ops *o, const struct broker_req *req,
-       struct resolve_out *out, int rc)
+int
+broker_check(struct broker_call *c, int i, int follow, unsigned need)
 {
-	int err = rc == -1 ? errno : 0;
-
-	out->dirfd = fd_close(out->dirfd);
-	broker_report(o->b, req, out, err);
-	errno = err;
-	return rc == -1 ? -1 : 0;
+	return check_quiet(c, i, follow, need, need);
 }
 
-/* An O_PATH descriptor of the final name, never following it. */
-static int
-open_name(const struct resolve_out *out, struct stat *st)
+int
+broker_open_name(const struct resolve_out *out, struct stat *st)
 {
 	int fd;
 
@@ -482,8 +372,8 @@ open_name(const struct resolve_out *out, struct stat *st)
 	return fd;
 }
 
-static int
-proc_fd_path(int fd, char *buf, size_t len)
+int
+broker_proc_fd(int fd, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "/proc/self/fd/%d", fd);
 
@@ -492,6 +382,67 @@ proc_fd_path(int fd, char *buf, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+/* ENOTDIR when the request ended in '/' and @mode is not a directory. */
+static int
+must_be_dir(const struct resolve_out *out, mode_t mode)
+{
+	if (out->must_be_dir && !S_ISDIR(mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * chmod and truncate of the final name: they have no *at form that
+ * refuses to follow a symlink, so they go through an O_PATH descriptor of
+ * the name, opened with O_NOFOLLOW.
+ */
+static int
+through_proc(struct broker_call *c, int follow)
+{
+	struct stat st;
+	char proc[64];
+	int fd, rc = -1;
+
+	if ((fd = broker_open_name(OUT(c, 0), &st)) == -1)
+		return -1;
+	/* lchmod: Linux has no mode on links; after a walk, a swap. */
+	if (S_ISLNK(st.st_mode))
+		errno = follow ? ELOOP : EOPNOTSUPP;
+	else if (broker_proc_fd(fd, proc, sizeof(proc)) == 0)
+		rc = broker_meta(c, proc, &st);
+	fd_close(fd);
+	return rc;
+}
+
+int
+broker_meta(struct broker_call *c, const char *proc, const struct stat *st)
+{
+	const struct broker_req *req = REQ(c);
+
+	switch (req->op) {
+	case BROKER_CHMOD:
+		return chmod(proc, req->mode & 07777);
+	case BROKER_CHOWN:
+		return chown(proc, req->arg.uid, req->arg.gid);
+	case BROKER_UTIMENS:
+		return utimensat(AT_FDCWD, proc, req->arg.times, 0);
+	case BROKER_TRUNCATE:
+		/* truncate(2)'s answers, without opening a FIFO or a device. */
+		if (S_ISDIR(st->st_mode))
+			errno = EISDIR;
+		else if (!S_ISREG(st->st_mode))
+			errno = EINVAL;
+		else
+			return truncate(proc, req->arg.length);
+		return -1;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
 }
 
 static int
@@ -512,18 +463,18 @@ trailing_slash(const char *path)
  * file goes through the policy on its own.
  */
 static int
-move_check(const struct broker_ops *o, const struct resolve_out *from,
-	   const struct resolve_out *to, int is_dir)
+move_check(struct broker_call *c, int from, int to, int is_dir)
 {
+	const char *pf = OUT(c, from)->path, *pt = OUT(c, to)->path;
 	const struct policy_rule *rf, *rt;
 	unsigned gained;
 
-	rf = policy_match(o->policy, from->path);
-	rt = policy_match(o->policy, to->path);
+	rf = policy_match(c->policy, pf);
+	rt = policy_match(c->policy, pt);
 	gained = (rt != NULL ? rt->perms : 0) & PERMS_RWX &
 	    ~(rf != NULL ? rf->perms : 0);
-	if (gained != 0 || (is_dir && (rules_beneath(o, from->path, 0) ||
-	    rules_beneath(o, to->path, 0)))) {
+	if (gained != 0 || (is_dir && (rules_beneath(c->policy, pf, 0) ||
+	    rules_beneath(c->policy, pt, 0)))) {
 		errno = EXDEV;
 		return -1;
 	}
@@ -532,12 +483,12 @@ move_check(const struct broker_ops *o, const struct resolve_out *from,
 
 /* Is there a rule (@granting: that grants something) beneath @path? */
 static int
-rules_beneath(const struct broker_ops *o, const char *path, int granting)
+rules_beneath(const struct fdb_policy *p, const char *path, int granting)
 {
 	const struct policy_rule *r;
 	size_t i, n, len = strlen(path);
 
-	r = policy_rules(o->policy, &n);
+	r = policy_rules(p, &n);
 	for (i = 0; i < n; i++) {
 		if (granting && r[i].perms == 0)
 			continue;
@@ -556,16 +507,17 @@ rules_beneath(const struct broker_ops *o, const char *path, int granting)
  * their metadata: nothing is opened, listed or read.
  */
 static int
-check_stat(const struct broker_ops *o, const struct broker_req *req,
-	   int follow, struct resolve_out *out)
+check_stat(struct broker_call *c, int follow)
 {
+	struct resolve_out *out = OUT(c, 0);
 	struct stat st;
 	int err;
 
-	if (check_quiet(o, req, follow, FDB_R, FDB_R, out) == 0)
+	if (check_quiet(c, 0, follow, FDB_R, FDB_R) == 0)
 		return 0;
 	err = errno;
-	if (out->dirfd >= 0 && out->denied && rules_beneath(o, out->path, 1) &&
+	if (out->dirfd >= 0 && out->denied &&
+	    rules_beneath(c->policy, out->path, 1) &&
 	    fstatat(out->dirfd, out->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISDIR(st.st_mode)) {
 		out->rule = NULL;
@@ -573,35 +525,31 @@ check_stat(const struct broker_ops *o, const struct broker_req *req,
 		return 0;
 	}
 	out->dirfd = fd_close(out->dirfd);
-	broker_report(o->b, req, out, err);
 	errno = err;
 	return -1;
 }
 
 /*
- * Resolve (each symlink crossed must grant @links) and check @need on
- * the target, reporting nothing.  When the policy refuses the target
- * itself, out->denied is set and out->dirfd stays open for the caller
- * (check_stat() looks at what it is); otherwise it is -1 on failure.
+ * Resolve path @i (each symlink crossed must grant @links) and check
+ * @need on the target.  When the policy refuses the target itself,
+ * out->denied is set and out->dirfd stays open (check_stat() looks at
+ * what it is); broker_do() closes it.
  */
 static int
-check_quiet(const struct broker_ops *o, const struct broker_req *req,
-	    int follow, unsigned links, unsigned need, struct resolve_out *out)
+check_quiet(struct broker_call *c, int i, int follow, unsigned links,
+	    unsigned need)
 {
-	struct resolve_ctx ctx;
+	struct resolve_out *out = OUT(c, i);
+	const char *path = REQ(c)->path[i];
 
-	broker_ctx(o->b, req, &ctx);
 	/* As the kernel: "link/" means the directory the link points to. */
-	if (req->path != NULL && trailing_slash(req->path))
+	if (path != NULL && trailing_slash(path))
 		follow = 1;
-	if (resolve_path(&ctx, req->path, follow, links, out) == -1) {
-		if (out->denied)
-			errno = o->deny_errno;
+	if (resolve_path(&c->ctx[i], path, follow, links, out) == -1)
 		return -1;
-	}
-	if (!policy_allows(o->policy, out->path, need, &out->rule)) {
+	if (!policy_allows(c->policy, out->path, need, &out->rule)) {
 		out->denied = 1;
-		errno = o->deny_errno;
+		errno = EACCES;
 		return -1;
 	}
 	return 0;

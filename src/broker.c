@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * broker.c: the transport-agnostic core.  A request from any transport
- * becomes a struct broker_req; broker_open() runs it through the resolver
- * (which consults the policy) and reports the decision to the hook.  The
- * transports own their descriptors; the broker owns the loop they share.
+ * broker.c: the transport-agnostic core.  It owns the broker object, the
+ * op table (what each operation needs and which function acts), and the
+ * one path every request takes: act, put in the deny errno, report once.
+ * The acts themselves are in broker-ops.c (paths) and broker-fd.c (held
+ * descriptors and sockets); the transports own their descriptors; the
+ * broker owns the loop they share.
  */
 #include "config.h"
 
+#include <sys/stat.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +19,10 @@
 
 #include "api.h"
 #include "broker.h"
+#include "broker-ops.h"
+#include "fd.h"
 #include "loop.h"
+#include "policy.h"
 #include "resolve.h"
 #include "wire.h"
 
@@ -25,9 +32,50 @@ struct fdb_broker {
 	fdb_decision_fn hook;
 	void *hook_arg;
 	int deny_errno;
+	int net;
 	char cwd[PATH_MAX];
 	unsigned char buf[WIRE_REQ_MAX];	/* transports' scratch */
 };
+
+/*
+ * The op table, after OpenSSH's mon_table: per operation, its name, what
+ * it needs on each path (0 for open and access: their flags decide), and
+ * whether what it makes takes the requester's umask.
+ */
+struct op_def {
+	const char *name;
+	broker_act_fn act;
+	unsigned need, need2;
+	int creates;
+};
+
+static const struct op_def ops[BROKER_NOPS] = {
+	[BROKER_OPEN] = { "open", act_open, 0, 0, 1 },
+	[BROKER_STAT] = { "stat", act_stat, FDB_R, 0, 0 },
+	[BROKER_STATX] = { "statx", act_statx, FDB_R, 0, 0 },
+	[BROKER_ACCESS] = { "access", act_access, 0, 0, 0 },
+	[BROKER_READLINK] = { "readlink", act_readlink, FDB_R, 0, 0 },
+	[BROKER_MKDIR] = { "mkdir", act_mkdir, FDB_C, 0, 1 },
+	[BROKER_MKNOD] = { "mknod", act_mknod, FDB_C, 0, 1 },
+	[BROKER_UNLINK] = { "unlink", act_unlink, FDB_C, 0, 0 },
+	[BROKER_RENAME] = { "rename", act_rename, FDB_C, FDB_C, 0 },
+	[BROKER_LINK] = { "link", act_link, FDB_R, FDB_C, 0 },
+	[BROKER_SYMLINK] = { "symlink", act_symlink, FDB_C, 0, 0 },
+	[BROKER_CHMOD] = { "chmod", act_chmod, FDB_W, 0, 0 },
+	[BROKER_CHOWN] = { "chown", act_chown, FDB_W, 0, 0 },
+	[BROKER_TRUNCATE] = { "truncate", act_truncate, FDB_W, 0, 0 },
+	[BROKER_UTIMENS] = { "utimens", act_utimens, FDB_W, 0, 0 },
+	[BROKER_CHDIR] = { "chdir", act_chdir, FDB_R, 0, 0 },
+	[BROKER_EXEC] = { "exec", act_exec, FDB_X, 0, 0 },
+	[BROKER_CONNECT] = { "connect", act_connect, FDB_R | FDB_W, 0, 0 },
+	[BROKER_BIND] = { "bind", act_bind, FDB_C, 0, 1 },
+};
+
+static void	 call_init(struct broker_call *c, struct fdb_broker *b,
+		    const struct broker_req *req, struct broker_res *res);
+static int	 act(struct broker_call *c);
+static void	 report(struct fdb_broker *b, const struct broker_req *req,
+		    const struct broker_res *res);
 
 FDB_API struct fdb_broker *
 fdb_broker_new(const struct fdb_policy *policy)
@@ -81,80 +129,168 @@ fdb_broker_set_deny_errno(struct fdb_broker *b, int err)
 	return 0;
 }
 
+void
+broker_set_net(struct fdb_broker *b, int allow)
+{
+	b->net = allow != 0;
+}
+
 FDB_API int
 fdb_broker_open(struct fdb_broker *b, pid_t pid, const char *path, int flags,
 		mode_t mode)
 {
-	struct broker_req req = {
-		.pid = pid > 0 ? pid : getpid(),
-		.op = "open",
-		.path = path,
-		.flags = flags,
-		.mode = mode,
-	};
+	struct broker_req req;
+	struct broker_res res;
 
 	if (b == NULL || path == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
-	return broker_open(b, &req);
+	memset(&req, 0, sizeof(req));
+	req.op = BROKER_OPEN;
+	req.who.pid = pid > 0 ? pid : getpid();
+	req.path[0] = path;
+	req.fd = -1;
+	req.flags = req.open_flags = flags;
+	req.mode = mode;
+	req.umask = BROKER_OWN_UMASK;
+	return broker_do(b, &req, &res) == 0 ? res.fd : -1;
 }
 
 int
-broker_open(struct fdb_broker *b, const struct broker_req *req)
+broker_do(struct fdb_broker *b, const struct broker_req *req,
+	  struct broker_res *res)
 {
-	struct resolve_ctx ctx;
-	struct resolve_out out;
-	int fd, err;
+	struct broker_call c;
+	int rc;
 
-	broker_ctx(b, req, &ctx);
-	/* The library's requests are relative to the broker's cwd. */
-	if (ctx.base == NULL)
-		ctx.base = b->cwd;
-	fd = resolve_open(&ctx, req->path, req->flags, req->mode, &out);
-	err = fd == -1 ? (out.denied ? b->deny_errno : errno) : 0;
-	broker_report(b, req, &out, err);
-	errno = err;
-	return fd;
+	call_init(&c, b, req, res);
+	if ((unsigned)req->op >= BROKER_NOPS) {
+		errno = EINVAL;
+		rc = -1;
+	} else
+		rc = act(&c);
+	res->err = rc == -1 ? (errno != 0 ? errno : EIO) : 0;
+	/* A refusal by the policy fails, whatever the act said: fail closed. */
+	if (res->out[0].denied || res->out[1].denied) {
+		res->err = b->deny_errno;
+		res->fd = fd_close(res->fd);
+	}
+	res->out[0].dirfd = fd_close(res->out[0].dirfd);
+	res->out[1].dirfd = fd_close(res->out[1].dirfd);
+	report(b, req, res);
+	errno = res->err;
+	return res->err != 0 ? -1 : 0;
 }
 
-void
-broker_ctx(const struct fdb_broker *b, const struct broker_req *req,
-	   struct resolve_ctx *ctx)
+static void
+call_init(struct broker_call *c, struct fdb_broker *b,
+	  const struct broker_req *req, struct broker_res *res)
 {
-	ctx->policy = b->policy;
-	ctx->pid = req->pid;
-	ctx->tid = req->tid ? req->tid : req->pid;
-	ctx->pid_fn = req->pid_fn;
-	ctx->pid_arg = req->pid_arg;
-	ctx->base = req->base;
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->policy = b->policy;
+	c->req = req;
+	c->res = res;
+	c->net = b->net;
+	res->err = 0;
+	res->fd = -1;
+	res->val = 0;
+	for (i = 0; i < 2; i++) {
+		memset(&res->out[i], 0, sizeof(res->out[i]));
+		res->out[i].dirfd = -1;
+		c->ctx[i].policy = b->policy;
+		c->ctx[i].who = &req->who;
+		/* A relative path from nowhere in particular: the broker's. */
+		c->ctx[i].base = req->base[i] != NULL ? req->base[i] : b->cwd;
+	}
 }
 
-void
-broker_report(struct fdb_broker *b, const struct broker_req *req,
-	      const struct resolve_out *out, int err)
+/* The act, in the requester's umask when it creates something. */
+static int
+act(struct broker_call *c)
 {
-	struct fdb_decision d = {
-		.pid = req->pid,
-		.op = req->op,
-		.path = req->path,
-		.flags = req->flags,
-		.error = err,
-	};
+	const struct broker_req *req = c->req;
+	const struct op_def *d = &ops[req->op];
+	mode_t old = 0;
+	int rc, swap;
+
+	swap = d->creates && req->umask != BROKER_OWN_UMASK &&
+	    (req->op != BROKER_OPEN || (req->flags & (O_CREAT | O_TMPFILE)));
+	if (swap)
+		old = umask(req->umask & 0777);
+	rc = d->act(c);
+	if (swap) {
+		int save_errno = errno;
+
+		umask(old);
+		errno = save_errno;
+	}
+	return rc;
+}
+
+unsigned
+broker_need(enum broker_op op, int flags, int amode, unsigned *need2)
+{
+	unsigned existing, created;
+
+	*need2 = (unsigned)op < BROKER_NOPS ? ops[op].need2 : 0;
+	if (op == BROKER_OPEN) {
+		if (policy_open_need(flags, &existing, &created) == -1)
+			return FDB_R;
+		return (flags & O_CREAT) ? created : existing;
+	}
+	/* X_OK needs x on files only, which the act finds out. */
+	if (op == BROKER_ACCESS)
+		return FDB_R | (amode & W_OK ? FDB_W : 0);
+	return (unsigned)op < BROKER_NOPS ? ops[op].need : 0;
+}
+
+const char *
+broker_op_name(enum broker_op op)
+{
+	return (unsigned)op < BROKER_NOPS ? ops[op].name : "?";
+}
+
+/*
+ * The one record of a request: what was asked, what it resolved to, and
+ * what the requester got.  A refusal names the rule of the path refused.
+ */
+static void
+report(struct fdb_broker *b, const struct broker_req *req,
+       const struct broker_res *res)
+{
+	const struct resolve_out *o = res->out[1].denied ? &res->out[1] :
+	    &res->out[0];
+	struct fdb_decision d;
 	int save_errno = errno;
 
 	if (b->hook == NULL)
 		return;
-	/* A policy decision; a request it allowed may still fail (ENOENT). */
-	d.allowed = out != NULL ? !out->denied : err == 0;
-	if (out != NULL && out->path[0] != '\0')
-		d.resolved = out->path;
-	if (out != NULL && out->rule != NULL) {
-		d.rule = out->rule->path;
-		d.rule_perms = out->rule->perms;
+	memset(&d, 0, sizeof(d));
+	d.pid = req->who.pid;
+	d.op = req->call != NULL ? req->call : broker_op_name(req->op);
+	d.path = req->path[0];
+	d.path2 = req->path[1];
+	d.resolved = res->out[0].path[0] != '\0' ? res->out[0].path : NULL;
+	d.resolved2 = res->out[1].path[0] != '\0' ? res->out[1].path : NULL;
+	d.flags = req->flags;
+	d.allowed = !res->out[0].denied && !res->out[1].denied;
+	d.error = res->err;
+	if (o->rule != NULL) {
+		d.rule = o->rule->path;
+		d.rule_perms = o->rule->perms;
 	}
+	d.need = broker_need(req->op, req->flags, req->arg.amode, &d.need2);
 	b->hook(&d, b->hook_arg);
 	errno = save_errno;
+}
+
+const struct fdb_policy *
+broker_policy(const struct fdb_broker *b)
+{
+	return b->policy;
 }
 
 struct loop *

@@ -91,9 +91,17 @@ struct fdb_decision {
 				 * when allowed: ENOENT in a granted tree) */
 	const char *rule;	/* path of the rule that decided, or NULL */
 	unsigned rule_perms;	/* that rule's permissions */
+	/* Calls with a second path (rename, link; symlink's target text). */
+	const char *path2;	/* as asked, or NULL */
+	const char *resolved2;	/* the absolute path checked, or NULL */
+	unsigned need;		/* FDB_* the request needed on resolved */
+	unsigned need2;		/* ... and on resolved2 */
 };
 
-/* A decision hook; called once per request, in the broker, synchronously. */
+/*
+ * A decision hook; called exactly once per request, in the broker,
+ * synchronously, after the broker acted: error is what the requester got.
+ */
 typedef void (*fdb_decision_fn)(const struct fdb_decision *d, void *arg);
 
 /*

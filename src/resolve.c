@@ -62,6 +62,8 @@ static int set_target(struct walk *w, const char *name, const char *pname,
 		      struct resolve_out *out);
 static int deny(struct resolve_out *out, const char *path,
 		const struct policy_rule *rule);
+static void deny_through(struct resolve_out *out, const char *lpath,
+			 const char *rest);
 static int open_target(const struct resolve_out *out, int flags,
 		       mode_t mode);
 static int check_exists(const struct resolve_out *out);
@@ -83,7 +85,6 @@ static int broker_flags(int flags);
 static void out_reset(struct resolve_out *out);
 static int fast_refusal(struct resolve_out *out, int flags);
 static long open_plain(const char *path, int flags, mode_t mode);
-static int clear_nonblock(int fd, int flags);
 static pid_t requester(const struct resolve_ctx *ctx);
 
 /* fast_path() and fast_open(): walk it (walk_path() resets *out). */
@@ -251,7 +252,7 @@ open_target(const struct resolve_out *out, int flags, mode_t mode)
 {
 	int how = broker_flags(flags) | (out->must_be_dir ? O_DIRECTORY : 0);
 
-	return clear_nonblock(openat(out->dirfd, out->name, how, mode), flags);
+	return resolve_nonblock_off(openat(out->dirfd, out->name, how, mode), flags);
 }
 
 /* How the broker opens for @flags (open_target() says why). */
@@ -270,13 +271,12 @@ out_reset(struct resolve_out *out)
 }
 
 /*
- * Take O_NONBLOCK off @fd again unless @flags asked for it.  F_SETFL
- * changes only the status flags (O_APPEND, O_NONBLOCK, O_DIRECT,
+ * F_SETFL changes only the status flags (O_APPEND, O_NONBLOCK, O_DIRECT,
  * O_NOATIME, O_ASYNC), and the open just set those from @flags: no
  * F_GETFL is needed to keep them.
  */
-static int
-clear_nonblock(int fd, int flags)
+int
+resolve_nonblock_off(int fd, int flags)
 {
 	if (fd == -1 || (flags & (O_NONBLOCK | O_PATH)))
 		return fd;
@@ -324,7 +324,7 @@ fast_open(const struct resolve_ctx *ctx, const char *path, int flags,
 	/* EINVAL: openat2() refuses flags that open() ignores. */
 	if (fd == -1 && (errno == ELOOP || errno == EINVAL || errno == ENOSYS))
 		return WALK;
-	return clear_nonblock((int)fd, flags);
+	return resolve_nonblock_off((int)fd, flags);
 }
 
 /*
@@ -625,10 +625,16 @@ walk_link(struct walk *w, int fd, const char *lpath, unsigned need,
 		errno = ELOOP;
 		return -1;
 	}
-	/* A link must be granted what the access needs, and at least r. */
+	/*
+	 * A link must be granted what the access needs, and at least r.  The
+	 * refusal names the whole path the request was heading for through
+	 * the link, as asked (the record shows where it was going).
+	 */
 	if (!policy_allows(w->ctx->policy, lpath, walk_need(need), &rule)) {
 		fd_close(fd);
-		return deny(out, lpath, rule);
+		deny_through(out, lpath, rest);
+		out->rule = rule;
+		return -1;
 	}
 	n = readlinkat(fd, "", target, sizeof(target));
 	fd_close(fd);
@@ -708,7 +714,8 @@ proc_alias(struct walk *w, char *name, char *phys, size_t physlen)
 	    !on_procfs(w->cur, 1))
 		return name;
 	pid = requester(w->ctx);
-	tid = w->ctx->tid ? w->ctx->tid : pid;
+	tid = w->ctx->who != NULL && w->ctx->who->tid ? w->ctx->who->tid :
+	    pid;
 	if (strcmp(name, "thread-self") == 0) {
 		if (pid <= 0) {
 			errno = ENOENT;
@@ -738,11 +745,15 @@ proc_alias(struct walk *w, char *name, char *phys, size_t physlen)
 	return phys;
 }
 
-/* The requester's tgid: ctx->pid_fn finds it when set (0: unknown). */
+/* The requester's tgid: who->pid_fn finds it when set (0: unknown). */
 static pid_t
 requester(const struct resolve_ctx *ctx)
 {
-	return ctx->pid_fn != NULL ? ctx->pid_fn(ctx->pid_arg) : ctx->pid;
+	const struct requester *who = ctx->who;
+
+	if (who == NULL)
+		return 0;
+	return who->pid_fn != NULL ? who->pid_fn(who->pid_arg) : who->pid;
 }
 
 /*
@@ -765,6 +776,23 @@ set_target(struct walk *w, const char *name, const char *pname,
 	snprintf(out->name, sizeof(out->name), "%s", pname);
 	out->dirfd = w->cur;
 	return 0;
+}
+
+/*
+ * A refusal at the link @lpath, with @rest still to walk behind it:
+ * out->path is both joined and normalised (the link's own path when
+ * that does not fit).
+ */
+static void
+deny_through(struct resolve_out *out, const char *lpath, const char *rest)
+{
+	char lex[2 * PATH_MAX + 4];
+
+	snprintf(lex, sizeof(lex), "%s/%s", lpath, rest);
+	if (rest[0] == '\0' ||
+	    policy_normalise(lex, out->path, sizeof(out->path)) == -1)
+		snprintf(out->path, sizeof(out->path), "%s", lpath);
+	deny(out, NULL, NULL);
 }
 
 /* A policy refusal of @path (NULL: the target) by @rule. */

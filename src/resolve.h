@@ -27,10 +27,10 @@
 
 #define RESOLVE_MAX_LINKS	40	/* as the kernel's MAXSYMLINKS */
 
-struct resolve_ctx {
-	const struct fdb_policy *policy;
-	pid_t pid;		/* requester's tgid, for /proc/self (0: none) */
-	pid_t tid;		/* requester's tid, for /proc/thread-self */
+/* Who asked: /proc/self is theirs, and the record names them. */
+struct requester {
+	pid_t pid;		/* tgid (0: unknown) */
+	pid_t tid;		/* thread, for /proc/thread-self (0: pid) */
 	/*
 	 * When set, asked for the tgid instead of @pid, and only by a walk
 	 * that reaches /proc/self (the transports find it lazily, or note
@@ -38,6 +38,11 @@ struct resolve_ctx {
 	 */
 	pid_t (*pid_fn)(void *arg);
 	void *pid_arg;
+};
+
+struct resolve_ctx {
+	const struct fdb_policy *policy;
+	const struct requester *who;	/* NULL: nobody; no /proc/self */
 	const char *base;	/* absolute directory for relative paths */
 };
 
@@ -77,5 +82,12 @@ int resolve_path(const struct resolve_ctx *ctx, const char *path, int follow,
  */
 int resolve_open(const struct resolve_ctx *ctx, const char *path, int flags,
 		 mode_t mode, struct resolve_out *out);
+
+/*
+ * resolve_nonblock_off: take O_NONBLOCK off @fd, just opened with @flags
+ * and O_NONBLOCK, unless @flags asked for it (or has O_PATH).  Returns
+ * @fd, or -1 (closing @fd) with errno; -1 when @fd is -1.
+ */
+int resolve_nonblock_off(int fd, int flags);
 
 #endif /* FDBROKER_RESOLVE_H */

@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -38,15 +39,8 @@ struct channel {
 	int pid_used;		/* its answer depends on who sent it */
 };
 
-struct channel_op {
-	uint32_t op;
-	const char *name;	/* for the decision hook */
-	int (*handler)(struct channel *, const struct wire_req *,
-		       const char *, const char *);
-};
-
 static int	serve_open(struct channel *ch, const struct wire_req *req,
-		    const char *name, const char *path);
+		    const char *path);
 static int	reply(struct channel *ch, uint32_t op, int status, int fd);
 static int	still_alive(int pidfd);
 static pid_t	sender_pid(void *arg);
@@ -56,11 +50,6 @@ static int	reply_status(int err);
 static int	reply_pending(int fd);
 static void	channel_read(void *arg, int fd, unsigned events);
 static void	channel_release(void *arg);
-
-/* Mirrors wire.c's list of known ops; each op's handler lives here. */
-static const struct channel_op channel_ops[] = {
-	{ FDB_OP_OPEN, "open", serve_open },
-};
 
 /*
  * The reply carries the errno of the broker's own open of a granted path
@@ -109,34 +98,37 @@ reply_pending(int fd)
 }
 
 static int
-serve_open(struct channel *ch, const struct wire_req *req, const char *name,
-	   const char *path)
+serve_open(struct channel *ch, const struct wire_req *req, const char *path)
 {
-	struct broker_req br = {
-		.pid = ch->sender.pid ? ch->sender.pid : ch->pid,
-		.pid_fn = sender_pid,
-		.pid_arg = ch,
-		.op = name,
-		.path = path,
-		.flags = req->flags,
-		.mode = (mode_t)req->mode,
-	};
-	int fd, r, status = 0;
+	struct broker_req br;
+	struct broker_res res;
+	int r, status = 0;
 
-	if (sender_pidfd(ch, br.pid) == -1) {
+	memset(&br, 0, sizeof(br));
+	br.op = BROKER_OPEN;
+	br.call = "open";
+	br.who.pid = ch->sender.pid ? ch->sender.pid : ch->pid;
+	br.who.pid_fn = sender_pid;
+	br.who.pid_arg = ch;
+	br.path[0] = path;
+	br.fd = -1;
+	br.flags = br.open_flags = req->flags;
+	br.mode = (mode_t)req->mode;
+	br.umask = BROKER_OWN_UMASK;
+	if (sender_pidfd(ch, br.who.pid) == -1) {
 		if (errno == ESRCH)	/* gone: nobody to answer */
 			return -1;
 		/* Out of descriptors: an answer, not a broken channel. */
 		return reply(ch, req->op, reply_status(errno), -1);
 	}
 	ch->pid_used = 0;
-	if ((fd = broker_open(ch->b, &br)) == -1)
+	if (broker_do(ch->b, &br, &res) == -1)
 		status = reply_status(errno);
 	else if (ch->pid_used && ch->sender.pidfd != -1 &&
 	    !still_alive(ch->sender.pidfd))
-		fd = fd_close(fd), status = ESRCH;
-	r = reply(ch, req->op, status, fd);
-	fd_close(fd);
+		res.fd = fd_close(res.fd), status = ESRCH;
+	r = reply(ch, req->op, status, res.fd);
+	fd_close(res.fd);
 	return r;
 }
 
@@ -194,7 +186,6 @@ channel_read(void *arg, int fd, unsigned events)
 	const char *path;
 	void *buf = broker_buffer(ch->b);
 	ssize_t n;
-	size_t i;
 	int served = 0;
 
 	(void)events;
@@ -209,13 +200,8 @@ channel_read(void *arg, int fd, unsigned events)
 	/* A second request before the first reply was read. */
 	if (reply_pending(fd))
 		goto out;
-	for (i = 0; i < sizeof(channel_ops) / sizeof(channel_ops[0]); i++) {
-		if (channel_ops[i].op != req.op)
-			continue;
-		served = channel_ops[i].handler(ch, &req, channel_ops[i].name,
-		    path) == 0;
-		break;
-	}
+	/* wire_unpack_req() let through only the ops it knows: open. */
+	served = serve_open(ch, &req, path) == 0;
 out:
 	ch->sender.pidfd = fd_close(ch->sender.pidfd);
 	if (!served)

@@ -27,6 +27,7 @@
 static char root[64];		/* the temporary tree */
 static struct fdb_policy *pol;
 static struct resolve_ctx ctx;
+static struct requester me;
 
 static const char *
 at(const char *rel)
@@ -72,7 +73,8 @@ setup(void)
 	grant("in", FDB_R | FDB_W | FDB_C);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.policy = pol;
-	ctx.pid = getpid();
+	me.pid = getpid();
+	ctx.who = &me;
 	ctx.base = root;
 }
 
@@ -381,12 +383,13 @@ static int
 proc_pid(pid_t pid, const char *path)
 {
 	struct resolve_ctx c = ctx;
+	struct requester who = { .pid = pid };
 	struct resolve_out out;
 	char buf[4096], *p;
 	ssize_t n;
 	int fd;
 
-	c.pid = pid;
+	c.who = &who;
 	fd = resolve_open(&c, path, O_RDONLY, 0, &out);
 	if (fd == -1)
 		return -errno;
@@ -418,11 +421,12 @@ START_TEST(test_resolve_proc_self_is_requester)
 	/* As the last component too (a directory opened, then "status"). */
 	{
 		struct resolve_ctx c = ctx;
+		struct requester who = { .pid = child };
 		struct resolve_out out;
 		char buf[32];
 		int dfd, fd;
 
-		c.pid = child;
+		c.who = &who;
 		dfd = resolve_open(&c, "/proc/self", O_RDONLY | O_DIRECTORY, 0,
 				   &out);
 		ck_assert_int_ge(dfd, 0);

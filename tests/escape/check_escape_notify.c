@@ -219,7 +219,7 @@ target_main(target_fn fn, int sock, int rep)
 static int
 target_start(target_fn fn, struct transport_notify **t, int *listener)
 {
-	struct transport_notify_opts o = { fx.p, EACCES, 0, 0 };
+	struct transport_notify_opts o = { 0 };
 	int sv[2], rp[2], fd = -1;
 	char c;
 
@@ -527,26 +527,16 @@ END_TEST
 static void
 handle(int listener, struct seccomp_notif *n, struct notify_reply *r)
 {
-	struct broker_ops ops = { fx.b, fx.p, EACCES };
 	static struct notify_call c;
-	const char *name;
-	notify_fn fn;
 
-	memset(&c, 0, sizeof(c));
-	c.ops = &ops;
-	c.n = n;
-	c.listener = listener;
-	c.tid = (pid_t)n->pid;
-	c.umask = 022;
-	c.mem = -1;
 	memset(r, 0, sizeof(*r));
 	r->kind = NOTIFY_VALUE;
 	r->err = ENOSYS;
 	r->fd = -1;
-	fn = notify_calls_find(n->data.nr, &name);
-	ck_assert_ptr_nonnull(fn);
-	fn(&c, r);
-	c.mem = fd_close(c.mem);
+	notify_call_reset(&c, n, listener);
+	ck_assert_ptr_nonnull(notify_calls_name(n->data.nr));
+	notify_calls_serve(fx.b, &c, 0, r);
+	notify_call_end(&c);
 	fd_close(r->kind == NOTIFY_FD ? r->fd : -1);
 }
 

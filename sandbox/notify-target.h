@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * notify-target.h: the requester of one seccomp notification, as the
+ * broker reaches it: its memory (/proc/TID/mem), its /proc entries (thread
+ * group, umask, current directory, descriptors) and its descriptor table
+ * (a pidfd of the very thread).  Internal to sandbox/.
+ *
+ * The order every use keeps (seccomp_unotify(2), SPEC §2): take a handle
+ * (/proc/TID/mem, a pidfd), check the notification is still valid (so the
+ * handle is the requester's, not a recycled tid's), then read or write
+ * through it.  What is read by path from /proc (a cwd, the status) is
+ * confirmed by a later check before the broker acts on it.
+ */
+#ifndef FDBROKER_NOTIFY_TARGET_H
+#define FDBROKER_NOTIFY_TARGET_H
+
+#include <sys/types.h>
+#include <linux/seccomp.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One notification being served. */
+struct notify_call {
+	const struct seccomp_notif *n;
+	int listener;
+	pid_t tid;		/* n->pid: the requesting thread */
+	pid_t pid;		/* its thread group (0: not read yet) */
+	mode_t umask;		/* its umask (valid once status_read) */
+	int status_read;	/* /proc/TID/status was read */
+	int proc_read;		/* something was read from /proc by path */
+	int mem;		/* /proc/TID/mem, or -1 */
+	int mem_rw;		/* opened for writing too */
+	char path[2][PATH_MAX];	/* paths read from the target */
+	char base[2][PATH_MAX];	/* directories for relative ones */
+};
+
+/* notify_call_reset: ready @c for notification @n on @listener. */
+void notify_call_reset(struct notify_call *c, const struct seccomp_notif *n,
+		       int listener);
+
+/* notify_call_end: release what @c holds (its memory handle). */
+void notify_call_end(struct notify_call *c);
+
+/* notify_valid: 1 while the notification is still pending, else 0. */
+int notify_valid(const struct notify_call *c);
+
+/*
+ * notify_target: open the target's memory (@write: for writing too) and
+ * check the notification is still valid.  Idempotent.  Returns 0, or -1
+ * with errno (ENOENT: the requester is gone; EPERM or EACCES: not
+ * allowed to inspect it).
+ */
+int notify_target(struct notify_call *c, int write);
+
+/*
+ * notify_read_path: read the NUL-terminated path at @addr in the target
+ * into c->path[@i].  Returns 0, or -1 with EFAULT (unreadable, or NULL)
+ * or ENAMETOOLONG (no NUL within PATH_MAX bytes).
+ */
+int notify_read_path(struct notify_call *c, uint64_t addr, int i);
+
+/* notify_read: read exactly @len bytes at @addr; -1 with EFAULT. */
+int notify_read(struct notify_call *c, uint64_t addr, void *buf, size_t len);
+
+/*
+ * notify_write: write @len bytes at @addr in the target through the
+ * memory handle notify_target(c, 1) proved the requester's.  -1 with
+ * EFAULT.
+ */
+int notify_write(struct notify_call *c, uint64_t addr, const void *buf,
+		 size_t len);
+
+/*
+ * notify_base: the absolute directory that c->path[@i] is relative to,
+ * into c->base[@i]: the thread's current directory for AT_FDCWD, else
+ * the path of its descriptor @dirfd (EBADF: not open, ENOTDIR: not a
+ * directory, ENOENT: removed).  Nothing is done for absolute paths.
+ */
+int notify_base(struct notify_call *c, int dirfd, int i);
+
+/*
+ * notify_getfd: the broker's copy (close-on-exec) of descriptor @fd of
+ * the requesting thread's own table (a thread may have its own: clone
+ * without CLONE_FILES), taken through a pidfd of that thread.  -1 with
+ * errno (EBADF: not open; ENOENT: the requester is gone).
+ */
+int notify_getfd(struct notify_call *c, int fd);
+
+/*
+ * notify_proc: the one /proc path helper: "/proc/TID/@what", or with
+ * @fd >= 0 "/proc/TID/@what/@fd", of the requesting thread, into @buf
+ * (@len bytes).  -1 with ENAMETOOLONG when it does not fit.
+ */
+int notify_proc(const struct notify_call *c, const char *what, int fd,
+		char *buf, size_t len);
+
+/*
+ * notify_pid: the requester's thread group id, read from /proc once per
+ * call (@arg is the struct notify_call); 0 when it cannot be known.  A
+ * struct requester pid_fn.
+ */
+pid_t notify_pid(void *arg);
+
+/* notify_umask: the target's umask (022 when it cannot be read). */
+mode_t notify_umask(struct notify_call *c);
+
+#endif /* FDBROKER_NOTIFY_TARGET_H */

@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * broker-fd.c: the acts on descriptors (broker-ops.h).  A held
+ * descriptor is the broker's own copy of one the requester holds, taken
+ * from the requesting thread's table by the transport: it is decided on
+ * (its path as the kernel names it, how it was opened) and acted on, the
+ * very same open file, so a dup2() or another thread's table meanwhile
+ * changes nothing.  Sockets: connect and bind on the broker's copy of the
+ * requester's socket, with the broker's copy of the address.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "broker-ops.h"
+#include "fd.h"
+#include "policy.h"
+
+/* --allow-net: how long a blocking connect() may wait. */
+#define CONNECT_WAIT_MS		30000
+#define SUN_MIN		((socklen_t)offsetof(struct sockaddr_un, sun_path))
+
+static int	 held_path(struct broker_call *c, int *fl);
+static int	 writable(int fl);
+static int	 unix_connect(struct broker_call *c);
+static int	 unix_bind(struct broker_call *c);
+static int	 connect_nb(int s, const struct sockaddr *sa, socklen_t len);
+static int	 bind_at(int s, const struct resolve_out *out);
+static int	 act_socket(struct broker_call *c, int is_bind);
+
+/*
+ * open() of a held descriptor (/proc/self/fd/N): a new open file
+ * description of the same file, as the kernel makes it, with no more
+ * access than the descriptor has (a read-only one cannot be reopened for
+ * writing).  Opened non-blocking (a pipe or FIFO must not make the broker
+ * wait), and O_NONBLOCK is cleared again unless it was asked for.
+ */
+int
+held_open(struct broker_call *c)
+{
+	struct resolve_out *out = &c->res->out[0];
+	int flags = c->req->open_flags, want = flags & O_ACCMODE, have, fl;
+	char proc[64];
+
+	if (held_path(c, &fl) == -1)
+		return -1;
+	have = fl & O_ACCMODE;
+	if ((fl & O_PATH) || want == 3 || (have != O_RDWR && have != want) ||
+	    ((flags & O_TRUNC) && have == O_RDONLY)) {
+		out->denied = 1;
+		return -1;
+	}
+	if (broker_proc_fd(c->req->fd, proc, sizeof(proc)) == -1)
+		return -1;
+	c->res->fd = resolve_nonblock_off(open(proc, (flags & ~(O_CREAT |
+	    O_EXCL)) | O_CLOEXEC | O_NONBLOCK), flags);
+	return c->res->fd == -1 ? -1 : 0;
+}
+
+/*
+ * fchmod, fchown, futimens, ftruncate-like calls on a held descriptor:
+ * allowed when it was opened for writing (w was checked then, or the
+ * caller of fdbroker-run handed it over writable), or when the policy
+ * grants w on the file's path; not through a read-only descriptor,
+ * although the kernel would let the file's owner.
+ */
+int
+held_meta(struct broker_call *c)
+{
+	const struct broker_req *req = c->req;
+	struct resolve_out *out = &c->res->out[0];
+	struct stat st;
+	char proc[64];
+	int fl;
+
+	if (req->op == BROKER_TRUNCATE && req->arg.length < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (held_path(c, &fl) == -1)
+		return -1;
+	if (!policy_allows(c->policy, out->path, FDB_W, &out->rule) &&
+	    !writable(fl)) {
+		out->denied = 1;
+		return -1;
+	}
+	if (fstat(req->fd, &st) == -1 ||
+	    broker_proc_fd(req->fd, proc, sizeof(proc)) == -1)
+		return -1;
+	/* As ftruncate(2): the descriptor's access counts, not the mode. */
+	if (req->op == BROKER_TRUNCATE && writable(fl) && S_ISREG(st.st_mode))
+		return ftruncate(req->fd, req->arg.length);
+	return broker_meta(c, proc, &st);
+}
+
+/*
+ * fexecve(): x on what the held descriptor names, a regular file.  The
+ * kernel then executes the requester's descriptor of that number; what
+ * keeps a swap of it meanwhile from running something else is Landlock
+ * (see landlock.c), not this check.
+ */
+int
+held_exec(struct broker_call *c)
+{
+	struct resolve_out *out = &c->res->out[0];
+	struct stat st;
+	int fl;
+
+	if (held_path(c, &fl) == -1 || fstat(c->req->fd, &st) == -1)
+		return -1;
+	if (!policy_allows(c->policy, out->path, FDB_X, &out->rule)) {
+		out->denied = 1;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		errno = EACCES;
+		return -1;
+	}
+	return 0;
+}
+
+int
+act_connect(struct broker_call *c)
+{
+	return act_socket(c, 0);
+}
+
+int
+act_bind(struct broker_call *c)
+{
+	return act_socket(c, 1);
+}
+
+/*
+ * The held descriptor's path, as the kernel names it, into out[0].path
+ * (for the policy and the record; "pipe:[N]", "/memfd:x (deleted)" and
+ * the like are not absolute and match no rule), and its status flags.
+ */
+static int
+held_path(struct broker_call *c, int *fl)
+{
+	struct resolve_out *out = &c->res->out[0];
+	char proc[64];
+	ssize_t n;
+
+	if ((*fl = fcntl(c->req->fd, F_GETFL)) == -1 ||
+	    broker_proc_fd(c->req->fd, proc, sizeof(proc)) == -1 ||
+	    (n = readlink(proc, out->path, sizeof(out->path))) == -1)
+		return -1;
+	if ((size_t)n >= sizeof(out->path)) {
+		out->path[0] = '\0';
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	out->path[n] = '\0';
+	return 0;
+}
+
+static int
+writable(int fl)
+{
+	return !(fl & O_PATH) && (fl & O_ACCMODE) != O_RDONLY;
+}
+
+/*
+ * AF_UNIX names in the file system go through the policy; abstract names
+ * and other families are the network: broker_set_net().  The transport
+ * gave path[0] as the name in the address, NUL-terminated.
+ */
+static int
+act_socket(struct broker_call *c, int is_bind)
+{
+	const struct broker_req *req = c->req;
+	const struct sockaddr_un *sun = (const void *)req->arg.addr;
+	socklen_t len = req->arg.addrlen, dlen = sizeof(int);
+	int domain, named;
+
+	if (sun == NULL || req->fd < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (getsockopt(req->fd, SOL_SOCKET, SO_DOMAIN, &domain, &dlen) == -1)
+		return -1;
+	named = len > SUN_MIN && sun->sun_family == AF_UNIX;
+	if (domain == AF_UNIX && named && sun->sun_path[0] != '\0' &&
+	    req->path[0] != NULL)
+		return is_bind ? unix_bind(c) : unix_connect(c);
+	/* A network socket held from before, or an abstract name. */
+	if (!c->net && (domain != AF_UNIX || named)) {
+		c->res->out[0].denied = 1;
+		return -1;
+	}
+	if (is_bind)
+		return bind(req->fd, req->arg.addr, len);
+	return connect_nb(req->fd, req->arg.addr, len);
+}
+
+/*
+ * connect() to the socket file the broker checked: through
+ * /proc/self/fd/N of an O_PATH descriptor of it, which reaches exactly
+ * that inode.  ECONNREFUSED when it is not a socket.
+ */
+static int
+unix_connect(struct broker_call *c)
+{
+	struct resolve_out *out = &c->res->out[0];
+	struct sockaddr_un via;
+	struct stat st;
+	int p, rc;
+
+	if (broker_check(c, 0, 1, FDB_R | FDB_W) == -1 ||
+	    (p = broker_open_name(out, &st)) == -1)
+		return -1;
+	if (!S_ISSOCK(st.st_mode)) {
+		fd_close(p);
+		errno = ECONNREFUSED;
+		return -1;
+	}
+	memset(&via, 0, sizeof(via));
+	via.sun_family = AF_UNIX;
+	snprintf(via.sun_path, sizeof(via.sun_path), "/proc/self/fd/%d", p);
+	rc = connect_nb(c->req->fd, (struct sockaddr *)&via, sizeof(via));
+	fd_close(p);
+	return rc;
+}
+
+static int
+unix_bind(struct broker_call *c)
+{
+	if (broker_check(c, 0, 0, FDB_C) == -1)
+		return -1;
+	return bind_at(c->req->fd, &c->res->out[0]);
+}
+
+/*
+ * connect() without blocking the broker: the socket is the requester's
+ * (a shared file description), so O_NONBLOCK is set only for the call.
+ * A full AF_UNIX backlog then answers EAGAIN.  A network connect that is
+ * in progress is waited for here, bounded (--allow-net only).
+ */
+static int
+connect_nb(int s, const struct sockaddr *sa, socklen_t len)
+{
+	struct pollfd p = { .fd = s, .events = POLLOUT };
+	socklen_t elen = sizeof(int);
+	int fl, rc, err, soerr;
+
+	if ((fl = fcntl(s, F_GETFL)) == -1)
+		return -1;
+	if (!(fl & O_NONBLOCK) && fcntl(s, F_SETFL, fl | O_NONBLOCK) == -1)
+		return -1;
+	rc = connect(s, sa, len);
+	err = errno;
+	if (rc == -1 && err == EINPROGRESS && !(fl & O_NONBLOCK)) {
+		rc = poll(&p, 1, CONNECT_WAIT_MS);
+		if (rc == 1 && getsockopt(s, SOL_SOCKET, SO_ERROR, &soerr,
+		    &elen) == 0) {
+			rc = soerr == 0 ? 0 : -1;
+			err = soerr;
+		} else {
+			rc = -1;
+			err = ETIMEDOUT;
+		}
+	}
+	if (!(fl & O_NONBLOCK))
+		(void)fcntl(s, F_SETFL, fl);
+	errno = err;
+	return rc;
+}
+
+/*
+ * bind() to the name the broker checked, in the parent it resolved: the
+ * broker changes into that directory for the call (the notify transport
+ * serves one request at a time; the socket transport has no bind), so no
+ * path is looked up again.  The address the socket shows is then the
+ * bare name.  The umask is the requester's (broker_do()).
+ */
+static int
+bind_at(int s, const struct resolve_out *out)
+{
+	struct sockaddr_un sun;
+	size_t n = strlen(out->name);
+	int here, rc, err;
+
+	if (n >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, out->name, n);
+	if ((here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	if (fchdir(out->dirfd) == -1) {
+		fd_close(here);
+		return -1;
+	}
+	rc = bind(s, (struct sockaddr *)&sun, (socklen_t)(SUN_MIN + n + 1));
+	err = errno;
+	(void)fchdir(here);
+	fd_close(here);
+	errno = err;
+	return rc;
+}
