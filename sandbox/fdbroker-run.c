@@ -39,13 +39,20 @@ struct run_state {
 	char line[AUDIT_LINE_MAX];
 };
 
+static struct fdb_broker *new_broker(const struct fdb_policy *p,
+		    const struct run_opts *o, struct run_state *st);
+static int	 run_command(struct fdb_broker *b, const struct run_opts *o,
+		    struct run_state *st, const struct fdb_policy *confine);
 static int	 die(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
 static struct fdb_policy *build_policy(const struct run_opts *o);
+static struct fdb_policy *allow_all(void);
 static int	 open_log(const char *file);
 static void	 on_decision(const struct fdb_decision *d, void *arg);
 static int	 write_learnt(struct learn *l, const char *file,
 		    const struct run_opts *o);
+static int	 finish(const struct run_opts *o, struct run_state *st,
+		    int status);
 static int	 exit_status(int status);
 #ifdef FDB_TEST_NO_POLICY_CHECK
 static int	 test_switches(struct fdb_policy **all,
@@ -57,12 +64,11 @@ main(int argc, char *argv[])
 {
 	static struct run_state st = { .log = -1 };
 	struct run_opts o;
-	struct launch_opts lo;
 	struct fdb_policy *base = NULL, *all = NULL;
 	struct fdb_broker *b = NULL;
 	const struct fdb_policy *confine;
 	char err[ERR_MAX];
-	int status, confine_err = 0, rc = RUN_EXIT_FAILURE;
+	int rc = RUN_EXIT_FAILURE;
 
 	if (cli_parse(argc, argv, &o, err, sizeof(err)) == -1) {
 		fprintf(stderr, "fdbroker-run: %s\n",
@@ -80,8 +86,7 @@ main(int argc, char *argv[])
 	if ((base = build_policy(&o)) == NULL)
 		goto out;
 	/* --learn: allow everything, remember what was beyond @base. */
-	if (o.learn != NULL && ((all = fdb_policy_new()) == NULL ||
-	    fdb_policy_add(all, "/", FDB_R | FDB_W | FDB_C | FDB_X) == -1 ||
+	if (o.learn != NULL && ((all = allow_all()) == NULL ||
 	    (st.learn = learn_new(base)) == NULL)) {
 		die("%s", strerror(errno));
 		goto out;
@@ -100,33 +105,8 @@ main(int argc, char *argv[])
 #endif
 	if (o.log != NULL && (st.log = open_log(o.log)) == -1)
 		goto out;
-	if ((b = fdb_broker_new(all != NULL ? all : base)) == NULL ||
-	    fdb_broker_set_deny_errno(b, o.deny_errno) == -1) {
-		die("broker: %s", strerror(errno));
-		goto out;
-	}
-	st.verbose = o.verbose;
-	fdb_broker_set_hook(b, on_decision, &st);
-	memset(&lo, 0, sizeof(lo));
-	lo.argv = o.argv;
-	lo.allow_net = o.allow_net;
-	lo.want_pid = st.log >= 0;
-	lo.confine = confine;
-	lo.confine_err = &confine_err;
-	if (launch_run(b, &lo, &status, err, sizeof(err)) == -1) {
-		die("%s", err);
-		goto out;
-	}
-	if (confine_err != 0 && o.verbose)
-		die("Landlock: the broker runs unconfined: %s",
-		    confine_err == EOPNOTSUPP ? "this kernel has no Landlock "
-		    "ABI 2 (Linux 5.19)" : strerror(confine_err));
-	rc = exit_status(status);
-	if (st.learn != NULL && (st.learn_failed ? die("--learn: %s",
-	    strerror(ENOMEM)) : write_learnt(st.learn, o.learn, &o)) == -1)
-		rc = RUN_EXIT_FAILURE;
-	else if (o.fail_on_deny && st.denials > 0)
-		rc = RUN_EXIT_DENIED;
+	if ((b = new_broker(all != NULL ? all : base, &o, &st)) != NULL)
+		rc = run_command(b, &o, &st, confine);
 out:
 	fdb_broker_free(b);
 	learn_free(st.learn);
@@ -136,6 +116,50 @@ out:
 		fd_close(st.log);
 	cli_clear(&o);
 	return rc;
+}
+
+/* The broker, deciding with @p and reporting to @st. */
+static struct fdb_broker *
+new_broker(const struct fdb_policy *p, const struct run_opts *o,
+	   struct run_state *st)
+{
+	struct fdb_broker *b;
+
+	if ((b = fdb_broker_new(p)) == NULL ||
+	    fdb_broker_set_deny_errno(b, o->deny_errno) == -1) {
+		die("broker: %s", strerror(errno));
+		fdb_broker_free(b);
+		return NULL;
+	}
+	st->verbose = o->verbose;
+	fdb_broker_set_hook(b, on_decision, st);
+	return b;
+}
+
+/* Run the command under @b; the exit status of fdbroker-run. */
+static int
+run_command(struct fdb_broker *b, const struct run_opts *o,
+	    struct run_state *st, const struct fdb_policy *confine)
+{
+	struct launch_opts lo;
+	char err[ERR_MAX];
+	int status, confine_err = 0;
+
+	memset(&lo, 0, sizeof(lo));
+	lo.argv = o->argv;
+	lo.allow_net = o->allow_net;
+	lo.want_pid = st->log >= 0;
+	lo.confine = confine;
+	lo.confine_err = &confine_err;
+	if (launch_run(b, &lo, &status, err, sizeof(err)) == -1) {
+		die("%s", err);
+		return RUN_EXIT_FAILURE;
+	}
+	if (confine_err != 0 && o->verbose)
+		die("Landlock: the broker runs unconfined: %s",
+		    confine_err == EOPNOTSUPP ? "this kernel has no Landlock "
+		    "ABI 2 (Linux 5.19)" : strerror(confine_err));
+	return finish(o, st, status);
 }
 
 static int
@@ -189,6 +213,20 @@ build_policy(const struct run_opts *o)
 fail:
 	fdb_policy_free(p);
 	return NULL;
+}
+
+/* A policy that grants everything: --learn's, and the test switch's. */
+static struct fdb_policy *
+allow_all(void)
+{
+	struct fdb_policy *p = fdb_policy_new();
+
+	if (p != NULL &&
+	    fdb_policy_add(p, "/", FDB_R | FDB_W | FDB_C | FDB_X) == -1) {
+		fdb_policy_free(p);
+		return NULL;
+	}
+	return p;
 }
 
 static int
@@ -271,12 +309,21 @@ test_switches(struct fdb_policy **all, const struct fdb_policy **confine)
 	if ((v = getenv("FDB_TEST_NO_POLICY_CHECK")) == NULL ||
 	    strcmp(v, "1") != 0 || *all != NULL)
 		return 0;
-	if ((*all = fdb_policy_new()) == NULL ||
-	    fdb_policy_add(*all, "/", FDB_R | FDB_W | FDB_C | FDB_X) == -1)
-		return -1;
-	return 0;
+	return (*all = allow_all()) == NULL ? -1 : 0;
 }
 #endif
+
+/* The exit status of a run that went to its end (SPEC §4). */
+static int
+finish(const struct run_opts *o, struct run_state *st, int status)
+{
+	if (st->learn != NULL && (st->learn_failed ? die("--learn: %s",
+	    strerror(ENOMEM)) : write_learnt(st->learn, o->learn, o)) == -1)
+		return RUN_EXIT_FAILURE;
+	if (o->fail_on_deny && st->denials > 0)
+		return RUN_EXIT_DENIED;
+	return exit_status(status);
+}
 
 static int
 exit_status(int status)

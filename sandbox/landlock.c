@@ -56,6 +56,7 @@
 #define LL_DEV	(LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_BLOCK)
 
 static int	add_rule(int ruleset, const char *path, __u64 access);
+static int	enforce(int ruleset);
 static __u64	broker_handled(void);
 static __u64	broker_access(unsigned perms);
 
@@ -84,6 +85,13 @@ landlock_restrict_exec(const struct fdb_policy *p)
 		    LANDLOCK_ACCESS_FS_EXECUTE) == -1)
 			return fd_close(ruleset);
 	}
+	return enforce(ruleset);
+}
+
+/* Restrict this process to @ruleset, which is closed either way. */
+static int
+enforce(int ruleset)
+{
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
 	    syscall(SYS_landlock_restrict_self, ruleset, 0) == -1)
 		return fd_close(ruleset);
@@ -166,11 +174,7 @@ landlock_restrict_broker(const struct fdb_policy *p)
 		    -1)
 			return fd_close(ruleset);
 	}
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
-	    syscall(SYS_landlock_restrict_self, ruleset, 0) == -1)
-		return fd_close(ruleset);
-	fd_close(ruleset);
-	return 0;
+	return enforce(ruleset);
 }
 
 /*

@@ -65,6 +65,9 @@ static void	 child(const struct launch_opts *o,
 static const char *find_command(const char *name, char *buf, size_t len);
 static int	 receive(int sock, pid_t pid, int *listener, char *err,
 		    size_t errlen);
+static int	 broker_side(struct fdb_broker *b, const struct launch_opts *o,
+		    int sock, int sigfd, struct run *run, char *err,
+		    size_t errlen);
 static int	 serve(struct fdb_broker *b, int sigfd, struct run *run);
 static void	 on_signal(void *arg, int fd, unsigned events);
 static void	 reap(struct run *run);
@@ -77,13 +80,9 @@ int
 launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 	   char *err, size_t errlen)
 {
-	struct transport_notify_opts topts = {
-		.want_pid = o->want_pid,
-	};
-	struct transport_notify *t = NULL;
 	struct run run = { .child = -1 };
 	sigset_t set, old;
-	int sv[2] = { -1, -1 }, sigfd = -1, listener = -1, rc = -1, e;
+	int sv[2] = { -1, -1 }, sigfd = -1, rc = -1, e;
 	size_t i;
 
 	broker_set_net(b, o->allow_net);
@@ -120,38 +119,47 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 	if (run.child == 0)
 		child(o, broker_policy(b), sv[1], &old);
 	sv[1] = fd_close(sv[1]);
-	if (receive(sv[0], run.child, &listener, err, errlen) == -1) {
-		if (errno == ESRCH && early_exit(&run)) {
-			*status = run.status;
-			rc = 0;
-		}
-		goto out;
+	if (broker_side(b, o, sv[0], sigfd, &run, err, errlen) == 0) {
+		*status = run.status;
+		rc = 0;
 	}
-	if (transport_notify_probe(listener) == -1) {
-		fd_close(listener);
-		fail(err, errlen, ENOSYS, "this kernel has no "
-		    "SECCOMP_ADDFD_FLAG_SEND (Linux 5.14 or later is needed)");
-		goto out;
-	}
-	if ((t = transport_notify_new(b, listener, &topts)) == NULL) {
-		fail(err, errlen, errno, "notify transport: %s",
-		    strerror(errno));
-		goto out;
-	}
-	if (serve(b, sigfd, &run) == -1) {
-		fail(err, errlen, errno, "event loop: %s", strerror(errno));
-		goto out;
-	}
-	*status = run.status;
-	rc = 0;
 out:
 	if (run.child > 0 && !run.exited)
 		stop(run.child);
-	transport_notify_free(t);
 	fd_close(sigfd);
 	fd_close(sv[0]);
 	fd_close(sv[1]);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+/*
+ * The broker's side after the fork: take the command's listener from
+ * @sock and serve it until the command exits.  Returns 0 with
+ * run->status set, or -1 with a reason in @err.
+ */
+static int
+broker_side(struct fdb_broker *b, const struct launch_opts *o, int sock,
+	    int sigfd, struct run *run, char *err, size_t errlen)
+{
+	struct transport_notify_opts topts = { .want_pid = o->want_pid };
+	struct transport_notify *t;
+	int listener = -1, rc = 0;
+
+	if (receive(sock, run->child, &listener, err, errlen) == -1)
+		return errno == ESRCH && early_exit(run) ? 0 : -1;
+	if (transport_notify_probe(listener) == -1) {
+		fd_close(listener);
+		return fail(err, errlen, ENOSYS, "this kernel has no "
+		    "SECCOMP_ADDFD_FLAG_SEND (Linux 5.14 or later is needed)");
+	}
+	if ((t = transport_notify_new(b, listener, &topts)) == NULL)
+		return fail(err, errlen, errno, "notify transport: %s",
+		    strerror(errno));
+	if (serve(b, sigfd, run) == -1)
+		rc = fail(err, errlen, errno, "event loop: %s",
+		    strerror(errno));
+	transport_notify_free(t);
 	return rc;
 }
 

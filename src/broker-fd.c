@@ -121,11 +121,7 @@ held_exec(struct broker_call *c)
 		out->denied = 1;
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		errno = EACCES;
-		return -1;
-	}
-	return 0;
+	return broker_is(st.st_mode, S_IFREG, EACCES);
 }
 
 int

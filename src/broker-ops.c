@@ -324,11 +324,7 @@ act_chdir(struct broker_call *c)
 	if (check_stat(c, 1) == -1 ||
 	    fstatat(out->dirfd, out->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return -1;
-	if (!S_ISDIR(st.st_mode)) {
-		errno = ENOTDIR;
-		return -1;
-	}
-	return 0;
+	return broker_is(st.st_mode, S_IFDIR, ENOTDIR);
 }
 
 int
@@ -346,11 +342,8 @@ act_exec(struct broker_call *c)
 	if (check_quiet(c, 0, 1, FDB_R, FDB_X) == -1 ||
 	    fstatat(out->dirfd, out->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return -1;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EACCES;
-		return -1;
-	}
-	return 0;
+	/* As execve(2): only a regular file runs. */
+	return broker_is(st.st_mode, S_IFREG, EACCES);
 }
 
 int
@@ -370,6 +363,16 @@ broker_open_name(const struct resolve_out *out, struct stat *st)
 	if (fstat(fd, st) == -1)
 		return fd_close(fd);
 	return fd;
+}
+
+int
+broker_is(mode_t mode, mode_t type, int err)
+{
+	if ((mode & S_IFMT) != type) {
+		errno = err;
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -82,6 +82,9 @@ int	broker_open_name(const struct resolve_out *out, struct stat *st);
 int	broker_meta(struct broker_call *c, const char *proc,
 		    const struct stat *st);
 
+/* broker_is: 0 when @mode is of file @type, else -1 with errno @err. */
+int	broker_is(mode_t mode, mode_t type, int err);
+
 /* broker_proc_fd: "/proc/self/fd/@fd" into @buf (@len bytes). */
 int	broker_proc_fd(int fd, char *buf, size_t len);
 

@@ -36,7 +36,7 @@ enum broker_op {
 	BROKER_RENAME,		/* path[0] -> path[1], flags: RENAME_* */
 	BROKER_LINK,		/* path[0] -> path[1], flags: AT_* */
 	BROKER_SYMLINK,		/* path[1] (text) at path[0] */
-	BROKER_CHMOD,		/* mode, flags: AT_SYMLINK_NOFOLLOW; or req->fd */
+	BROKER_CHMOD,		/* mode, flags; or req->fd */
 	BROKER_CHOWN,		/* arg.uid, arg.gid, flags; or req->fd */
 	BROKER_TRUNCATE,	/* arg.length; or req->fd */
 	BROKER_UTIMENS,		/* arg.times, flags; or req->fd */

@@ -13,7 +13,7 @@
 #include "fdbroker.h"
 
 struct policy_rule {
-	char *path;		/* absolute, normalised, no trailing '/' but "/" */
+	char *path;		/* absolute, normalised, no final '/' */
 	size_t len;		/* strlen(path) */
 	unsigned perms;		/* FDB_R | FDB_W | FDB_C | FDB_X; 0 = deny */
 };

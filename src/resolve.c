@@ -22,11 +22,9 @@
 
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/vfs.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,18 +32,8 @@
 #include "fd.h"
 #include "policy.h"
 #include "resolve.h"
+#include "resolve-walk.h"
 
-/* The walk's state: where we are, how we name it, what is left to do. */
-struct walk {
-	const struct resolve_ctx *ctx;
-	int cur;			/* O_PATH fd of the current directory */
-	char logical[PATH_MAX];		/* its path for the policy ("" = /) */
-	size_t llen;
-	char physical[PATH_MAX];	/* its path as opened (/proc/PID) */
-	size_t plen;
-	char rest[2 * PATH_MAX + 2];	/* components still to walk */
-	int links;
-};
 
 static int walk_start(struct walk *w, const struct resolve_ctx *ctx,
 		      const char *path);
@@ -54,10 +42,6 @@ static int walk_parent(struct walk *w);
 static int open_dir_nofollow(const char *path);
 static int walk_link(struct walk *w, int fd, const char *lpath,
 		     unsigned need, const char *rest, struct resolve_out *out);
-static int append(char *buf, size_t *len, const char *name);
-static int on_procfs(int fd, int want_root);
-static const char *proc_alias(struct walk *w, char *name, char *phys,
-			      size_t physlen);
 static int set_target(struct walk *w, const char *name, const char *pname,
 		      struct resolve_out *out);
 static int deny(struct resolve_out *out, const char *path,
@@ -79,16 +63,20 @@ static int fast_path(const struct resolve_ctx *ctx, const char *path,
 static int fast_open(const struct resolve_ctx *ctx, const char *path,
 		     int flags, mode_t mode, unsigned need, unsigned need_new,
 		     struct resolve_out *out);
+static int next_name(struct walk *w, char *name, struct resolve_out *out);
+static int walk_step(struct walk *w, char *name, int follow, unsigned need,
+		     struct resolve_out *out);
 static int walk_path(const struct resolve_ctx *ctx, const char *path,
 		     int follow, unsigned need, struct resolve_out *out);
 static int broker_flags(int flags);
 static void out_reset(struct resolve_out *out);
 static int fast_refusal(struct resolve_out *out, int flags);
 static long open_plain(const char *path, int flags, mode_t mode);
-static pid_t requester(const struct resolve_ctx *ctx);
 
 /* fast_path() and fast_open(): walk it (walk_path() resets *out). */
 #define WALK	(-2)
+/* walk_step(): on to the next component. */
+#define WALK_ON	1
 
 int
 resolve_path(const struct resolve_ctx *ctx, const char *path, int follow,
@@ -108,91 +96,107 @@ walk_path(const struct resolve_ctx *ctx, const char *path, int follow,
 	  unsigned need, struct resolve_out *out)
 {
 	struct walk w;
-	char name[NAME_MAX + 1], phys[NAME_MAX + 1], lpath[PATH_MAX];
-	const char *p, *end, *pname;
-	size_t n, llen;
-	int fd, is_last;
-	struct stat st;
+	char name[NAME_MAX + 1];
+	int rc;
 
 	out_reset(out);
 	if (walk_start(&w, ctx, path) == -1)
 		return -1;
-	for (;;) {
-		name[0] = '\0';
-		p = w.rest;
-		while (*p == '/')
-			p++;
-		if (*p == '\0')		/* "/", "dir/", "dir/." */
-			return set_target(&w, ".", ".", out);
-		end = strchrnul(p, '/');
-		n = (size_t)(end - p);
-		if (n > NAME_MAX) {
-			errno = ENAMETOOLONG;
-			goto fail;
-		}
-		memcpy(name, p, n);
-		name[n] = '\0';
-		while (*end == '/')
-			end++;
-		is_last = (*end == '\0');
-		if (is_last && end > p + n)
-			out->must_be_dir = 1;
-		memmove(w.rest, end, strlen(end) + 1);
-
-		if (strcmp(name, ".") == 0)
-			continue;
-		if (strcmp(name, "..") == 0) {
-			if (walk_parent(&w) == -1)
-				goto fail;
-			continue;
-		}
-		pname = proc_alias(&w, name, phys, sizeof(phys));
-		if (pname == NULL)
-			goto fail;
-		is_last = (w.rest[0] == '\0');
-		llen = w.llen;
-		memcpy(lpath, w.logical, llen + 1);
-		if (append(lpath, &llen, name) == -1)
-			goto fail;
-		if (is_last && !follow)
-			return set_target(&w, name, pname, out);
-
-		fd = openat(w.cur, pname, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd == -1) {
-			if (is_last && errno == ENOENT)
-				return set_target(&w, name, pname, out);
-			goto fail;
-		}
-		if (fstat(fd, &st) == -1) {
-			fd_close(fd);
-			goto fail;
-		}
-		if (S_ISLNK(st.st_mode)) {
-			if (walk_link(&w, fd, lpath, need, w.rest, out) == -1)
-				goto fail;
-			continue;
-		}
-		if (is_last) {
-			fd_close(fd);
-			return set_target(&w, name, pname, out);
-		}
-		if (!S_ISDIR(st.st_mode)) {
-			fd_close(fd);
-			errno = ENOTDIR;
-			goto fail;
-		}
-		fd_close(w.cur);
-		w.cur = fd;
-		memcpy(w.logical, lpath, llen + 1);
-		w.llen = llen;
-		if (append(w.physical, &w.plen, pname) == -1)
-			goto fail;
-	}
-fail:
+	name[0] = '\0';
+	while ((rc = walk_step(&w, name, follow, need, out)) == WALK_ON)
+		;
+	if (rc == 0)
+		return 0;
 	fd_close(w.cur);
 	if (!out->denied)
 		hide_outside(&w, name, need, out);
 	return -1;
+}
+
+/*
+ * Take the next component off w->rest into @name (NAME_MAX + 1 bytes).
+ * Returns 1 when none is left (the target is the current directory).
+ */
+static int
+next_name(struct walk *w, char *name, struct resolve_out *out)
+{
+	const char *p = w->rest, *end;
+	size_t n;
+
+	name[0] = '\0';
+	while (*p == '/')
+		p++;
+	if (*p == '\0')		/* "/", "dir/", "dir/." */
+		return 1;
+	end = strchrnul(p, '/');
+	n = (size_t)(end - p);
+	if (n > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(name, p, n);
+	name[n] = '\0';
+	while (*end == '/')
+		end++;
+	if (*end == '\0' && end > p + n)
+		out->must_be_dir = 1;
+	memmove(w->rest, end, strlen(end) + 1);
+	return 0;
+}
+
+/*
+ * One component of the walk: WALK_ON to go on, 0 when the target is
+ * found (set_target()), -1 on failure (w->cur still open).
+ */
+static int
+walk_step(struct walk *w, char *name, int follow, unsigned need,
+	  struct resolve_out *out)
+{
+	char phys[NAME_MAX + 1], lpath[PATH_MAX];
+	const char *pname;
+	size_t llen;
+	int fd, rc;
+	struct stat st;
+
+	if ((rc = next_name(w, name, out)) != 0)
+		return rc == 1 ? set_target(w, ".", ".", out) : -1;
+	if (strcmp(name, ".") == 0)
+		return WALK_ON;
+	if (strcmp(name, "..") == 0)
+		return walk_parent(w) == -1 ? -1 : WALK_ON;
+	if ((pname = resolve_proc_alias(w, name, phys, sizeof(phys))) == NULL)
+		return -1;
+	llen = w->llen;
+	memcpy(lpath, w->logical, llen + 1);
+	if (resolve_append(lpath, &llen, name) == -1)
+		return -1;
+	if (w->rest[0] == '\0' && !follow)
+		return set_target(w, name, pname, out);
+	fd = openat(w->cur, pname, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return w->rest[0] == '\0' && errno == ENOENT ?
+		    set_target(w, name, pname, out) : -1;
+	if (fstat(fd, &st) == -1)
+		return fd_close(fd);
+	if (S_ISLNK(st.st_mode))
+		return walk_link(w, fd, lpath, need, w->rest, out) == -1 ? -1 :
+		    WALK_ON;
+	if (w->rest[0] == '\0') {
+		fd_close(fd);
+		return set_target(w, name, pname, out);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fd_close(fd);
+		errno = ENOTDIR;
+		return -1;
+	}
+	fd_close(w->cur);
+	w->cur = fd;
+	memcpy(w->logical, lpath, llen + 1);
+	w->llen = llen;
+	if (resolve_append(w->physical, &w->plen, pname) == -1)
+		return -1;
+	return WALK_ON;
 }
 
 int
@@ -252,7 +256,8 @@ open_target(const struct resolve_out *out, int flags, mode_t mode)
 {
 	int how = broker_flags(flags) | (out->must_be_dir ? O_DIRECTORY : 0);
 
-	return resolve_nonblock_off(openat(out->dirfd, out->name, how, mode), flags);
+	return resolve_nonblock_off(openat(out->dirfd, out->name, how, mode),
+	    flags);
 }
 
 /* How the broker opens for @flags (open_target() says why). */
@@ -615,7 +620,7 @@ walk_link(struct walk *w, int fd, const char *lpath, unsigned need,
 	ssize_t n;
 	size_t rlen;
 
-	if (on_procfs(w->cur, 0) && !on_procfs(w->cur, 1)) {
+	if (resolve_on_procfs(w->cur, 0) && !resolve_on_procfs(w->cur, 1)) {
 		fd_close(fd);
 		errno = ELOOP;
 		return -1;
@@ -663,8 +668,8 @@ walk_link(struct walk *w, int fd, const char *lpath, unsigned need,
 }
 
 /* Append "/name" to the path in @buf of length *@len (PATH_MAX bytes). */
-static int
-append(char *buf, size_t *len, const char *name)
+int
+resolve_append(char *buf, size_t *len, const char *name)
 {
 	size_t n = strlen(name);
 
@@ -679,84 +684,6 @@ append(char *buf, size_t *len, const char *name)
 }
 
 /*
- * Is @fd on procfs (and, with @want_root, its root directory)?  The
- * procfs root is the only directory whose inode number is 1 there.
- */
-static int
-on_procfs(int fd, int want_root)
-{
-	struct statfs sfs;
-	struct stat st;
-
-	if (fstatfs(fd, &sfs) == -1 || sfs.f_type != PROC_SUPER_MAGIC)
-		return 0;
-	if (!want_root)
-		return 1;
-	return fstat(fd, &st) == 0 && st.st_ino == 1;
-}
-
-/*
- * In the procfs root, "self" and "thread-self" name the *broker*; the
- * requester means its own.  Returns the name to open (the requester's
- * pid, or @name unchanged) and rewrites @name to the logical one: the
- * requester's own /proc/PID is matched as "/proc/self", so a rule on
- * /proc/self covers it whichever way it is asked for.  "thread-self"
- * becomes "self/task/TID" by putting that in front of the rest.
- */
-static const char *
-proc_alias(struct walk *w, char *name, char *phys, size_t physlen)
-{
-	char tail[2 * PATH_MAX + 2];
-	pid_t pid, tid;
-	int n;
-
-	if (w->llen != 5 || strcmp(w->logical, "/proc") != 0 ||
-	    !on_procfs(w->cur, 1))
-		return name;
-	pid = requester(w->ctx);
-	tid = w->ctx->who != NULL && w->ctx->who->tid ? w->ctx->who->tid :
-	    pid;
-	if (strcmp(name, "thread-self") == 0) {
-		if (pid <= 0) {
-			errno = ENOENT;
-			return NULL;
-		}
-		memcpy(tail, w->rest, strlen(w->rest) + 1);
-		n = snprintf(w->rest, sizeof(w->rest), "task/%d%s%s",
-			     (int)tid, tail[0] ? "/" : "", tail);
-		if (n < 0 || (size_t)n >= sizeof(w->rest)) {
-			errno = ENAMETOOLONG;
-			return NULL;
-		}
-		strcpy(name, "self");
-	}
-	if (pid > 0 && strcmp(name, "self") != 0) {
-		snprintf(phys, physlen, "%d", (int)pid);
-		if (strcmp(name, phys) == 0)
-			strcpy(name, "self");
-	}
-	if (strcmp(name, "self") != 0)
-		return name;
-	if (pid <= 0) {
-		errno = ENOENT;
-		return NULL;
-	}
-	snprintf(phys, physlen, "%d", (int)pid);
-	return phys;
-}
-
-/* The requester's tgid: who->pid_fn finds it when set (0: unknown). */
-static pid_t
-requester(const struct resolve_ctx *ctx)
-{
-	const struct requester *who = ctx->who;
-
-	if (who == NULL)
-		return 0;
-	return who->pid_fn != NULL ? who->pid_fn(who->pid_arg) : who->pid;
-}
-
-/*
  * The walk ends: the target is @name for the policy, @pname in the
  * current directory (they differ for the requester's /proc/self).
  */
@@ -767,10 +694,9 @@ set_target(struct walk *w, const char *name, const char *pname,
 	size_t len = w->llen;
 
 	memcpy(out->path, w->logical, len + 1);
-	if (strcmp(name, ".") != 0 && append(out->path, &len, name) == -1) {
-		fd_close(w->cur);
+	if (strcmp(name, ".") != 0 &&
+	    resolve_append(out->path, &len, name) == -1)
 		return -1;
-	}
 	if (len == 0)
 		strcpy(out->path, "/");
 	snprintf(out->name, sizeof(out->name), "%s", pname);

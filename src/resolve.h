@@ -48,7 +48,7 @@ struct resolve_ctx {
 
 struct resolve_out {
 	int dirfd;		/* O_PATH descriptor of the target's parent */
-	char name[NAME_MAX + 1];	/* the target's name in dirfd ("." for "/") */
+	char name[NAME_MAX + 1];	/* target's name in dirfd ("." for /) */
 	char path[PATH_MAX];	/* logical absolute path of the target */
 	int must_be_dir;	/* the request ended in '/' */
 	int denied;		/* failure was the policy's refusal */
