@@ -955,7 +955,7 @@ struct fd_table {
 	int open_err;
 	long rc[FT_STEPS];
 	int err[FT_STEPS];
-	volatile pid_t tid;	/* cleared by the kernel at the thread's exit */
+	pid_t tid;		/* set by clone, cleared at the thread's exit */
 };
 
 /*
@@ -1022,7 +1022,6 @@ static int
 do_fd_table(int argc, char **argv)
 {
 	struct fd_table t;
-	pid_t ptid;
 	char *stack;
 	int ro, i;
 
@@ -1046,13 +1045,15 @@ do_fd_table(int argc, char **argv)
 		return 2;
 	if (clone(fd_table_thread, stack + FD_STACK, CLONE_VM | CLONE_FS |
 	    CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
-	    CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID, &t, &ptid, NULL,
+	    CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID, &t, &t.tid, NULL,
 	    &t.tid) == -1) {
 		report("fd-table: clone", -1);
 		return 2;
 	}
-	t.tid = ptid;
-	/* The kernel clears t.tid when the thread is gone. */
+	/*
+	 * The kernel sets t.tid before the thread first runs, and clears it
+	 * when the thread is gone: no window where it reads 0 too early.
+	 */
 	while (__atomic_load_n(&t.tid, __ATOMIC_ACQUIRE) != 0)
 		sched_yield();
 	munmap(stack, FD_STACK);
