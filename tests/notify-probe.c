@@ -15,6 +15,11 @@
  *                                 (SIGSYS; SIGSEGV on kernels without
  *                                 IA32 emulation)
  *   notify-probe x32              an x32 call: the process must be killed
+ *   notify-probe call NAME ARG... one raw system call, NAME (see calls[]),
+ *                                 on ARG, and nothing else mediated that
+ *                                 names ARG: "NAME: ok" or "NAME: EACCES"
+ *                                 (tests/check_notify_calls.c compares it
+ *                                 with the --log record)
  */
 #include "config.h"
 
@@ -22,11 +27,14 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
+#include <linux/openat2.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +42,10 @@
 
 #define NTHREADS	16
 #define ROUNDS		200
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2	452
+#endif
 
 static int failures;
 
@@ -197,6 +209,167 @@ stats(const char *path)
 	close(fd);
 }
 
+/* --- one system call, for its decision record ----------------------- */
+
+/* A read-only descriptor of @path, for the calls on a descriptor. */
+static int
+ro_fd(const char *path)
+{
+	int fd;
+
+	fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		printf("open: %s\n", strerrorname_np(errno));
+	return fd;
+}
+
+/* connect or bind (@nr) a new AF_UNIX socket to @name. */
+static long
+unix_call(long nr, const char *name, int abstract)
+{
+	struct sockaddr_un sun;
+	size_t n = strlen(name);
+	int s;
+
+	if (n + 1 >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	/* An abstract name: a NUL first, and no NUL at the end. */
+	memcpy(sun.sun_path + abstract, name, n);
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	return syscall(nr, s, &sun, (socklen_t)(offsetof(struct sockaddr_un,
+	    sun_path) + n + 1));
+}
+
+/*
+ * The system call @name on @p (and @q: a second path, or open flags),
+ * raw, so that the call the broker sees is exactly this one.  The calls
+ * on a descriptor open @p read-only first.  -2 for an unknown @name.
+ */
+static long
+one_call(const char *name, const char *p, const char *q)
+{
+	static char *const argv[] = { (char *)"x", NULL }, *const envp[] = {
+		NULL };
+	static struct open_how how = { .flags = O_RDONLY | O_CLOEXEC };
+	static char buf[PATH_MAX];
+	static struct statx stx;
+	static struct stat st;
+	int flags = q != NULL ? (int)strtol(q, NULL, 0) : O_RDONLY;
+	int fd;
+
+#define IS(s)	(strcmp(name, (s)) == 0)
+	if (IS("open"))
+		return syscall(SYS_open, p, flags, 0);
+	if (IS("creat"))
+		return syscall(SYS_creat, p, 0644);
+	if (IS("openat"))
+		return syscall(SYS_openat, AT_FDCWD, p, flags, 0);
+	if (IS("openat2"))
+		return syscall(SYS_openat2, AT_FDCWD, p, &how, sizeof(how));
+	if (IS("stat"))
+		return syscall(SYS_stat, p, &st);
+	if (IS("lstat"))
+		return syscall(SYS_lstat, p, &st);
+	if (IS("newfstatat"))
+		return syscall(SYS_newfstatat, AT_FDCWD, p, &st, 0);
+	if (IS("statx"))
+		return syscall(SYS_statx, AT_FDCWD, p, 0, STATX_BASIC_STATS,
+		    &stx);
+	if (IS("access"))
+		return syscall(SYS_access, p, R_OK);
+	if (IS("faccessat"))
+		return syscall(SYS_faccessat, AT_FDCWD, p, R_OK);
+	if (IS("faccessat2"))
+		return syscall(SYS_faccessat2, AT_FDCWD, p, R_OK, 0);
+	if (IS("readlink"))
+		return syscall(SYS_readlink, p, buf, sizeof(buf));
+	if (IS("readlinkat"))
+		return syscall(SYS_readlinkat, AT_FDCWD, p, buf, sizeof(buf));
+	if (IS("mkdir"))
+		return syscall(SYS_mkdir, p, 0755);
+	if (IS("mkdirat"))
+		return syscall(SYS_mkdirat, AT_FDCWD, p, 0755);
+	if (IS("mknod"))
+		return syscall(SYS_mknod, p, S_IFIFO | 0644, 0);
+	if (IS("mknodat"))
+		return syscall(SYS_mknodat, AT_FDCWD, p, S_IFIFO | 0644, 0);
+	if (IS("unlink"))
+		return syscall(SYS_unlink, p);
+	if (IS("unlinkat"))
+		return syscall(SYS_unlinkat, AT_FDCWD, p, 0);
+	if (IS("rmdir"))
+		return syscall(SYS_rmdir, p);
+	if (IS("rename"))
+		return syscall(SYS_rename, p, q);
+	if (IS("renameat"))
+		return syscall(SYS_renameat, AT_FDCWD, p, AT_FDCWD, q);
+	if (IS("renameat2"))
+		return syscall(SYS_renameat2, AT_FDCWD, p, AT_FDCWD, q, 0);
+	if (IS("link"))
+		return syscall(SYS_link, p, q);
+	if (IS("linkat"))
+		return syscall(SYS_linkat, AT_FDCWD, p, AT_FDCWD, q, 0);
+	if (IS("symlink"))
+		return syscall(SYS_symlink, "target", p);
+	if (IS("symlinkat"))
+		return syscall(SYS_symlinkat, "target", AT_FDCWD, p);
+	if (IS("chmod"))
+		return syscall(SYS_chmod, p, 0666);
+	if (IS("fchmodat"))
+		return syscall(SYS_fchmodat, AT_FDCWD, p, 0666);
+	if (IS("fchmodat2"))
+		return syscall(SYS_fchmodat2, AT_FDCWD, p, 0666, 0);
+	if (IS("chown"))
+		return syscall(SYS_chown, p, -1, -1);
+	if (IS("lchown"))
+		return syscall(SYS_lchown, p, -1, -1);
+	if (IS("fchownat"))
+		return syscall(SYS_fchownat, AT_FDCWD, p, -1, -1, 0);
+	if (IS("truncate"))
+		return syscall(SYS_truncate, p, 0);
+	if (IS("utimensat"))
+		return syscall(SYS_utimensat, AT_FDCWD, p, NULL, 0);
+	if (IS("chdir"))
+		return syscall(SYS_chdir, p);
+	if (IS("execve"))
+		return syscall(SYS_execve, p, argv, envp);
+	if (IS("execveat"))
+		return syscall(SYS_execveat, AT_FDCWD, p, argv, envp, 0);
+	if (IS("connect"))
+		return unix_call(SYS_connect, p, 0);
+	if (IS("connect-abstract"))
+		return unix_call(SYS_connect, p, 1);
+	if (IS("bind"))
+		return unix_call(SYS_bind, p, 0);
+	if (!IS("fchmod") && !IS("fchown") && !IS("futimens"))
+		return -2;
+	if ((fd = ro_fd(p)) == -1)
+		return -2;
+	if (IS("fchmod"))
+		return syscall(SYS_fchmod, fd, 0666);
+	if (IS("fchown"))
+		return syscall(SYS_fchown, fd, -1, -1);
+	/* futimens(fd, NULL): utimensat with no path. */
+	return syscall(SYS_utimensat, fd, NULL, NULL, 0);
+#undef IS
+}
+
+static int
+call(const char *name, const char *p, const char *q)
+{
+	long rc = one_call(name, p, q);
+
+	if (rc == -2)
+		return 2;
+	printf("%s: %s\n", name, rc == -1 ? strerrorname_np(errno) : "ok");
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -210,6 +383,8 @@ main(int argc, char *argv[])
 		refused();
 	else if (strcmp(argv[1], "stat") == 0 && argc == 3)
 		stats(argv[2]);
+	else if (strcmp(argv[1], "call") == 0 && (argc == 4 || argc == 5))
+		return call(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	else if (strcmp(argv[1], "i386") == 0) {
 		/* getpid through the i386 table; must never return. */
 		long rc = 20;

@@ -12,8 +12,12 @@
  * with a decision hook that strikes while a request is being served);
  * the target is a child confined by filter_notify_install(), as
  * fdbroker-run's child is.  The others run the command under
- * fdbroker-run itself (tests/escape/probe2.c).  A thread id is recycled
- * with clone3(set_tid), which needs CAP_SYS_ADMIN: without it, only the
+ * fdbroker-run itself (tests/escape/probe2.c), among them the calls on
+ * a descriptor (fchmod, fchown, futimens, and the same through
+ * /proc/PID/fd/N), which must be decided on the very descriptor acted on:
+ * the requesting thread's own, whatever its table or another thread's
+ * dup2() makes of the number.  A thread id is recycled with
+ * clone3(set_tid), which needs CAP_SYS_ADMIN: without it, only the
  * death of the target is checked, and the test says so.
  */
 #include "config.h"
@@ -54,6 +58,8 @@
 #define NOTIF_MAX	256	/* room for the kernel's seccomp_notif */
 #define CANARY		0xa5
 #define EXIT_SKIP	77
+#define T_1999		915148800	/* 1999-01-01T00:00:00Z, probe2's */
+#define T_2001		978307200	/* 2001-01-01T00:00:00Z */
 
 /*
  * Targets install seccomp filters; they leave with _exit(), but a leak
@@ -956,6 +962,154 @@ START_TEST(test_escape_notify_flip_exec_run)
 }
 END_TEST
 
+/* --- calls on a descriptor ----------------------------------------- */
+
+/*
+ * RO and RW in @dir, into @ro and @rw (PATH_MAX bytes each): RO 0644, RW
+ * 0600, both last modified in 2001, so that any change shows.
+ */
+static void
+make_ro_rw(const char *dir, char *ro, char *rw)
+{
+	const struct timespec t[2] = { { T_2001, 0 }, { T_2001, 0 } };
+
+	snprintf(ro, PATH_MAX, "%s/ro", dir);
+	snprintf(rw, PATH_MAX, "%s/rw", dir);
+	hx_write_file(ro, "ro-content\n", 0644);
+	hx_write_file(rw, "rw-content\n", 0600);
+	ck_assert_int_eq(chmod(ro, 0644), 0);
+	ck_assert_int_eq(chmod(rw, 0600), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, ro, t, 0), 0);
+	ck_assert_int_eq(utimensat(AT_FDCWD, rw, t, 0), 0);
+}
+
+/*
+ * @path is as @before: mode, size, times, and the status change time,
+ * which any chmod, chown, truncate or utimes moves (a chown to the same
+ * owner included).
+ */
+static void
+ck_unchanged(const char *path, const struct stat *before)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_msg(st.st_mode == before->st_mode &&
+	    st.st_size == before->st_size &&
+	    st.st_mtim.tv_sec == before->st_mtim.tv_sec &&
+	    st.st_ctim.tv_sec == before->st_ctim.tv_sec &&
+	    st.st_ctim.tv_nsec == before->st_ctim.tv_nsec,
+	    "%s changed: mode %o size %lld mtime %lld ctime %lld.%09ld "
+	    "(was %o %lld %lld %lld.%09ld)", path,
+	    (unsigned)st.st_mode & 07777, (long long)st.st_size,
+	    (long long)st.st_mtim.tv_sec, (long long)st.st_ctim.tv_sec,
+	    st.st_ctim.tv_nsec, (unsigned)before->st_mode & 07777,
+	    (long long)before->st_size, (long long)before->st_mtim.tv_sec,
+	    (long long)before->st_ctim.tv_sec, before->st_ctim.tv_nsec);
+}
+
+/* ESCAPE: a thread with a descriptor table of its own (clone without CLONE_FILES) holds a writable file at the number where the thread group holds a read-only one, and changes it by number (fchmod, fchown, futimens, truncate and chmod of /proc/{self,thread-self}/fd/N) | decided on the requesting thread's descriptor: the read-only file never changes, the thread's own does */
+START_TEST(test_escape_notify_fd_own_table_run)
+{
+	char probe[PATH_MAX], dir[PATH_MAX], ro[PATH_MAX], rw[PATH_MAX];
+	char control[PATH_MAX];
+	const char *fdbrun = hx_fdbroker_run();
+	struct stat before, st;
+	int s;
+
+	hx_find_probe("probe2", probe, dir);
+	/*
+	 * Unconfined, the thread's calls change its RW, and RO is open to
+	 * its owner through the group's /proc/self/fd/N (truncated) and
+	 * through the leader's read-only descriptor (fchmod): only the
+	 * sandbox keeps RO as it is.
+	 */
+	snprintf(control, sizeof(control), "%s/control", fx.dir);
+	ck_assert_int_eq(mkdir(control, 0755), 0);
+	make_ro_rw(control, ro, rw);
+	s = run(ARGV(probe, "fd-table", ro, rw, "leader"));
+	ck_assert(WIFEXITED(s) && WEXITSTATUS(s) == 0);
+	ck_has("fd-table: fchmod: ok\n");
+	ck_has("fd-table: leader_fchmod: ok\n");
+	ck_assert_int_eq(stat(ro, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0606);
+	ck_assert_int_eq(st.st_size, 0);
+	ck_assert_int_eq(stat(rw, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0660);
+	ck_assert_int_eq(st.st_mtim.tv_sec, T_1999);
+	/* Confined: RO granted r, RW rw. */
+	make_ro_rw(fx.dir, ro, rw);
+	ck_assert_int_eq(stat(ro, &before), 0);
+	s = run(ARGV(fdbrun, "-r", ro, "-w", rw, "-x", dir, "--", probe,
+	    "fd-table", ro, rw));
+	ck_assert(WIFEXITED(s) && WEXITSTATUS(s) == 0);
+	ck_unchanged(ro, &before);
+	/* The thread's own RW, granted w, is changed: each call went on. */
+	ck_has("fd-table: truncate_proc_thread_self: ok\n");
+	ck_has("fd-table: fchmod: ok\n");
+	ck_has("fd-table: fchown: ok\n");
+	ck_has("fd-table: chmod_proc_thread_self: ok\n");
+	ck_has("fd-table: utimensat_now: ok\n");
+	ck_has("fd-table: futimens: ok\n");
+	ck_assert_int_eq(stat(rw, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0660);
+	ck_assert_int_eq(st.st_size, 0);
+	ck_assert_int_eq(st.st_mtim.tv_sec, T_1999);
+}
+END_TEST
+
+/*
+ * probe2 fd-race @what: one thread dup2()s RW and RO in turn onto one
+ * number, the other fchmods (chmod) or futimens (utimes) that number,
+ * 20000 times or 3 seconds.  RO must come out as it went in.
+ */
+static void
+fd_race(const char *what)
+{
+	char probe[PATH_MAX], dir[PATH_MAX], ro[PATH_MAX], rw[PATH_MAX];
+	char control[PATH_MAX];
+	const char *fdbrun = hx_fdbroker_run();
+	struct stat before, st;
+	int s, i, changed = 0;
+
+	hx_find_probe("probe2", probe, dir);
+	/* Unconfined, a call that lands while RO is there changes RO. */
+	snprintf(control, sizeof(control), "%s/control", fx.dir);
+	ck_assert_int_eq(mkdir(control, 0755), 0);
+	for (i = 0; i < 5 && !changed; i++) {
+		make_ro_rw(control, ro, rw);
+		ck_assert_int_eq(stat(ro, &before), 0);
+		s = run(ARGV(probe, "fd-race", ro, rw, "20000", "1", what));
+		ck_assert(WIFEXITED(s) && WEXITSTATUS(s) == 0);
+		ck_assert_int_eq(stat(ro, &st), 0);
+		changed = st.st_ctim.tv_sec != before.st_ctim.tv_sec ||
+		    st.st_ctim.tv_nsec != before.st_ctim.tv_nsec;
+	}
+	ck_assert_msg(changed, "unconfined, RO never changed");
+	make_ro_rw(fx.dir, ro, rw);
+	ck_assert_int_eq(stat(ro, &before), 0);
+	s = run(ARGV(fdbrun, "-r", ro, "-w", rw, "-x", dir, "--", probe,
+	    "fd-race", ro, rw, "20000", "3", what));
+	ck_assert(WIFEXITED(s) && WEXITSTATUS(s) == 0);
+	ck_unchanged(ro, &before);
+	/* The calls that found RW there went through. */
+	ck_assert_uint_gt(count_of("fd-race:", "ok"), 0);
+}
+
+/* ESCAPE: a thread dup2()s a writable and a read-only file in turn onto one number while another fchmod()s that number | decided on the descriptor acted on: the read-only file's mode never changes */
+START_TEST(test_escape_notify_fd_dup2_chmod_run)
+{
+	fd_race("chmod");
+}
+END_TEST
+
+/* ESCAPE: a thread dup2()s a writable and a read-only file in turn onto one number while another futimens()es that number | decided on the descriptor acted on: the read-only file's times never change */
+START_TEST(test_escape_notify_fd_dup2_utimes_run)
+{
+	fd_race("utimes");
+}
+END_TEST
+
 static Suite *
 escape_notify_suite(void)
 {
@@ -993,6 +1147,15 @@ escape_notify_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_notify_flip_open_run);
 	tcase_add_test(tc, test_escape_notify_flip_exec_run);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("descriptors");
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_escape_notify_fd_own_table_run);
+	tcase_add_test(tc, test_escape_notify_fd_dup2_chmod_run);
+	tcase_add_test(tc, test_escape_notify_fd_dup2_utimes_run);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;

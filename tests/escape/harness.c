@@ -74,7 +74,13 @@ hx_write_file(const char *path, const char *content, mode_t mode)
 void
 hx_find_probe(const char *rel, char *probe, char *dir)
 {
-	const char *env = getenv("ESCAPE_PROBE2");
+	hx_find_program("ESCAPE_PROBE2", rel, probe, dir);
+}
+
+void
+hx_find_program(const char *var, const char *rel, char *probe, char *dir)
+{
+	const char *env = getenv(var);
 	char self[PATH_MAX];
 	ssize_t n;
 

@@ -40,6 +40,10 @@ void hx_write_file(const char *path, const char *content, mode_t mode);
  */
 void hx_find_probe(const char *rel, char *probe, char *dir);
 
+/* As hx_find_probe(), for the program that $@var names. */
+void hx_find_program(const char *var, const char *rel, char *probe,
+		     char *dir);
+
 /* fdbroker-run, as $FDBROKER_RUN names it (asserted set). */
 const char *hx_fdbroker_run(void);
 

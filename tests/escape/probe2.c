@@ -35,6 +35,14 @@
  *   probe2 flip-open GRANTED SECRET N  open GRANTED while another thread
  *                                  rewrites the path into SECRET
  *   probe2 flip-exec OK BAD N      exec OK while a thread rewrites it
+ *   probe2 fd-table RO RW [leader]  a thread with a descriptor table of
+ *                                  its own holds RW where we hold RO, and
+ *                                  changes "its" file by number; with
+ *                                  leader, we then fchmod our RO ourselves
+ *   probe2 fd-race RO RW N SECS chmod|utimes  a thread dup2()s RW and RO
+ *                                  in turn onto one number while we
+ *                                  fchmod or futimens it, N times or SECS
+ *                                  seconds
  *   probe2 steps PATH N...         for each N, wait for a byte on fd 0,
  *                                  then open and close PATH N times
  *   probe2 fan-open N PATH...      N processes open the PATHs at once
@@ -63,12 +71,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef SO_PEERPIDFD
@@ -77,6 +87,9 @@
 #define X32_BIT			0x40000000L
 #define I386_GETPID		20L
 #define FLIP_PAD		PATH_MAX
+#define FD_N			100	/* the contested descriptor number */
+#define FD_STACK		(256 * 1024)
+#define T_1999			915148800	/* 1999-01-01T00:00:00Z */
 
 static int	do_io_uring(int, char **);
 static int	do_handle(int, char **);
@@ -97,6 +110,8 @@ static int	do_fds(int, char **);
 static int	do_emfile(int, char **);
 static int	do_flip_open(int, char **);
 static int	do_flip_exec(int, char **);
+static int	do_fd_table(int, char **);
+static int	do_fd_race(int, char **);
 static int	do_steps(int, char **);
 static int	do_fan_open(int, char **);
 static int	do_kill_open(int, char **);
@@ -125,6 +140,8 @@ static const struct {
 	{ "emfile", 1, do_emfile },
 	{ "flip-open", 3, do_flip_open },
 	{ "flip-exec", 3, do_flip_exec },
+	{ "fd-table", 2, do_fd_table },
+	{ "fd-race", 5, do_fd_race },
 	{ "steps", 2, do_steps },
 	{ "fan-open", 2, do_fan_open },
 	{ "kill-open", 2, do_kill_open },
@@ -915,6 +932,218 @@ do_flip_exec(int argc, char **argv)
 		refused += WEXITSTATUS(st) == 3;
 	}
 	printf("flip-exec: ok %lu bad %lu refused %lu\n", ok, bad, refused);
+	return 0;
+}
+
+/* --- calls on a descriptor: which one is acted on ------------------- */
+
+/* One step of fd-table's thread: a call and what it gave. */
+enum { FT_TRUNC_SELF, FT_TRUNC_THREAD, FT_FCHMOD, FT_FCHOWN,
+	FT_CHMOD_THREAD, FT_UTIMENS_NOW, FT_FUTIMENS, FT_STEPS };
+
+static const char *const ft_names[FT_STEPS] = {
+	"truncate_proc_self", "truncate_proc_thread_self", "fchmod",
+	"fchown", "chmod_proc_thread_self", "utimensat_now", "futimens",
+};
+
+struct fd_table {
+	const char *rw;
+	char self[64];		/* /proc/self/fd/FD_N */
+	char thread[64];	/* /proc/thread-self/fd/FD_N */
+	gid_t gid;
+	int opened;		/* the thread's open of RW: fd or -1 */
+	int open_err;
+	long rc[FT_STEPS];
+	int err[FT_STEPS];
+	pid_t tid;		/* set by clone, cleared at the thread's exit */
+};
+
+/*
+ * The thread: its table is a copy of ours, FD_N is RO there too until
+ * it puts its own RW on FD_N.  Then every call names FD_N, which for the
+ * kernel is RW (its own table) except through /proc/self, which is the
+ * thread group's, ours.  It shares our TLS (no CLONE_SETTLS), so it
+ * makes raw calls only and keeps errno to itself while we wait without
+ * touching errno; the sanitizers know nothing of it.
+ */
+__attribute__((no_sanitize("address", "undefined")))
+static int
+fd_table_thread(void *arg)
+{
+	struct fd_table *t = arg;
+	const struct timespec ts[2] = { { T_1999, 0 }, { T_1999, 0 } };
+	long rc;
+	int i;
+
+	rc = syscall(SYS_openat, AT_FDCWD, t->rw, O_RDWR | O_CLOEXEC);
+	t->opened = (int)rc;
+	t->open_err = rc == -1 ? errno : 0;
+	if (rc == -1 || syscall(SYS_dup3, (int)rc, FD_N, O_CLOEXEC) == -1)
+		return 0;
+	syscall(SYS_close, (int)rc);
+	for (i = 0; i < FT_STEPS; i++) {
+		switch (i) {
+		case FT_TRUNC_SELF:
+			rc = syscall(SYS_truncate, t->self, 0);
+			break;
+		case FT_TRUNC_THREAD:
+			rc = syscall(SYS_truncate, t->thread, 0);
+			break;
+		case FT_FCHMOD:
+			rc = syscall(SYS_fchmod, FD_N, 0666);
+			break;
+		case FT_FCHOWN:
+			rc = syscall(SYS_fchown, FD_N, -1, t->gid);
+			break;
+		case FT_CHMOD_THREAD:
+			rc = syscall(SYS_chmod, t->thread, 0660);
+			break;
+		case FT_UTIMENS_NOW:
+			rc = syscall(SYS_utimensat, FD_N, NULL, NULL, 0);
+			break;
+		default:
+			rc = syscall(SYS_utimensat, FD_N, NULL, ts, 0);
+			break;
+		}
+		t->rc[i] = rc;
+		t->err[i] = rc == -1 ? errno : 0;
+	}
+	return 0;
+}
+
+/*
+ * Each thread may have a descriptor table of its own (clone without
+ * CLONE_FILES; unshare(CLONE_FILES), which the filter refuses).  A call
+ * on descriptor N must be decided on the requesting thread's N: here
+ * the thread's is RW, ours is RO, and RO must come out unchanged.
+ * "fd-table: NAME ok|ERRNO" for each of the thread's calls.
+ */
+static int
+do_fd_table(int argc, char **argv)
+{
+	struct fd_table t;
+	char *stack;
+	int ro, i;
+
+	memset(&t, 0, sizeof(t));
+	t.rw = argv[1];
+	t.opened = -1;
+	t.gid = getgid();
+	snprintf(t.self, sizeof(t.self), "/proc/self/fd/%d", FD_N);
+	snprintf(t.thread, sizeof(t.thread), "/proc/thread-self/fd/%d",
+	    FD_N);
+	if ((ro = open(argv[0], O_RDONLY | O_CLOEXEC)) == -1) {
+		report("fd-table: open_ro", -1);
+		return 2;
+	}
+	if (dup3(ro, FD_N, O_CLOEXEC) == -1)
+		return 2;
+	close(ro);
+	stack = mmap(NULL, FD_STACK, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return 2;
+	if (clone(fd_table_thread, stack + FD_STACK, CLONE_VM | CLONE_FS |
+	    CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
+	    CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID, &t, &t.tid, NULL,
+	    &t.tid) == -1) {
+		report("fd-table: clone", -1);
+		return 2;
+	}
+	/*
+	 * The kernel sets t.tid before the thread first runs, and clears it
+	 * when the thread is gone: no window where it reads 0 too early.
+	 */
+	while (__atomic_load_n(&t.tid, __ATOMIC_ACQUIRE) != 0)
+		sched_yield();
+	munmap(stack, FD_STACK);
+	if (t.opened == -1) {
+		errno = t.open_err;
+		report("fd-table: open_rw", -1);
+		return 0;
+	}
+	for (i = 0; i < FT_STEPS; i++) {
+		errno = t.err[i];
+		printf("fd-table: ");
+		report(ft_names[i], t.rc[i]);
+	}
+	/* Ours, as the file's owner, through a read-only descriptor. */
+	if (argc > 2 && strcmp(argv[2], "leader") == 0) {
+		printf("fd-table: ");
+		report("leader_fchmod", fchmod(FD_N, 0606));
+	}
+	close(FD_N);
+	return 0;
+}
+
+struct fd_race {
+	int ro, rw;
+	volatile int stop;
+	volatile int started;
+};
+
+static void *
+fd_race_flipper(void *arg)
+{
+	struct fd_race *f = arg;
+
+	f->started = 1;
+	while (!f->stop) {
+		dup2(f->rw, FD_N);
+		dup2(f->ro, FD_N);
+	}
+	return NULL;
+}
+
+/*
+ * One table, two threads: the broker must act on the descriptor it
+ * decided on.  A decision on FD_N read as RW and an action on FD_N
+ * taken a moment later as RO would change RO.
+ * "fd-race: calls N ok N refused N other N".
+ */
+static int
+do_fd_race(int argc, char **argv)
+{
+	const struct timespec ts[2] = { { T_1999, 0 }, { T_1999, 0 } };
+	unsigned long i, n = strtoul(argv[2], NULL, 10);
+	unsigned long ok = 0, refused = 0, other = 0;
+	struct fd_race f = { -1, -1, 0, 0 };
+	struct timespec start, now;
+	int utimes = strcmp(argv[4], "utimes") == 0;
+	long secs = atol(argv[3]);
+	pthread_t t;
+	int rc;
+
+	(void)argc;
+	if ((f.ro = open(argv[0], O_RDONLY | O_CLOEXEC)) == -1 ||
+	    (f.rw = open(argv[1], O_RDWR | O_CLOEXEC)) == -1) {
+		report("fd-race: open", -1);
+		return 2;
+	}
+	if (dup2(f.ro, FD_N) == -1 ||
+	    pthread_create(&t, NULL, fd_race_flipper, &f) != 0)
+		return 2;
+	while (!f.started)
+		;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (i = 0; i < n; i++) {
+		rc = utimes ? futimens(FD_N, ts) : fchmod(FD_N, 0666);
+		if (rc == 0)
+			ok++;
+		else if (errno == EACCES)
+			refused++;
+		else
+			other++;
+		if (i % 256 == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (now.tv_sec - start.tv_sec >= secs)
+				break;
+		}
+	}
+	f.stop = 1;
+	pthread_join(t, NULL);
+	printf("fd-race: calls %lu ok %lu refused %lu other %lu\n",
+	    ok + refused + other, ok, refused, other);
 	return 0;
 }
 
