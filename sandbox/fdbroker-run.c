@@ -26,17 +26,17 @@
 #include "fdbroker.h"
 #include "launch.h"
 #include "learn.h"
+#include "runlog.h"
 
 #define ERR_MAX		(PATH_MAX + 256)
 
 /* What the decision hook needs. */
 struct run_state {
 	int verbose;
-	int log;			/* -1: no --log */
+	struct runlog *log;		/* NULL: no --log */
 	unsigned long denials;
 	struct learn *learn;		/* NULL: no --learn */
 	int learn_failed;
-	char line[AUDIT_LINE_MAX];
 };
 
 static struct fdb_broker *new_broker(const struct fdb_policy *p,
@@ -47,7 +47,6 @@ static int	 die(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
 static struct fdb_policy *build_policy(const struct run_opts *o);
 static struct fdb_policy *allow_all(void);
-static int	 open_log(const char *file);
 static void	 on_decision(const struct fdb_decision *d, void *arg);
 static int	 write_learnt(struct learn *l, const char *file,
 		    const struct run_opts *o);
@@ -62,7 +61,7 @@ static int	 test_switches(struct fdb_policy **all,
 int
 main(int argc, char *argv[])
 {
-	static struct run_state st = { .log = -1 };
+	static struct run_state st;
 	struct run_opts o;
 	struct fdb_policy *base = NULL, *all = NULL;
 	struct fdb_broker *b = NULL;
@@ -103,8 +102,10 @@ main(int argc, char *argv[])
 		goto out;
 	}
 #endif
-	if (o.log != NULL && (st.log = open_log(o.log)) == -1)
+	if (o.log != NULL && (st.log = runlog_open(o.log)) == NULL) {
+		die("--log %s: %s", o.log, strerror(errno));
 		goto out;
+	}
 	if ((b = new_broker(all != NULL ? all : base, &o, &st)) != NULL)
 		rc = run_command(b, &o, &st, confine);
 out:
@@ -112,8 +113,10 @@ out:
 	learn_free(st.learn);
 	fdb_policy_free(all);
 	fdb_policy_free(base);
-	if (st.log > STDERR_FILENO)
-		fd_close(st.log);
+	if (runlog_close(st.log) == -1) {
+		die("--log %s: %s", o.log, strerror(errno));
+		rc = RUN_EXIT_FAILURE;
+	}
 	cli_clear(&o);
 	return rc;
 }
@@ -148,7 +151,7 @@ run_command(struct fdb_broker *b, const struct run_opts *o,
 	memset(&lo, 0, sizeof(lo));
 	lo.argv = o->argv;
 	lo.allow_net = o->allow_net;
-	lo.want_pid = st->log >= 0;
+	lo.want_pid = st->log != NULL;
 	lo.confine = confine;
 	lo.confine_err = &confine_err;
 	if (launch_run(b, &lo, &status, err, sizeof(err)) == -1) {
@@ -229,20 +232,6 @@ allow_all(void)
 	return p;
 }
 
-static int
-open_log(const char *file)
-{
-	int fd;
-
-	if (strcmp(file, "-") == 0)
-		return STDERR_FILENO;
-	fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-	    0644);
-	if (fd == -1)
-		return die("--log %s: %s", file, strerror(errno));
-	return fd;
-}
-
 /*
  * Every refusal by the policy counts for --fail-on-deny and --verbose; a
  * request the policy allowed that then failed (ENOENT in a granted
@@ -252,8 +241,6 @@ static void
 on_decision(const struct fdb_decision *d, void *arg)
 {
 	struct run_state *st = arg;
-	struct timespec now;
-	long n;
 
 	if (!d->allowed) {
 		st->denials++;
@@ -265,13 +252,8 @@ on_decision(const struct fdb_decision *d, void *arg)
 	}
 	if (st->learn != NULL && learn_add(st->learn, d) == -1)
 		st->learn_failed = 1;
-	if (st->log < 0)
-		return;
-	clock_gettime(CLOCK_REALTIME, &now);
-	n = audit_format(d, &now, st->line, sizeof(st->line));
-	/* One write per record, so that O_APPEND keeps lines whole. */
-	if (n > 0)
-		(void)!write(st->log, st->line, (size_t)n);
+	if (st->log != NULL)
+		runlog_record(st->log, d);
 }
 
 static int

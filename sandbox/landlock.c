@@ -67,6 +67,7 @@ landlock_restrict_exec(const struct fdb_policy *p)
 		.handled_access_fs = LANDLOCK_ACCESS_FS_EXECUTE,
 	};
 	const struct policy_rule *rules;
+	struct stat st;
 	size_t i, n;
 	int ruleset;
 
@@ -79,7 +80,12 @@ landlock_restrict_exec(const struct fdb_policy *p)
 	}
 	rules = policy_rules(p, &n);
 	for (i = 0; i < n; i++) {
-		if ((rules[i].perms & FDB_X) == 0)
+		/*
+		 * An exact rule grants its path alone: on a directory, x
+		 * runs nothing (a Landlock rule would cover the tree).
+		 */
+		if ((rules[i].perms & FDB_X) == 0 || (rules[i].exact &&
+		    stat(rules[i].path, &st) == 0 && S_ISDIR(st.st_mode)))
 			continue;
 		if (add_rule(ruleset, rules[i].path,
 		    LANDLOCK_ACCESS_FS_EXECUTE) == -1)

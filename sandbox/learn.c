@@ -57,12 +57,24 @@ learn_free(struct learn *l)
 	errno = save_errno;
 }
 
+/*
+ * A request that failed anyway (mkdir of a directory that exists,
+ * unlink of a file that does not) made and removed nothing: it needed at
+ * most to see the path, never c.  Without this, "mkdir -p" would learn c
+ * on every directory it walks down.
+ */
 int
 learn_add(struct learn *l, const struct fdb_decision *d)
 {
-	if (add_path(l, d->resolved, d->need) == -1)
+	unsigned need = d->need, need2 = d->need2;
+
+	if (d->error != 0) {
+		need = (need & ~FDB_C) | FDB_R;
+		need2 = need2 != 0 ? (need2 & ~FDB_C) | FDB_R : 0;
+	}
+	if (add_path(l, d->resolved, need) == -1)
 		return -1;
-	return add_path(l, d->resolved2, d->need2);
+	return add_path(l, d->resolved2, need2);
 }
 
 /* Record @path with @need, unless it is empty or the base grants it. */
@@ -111,8 +123,8 @@ learn_write(struct learn *l, FILE *f, const char *what)
 			    "path of %zu bytes\n", strlen(l->e[i].path));
 			continue;
 		}
-		fprintf(f, "%s %s\n", policy_perms_string(perms, letters),
-		    l->e[i].path);
+		fprintf(f, "exact %s %s\n", policy_perms_string(perms,
+		    letters), l->e[i].path);
 		rules++;
 	}
 	if (fflush(f) == EOF || ferror(f))
@@ -143,7 +155,8 @@ expressible(const char *path)
 	int ok;
 
 	ok = p != NULL &&
-	     snprintf(line, sizeof(line), "r %s", path) < (int)sizeof(line) &&
+	     snprintf(line, sizeof(line), "exact r %s", path) <
+	     (int)sizeof(line) &&
 	     fdb_policy_add_rule(p, line, NULL, 0) == 0 &&
 	     (r = policy_rules(p, &n)) != NULL && n == 1 &&
 	     strcmp(r[0].path, path) == 0;

@@ -25,14 +25,16 @@ void learn_free(struct learn *l);
 
 /*
  * learn_add: record the paths of @d (resolved with need, resolved2 with
- * need2), each unless it is NULL or the base policy grants it.  Returns
- * 0, or -1 with ENOMEM.
+ * need2; a request that failed needs r at most, never c), each unless it
+ * is NULL or the base policy grants it.  Returns 0, or -1 with ENOMEM.
  */
 int learn_add(struct learn *l, const struct fdb_decision *d);
 
 /*
  * learn_write: write the rules, one a line, sorted by path and merged,
- * to @f after a comment line naming @what.  Paths a policy file cannot
+ * each an exact rule ("exact PERMS PATH": that path, not the tree
+ * beneath, which the run may never have touched), to @f after a comment
+ * line naming @what.  Paths a policy file cannot
  * carry (a newline, a '#' after a blank, a trailing blank) are written
  * as comments.  Returns the number of rules, or -1 with errno.
  */

@@ -27,6 +27,8 @@ extern "C" {
 #define FDB_C	0x4u	/* create and remove entries */
 #define FDB_X	0x8u	/* execute */
 #define FDB_DENY 0x0u
+/* A modifier of fdb_policy_add(): the path only, not the tree beneath. */
+#define FDB_EXACT 0x10u
 
 /* Operations carried by the wire protocol. */
 #define FDB_OP_OPEN	1
@@ -45,8 +47,8 @@ void fdb_policy_free(struct fdb_policy *p);
 
 /*
  * fdb_policy_add: grant @perms (FDB_R|FDB_W|FDB_C|FDB_X, or FDB_DENY) on
- * @path and the tree beneath it; a relative @path is taken from the
- * current directory.  The path is normalised ("//", "/./", "..",
+ * @path and the tree beneath it, or on @path alone with FDB_EXACT added;
+ * a relative @path is taken from the current directory.  The path is normalised ("//", "/./", "..",
  * trailing "/").  Adding the same path twice unites the
  * permissions; a deny on a path overrides grants on that same path.
  * Returns 0, or -1 with errno EINVAL (empty path, bad bits),
@@ -57,7 +59,7 @@ int fdb_policy_add(struct fdb_policy *p, const char *path, unsigned perms);
 /*
  * fdb_policy_add_rule: add one rule written as in a policy file,
  * "PERMS PATH" (PERMS a non-empty set of the letters r, w, c, x) or
- * "deny PATH".  Relative paths are refused (EINVAL).  On EINVAL, when
+ * "deny PATH", each optionally after "exact " (the path alone).  Relative paths are refused (EINVAL).  On EINVAL, when
  * @err is not NULL, a reason of at most @errlen bytes is written there.
  */
 int fdb_policy_add_rule(struct fdb_policy *p, const char *rule, char *err,

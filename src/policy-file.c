@@ -40,6 +40,7 @@ struct rule_list {
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int is_space(int c);
+static char *next_word(char **s);
 static int parse_line(char *line, struct policy_rule *out,
 		      char path[PATH_MAX], char *why, size_t whylen);
 static int list_add(struct rule_list *l, const struct policy_rule *r);
@@ -248,6 +249,7 @@ parse_line(char *line, struct policy_rule *out, char path[PATH_MAX],
 {
 	char *s, *word, *e;
 	unsigned perms;
+	int exact;
 	long len;
 
 	/* '#' starts a comment at the start of a line or after a blank. */
@@ -263,12 +265,10 @@ parse_line(char *line, struct policy_rule *out, char path[PATH_MAX],
 		;
 	if (*s == '\0')
 		return 0;
-	for (word = s; *s != '\0' && !is_space(*s); s++)
-		;
-	/* The path is all that follows the blanks after PERMS. */
-	if (*s != '\0')
-		for (*s++ = '\0'; is_space(*s); s++)
-			;
+	word = next_word(&s);
+	/* "exact PERMS PATH": the path alone, not its tree. */
+	if ((exact = strcmp(word, "exact") == 0))
+		word = next_word(&s);
 	if (word[0] == '/') {
 		set_err(why, whylen, "missing permissions");
 		errno = EINVAL;
@@ -295,7 +295,26 @@ parse_line(char *line, struct policy_rule *out, char path[PATH_MAX],
 	out->path = path;
 	out->len = (size_t)len;
 	out->perms = perms;
+	out->exact = exact;
 	return 1;
+}
+
+/*
+ * Cut the word at *@s, and move *@s past the blanks after it: the path
+ * is all that follows the blanks after the last word.
+ */
+static char *
+next_word(char **s)
+{
+	char *word = *s, *p = *s;
+
+	while (*p != '\0' && !is_space(*p))
+		p++;
+	if (*p != '\0')
+		for (*p++ = '\0'; is_space(*p); p++)
+			;
+	*s = p;
+	return word;
 }
 
 /* Append a copy of @r (its path duplicated) to @l. */
@@ -317,6 +336,7 @@ list_add(struct rule_list *l, const struct policy_rule *r)
 		return -1;
 	nr->len = r->len;
 	nr->perms = r->perms;
+	nr->exact = r->exact;
 	l->n++;
 	return 0;
 }

@@ -47,7 +47,7 @@
 	O_CLOEXEC | O_PATH | O_TMPFILE)
 
 struct fdb_policy {
-	struct policy_rule *rules;	/* sorted by strcmp of path, unique */
+	struct policy_rule *rules;	/* sorted by rule_cmp(), unique */
 	size_t n;
 	size_t cap;
 };
@@ -92,7 +92,8 @@ fdb_policy_add(struct fdb_policy *p, const char *path, unsigned perms)
 	struct policy_rule r;
 	long len;
 
-	if (p == NULL || path == NULL || (perms & ~PERMS_ALL) != 0) {
+	if (p == NULL || path == NULL ||
+	    (perms & ~(PERMS_ALL | FDB_EXACT)) != 0) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -114,7 +115,8 @@ fdb_policy_add(struct fdb_policy *p, const char *path, unsigned perms)
 		return -1;
 	r.path = buf;
 	r.len = (size_t)len;
-	r.perms = perms;
+	r.perms = perms & PERMS_ALL;
+	r.exact = (perms & FDB_EXACT) != 0;
 	return policy_add_rules(p, &r, 1);
 }
 
@@ -200,7 +202,10 @@ policy_match(const struct fdb_policy *p, const char *path)
 	len = (size_t)n;
 	for (i = 0; i < p->n; i++) {
 		r = &p->rules[i];
-		if (r->len > len || (best != NULL && r->len <= best->len))
+		/* On one path an exact rule is the more specific of the two. */
+		if (r->len > len || (r->exact && r->len != len) ||
+		    (best != NULL && (r->len < best->len || (r->len ==
+		    best->len && (!r->exact || best->exact)))))
 			continue;
 		/* "/tmp/a" covers "/tmp/a/b", not "/tmp/ab"; "/" covers all. */
 		if (r->len > 1 && path[r->len] != '\0' && path[r->len] != '/')
@@ -324,7 +329,8 @@ policy_add_rules(struct fdb_policy *p, const struct policy_rule *rules,
 	for (i = 0; i < n; i++)
 		if (rules[i].path == NULL ||
 		    normal_len(rules[i].path) != (long)rules[i].len ||
-		    (rules[i].perms & ~PERMS_ALL) != 0)
+		    (rules[i].perms & ~PERMS_ALL) != 0 ||
+		    (rules[i].exact & ~1) != 0)
 			goto inval;
 	if (n == 0)
 		return 0;
@@ -381,12 +387,14 @@ normal_len(const char *path)
 	return (long)(s - path);
 }
 
+/* By path, a tree rule before an exact one on the same path. */
 static int
 rule_cmp(const void *a, const void *b)
 {
 	const struct policy_rule *ra = a, *rb = b;
+	int c = strcmp(ra->path, rb->path);
 
-	return strcmp(ra->path, rb->path);
+	return c != 0 ? c : ra->exact - rb->exact;
 }
 
 /* Rules on one path unite, except that a deny there wins, in any order. */
@@ -403,7 +411,7 @@ coalesce(struct policy_rule *r, size_t n)
 	size_t i, k = 0;
 
 	for (i = 1; i < n; i++) {
-		if (strcmp(r[k].path, r[i].path) == 0)
+		if (rule_cmp(&r[k], &r[i]) == 0)
 			r[k].perms = unite(r[k].perms, r[i].perms);
 		else
 			r[++k] = r[i];
@@ -442,7 +450,7 @@ merge(struct fdb_policy *p, struct policy_rule *add, size_t m, size_t fresh)
 	int c;
 
 	while (j > 0) {
-		c = i > 0 ? strcmp(p->rules[i - 1].path, add[j - 1].path) : -1;
+		c = i > 0 ? rule_cmp(&p->rules[i - 1], &add[j - 1]) : -1;
 		if (c > 0) {
 			p->rules[--w] = p->rules[--i];
 		} else if (c == 0) {

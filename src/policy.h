@@ -16,6 +16,7 @@ struct policy_rule {
 	char *path;		/* absolute, normalised, no final '/' */
 	size_t len;		/* strlen(path) */
 	unsigned perms;		/* FDB_R | FDB_W | FDB_C | FDB_X; 0 = deny */
+	int exact;		/* the path only, not the tree beneath it */
 };
 
 /*
@@ -30,7 +31,9 @@ long policy_normalise(const char *path, char *out, size_t outlen);
  * policy_match: the most specific rule covering @path (absolute,
  * normalised): the one with the longest path equal to @path or to a
  * prefix of it that ends at a '/'.  "/tmp/a" covers "/tmp/a/b", never
- * "/tmp/ab".  Returns NULL when no rule covers @path.
+ * "/tmp/ab"; an exact rule covers its own path only, and there it is
+ * more specific than a tree rule on the same path.  Returns NULL when no
+ * rule covers @path.
  */
 const struct policy_rule *policy_match(const struct fdb_policy *p,
 				       const char *path);

@@ -20,7 +20,7 @@
  * policy_add_rules() copies the paths it keeps: the literals are never
  * written through.
  */
-#define RULE(path, perms)	{ (char *)(path), sizeof(path) - 1, (perms) }
+#define RULE(path, perms)	{ (char *)(path), sizeof(path) - 1, (perms), 0 }
 #define NELEM(a)		(sizeof(a) / sizeof((a)[0]))
 
 struct profile {

@@ -247,7 +247,7 @@ START_TEST(test_policy_add_invalid)
 	ck_assert_int_eq(fdb_policy_add(NULL, "/tmp", FDB_R), -1);
 	ck_assert_int_eq(errno, EINVAL);
 	errno = 0;
-	ck_assert_int_eq(fdb_policy_add(p, "/tmp", 0x10), -1);
+	ck_assert_int_eq(fdb_policy_add(p, "/tmp", 0x20), -1);
 	ck_assert_int_eq(errno, EINVAL);
 	longp[0] = '/';
 	memset(longp + 1, 'x', PATH_MAX);
@@ -334,11 +334,11 @@ END_TEST
 START_TEST(test_policy_add_rules_batch)
 {
 	struct policy_rule batch[] = {
-		{ (char *)"/b", 2, FDB_W },
-		{ (char *)"/a", 2, FDB_R },
-		{ (char *)"/b", 2, FDB_X },
-		{ (char *)"/c", 2, FDB_R },
-		{ (char *)"/c", 2, FDB_DENY },
+		{ (char *)"/b", 2, FDB_W, 0 },
+		{ (char *)"/a", 2, FDB_R, 0 },
+		{ (char *)"/b", 2, FDB_X, 0 },
+		{ (char *)"/c", 2, FDB_R, 0 },
+		{ (char *)"/c", 2, FDB_DENY, 0 },
 	};
 	struct fdb_policy *p = fdb_policy_new();
 
@@ -361,12 +361,12 @@ END_TEST
 START_TEST(test_policy_add_rules_invalid)
 {
 	struct policy_rule bad[][2] = {
-		{ { (char *)"/a", 2, FDB_R }, { (char *)"/b/", 3, FDB_R } },
-		{ { (char *)"/a", 2, FDB_R }, { (char *)"/b/../c", 7, FDB_R } },
-		{ { (char *)"/a", 2, FDB_R }, { (char *)"/bc", 2, FDB_R } },
-		{ { (char *)"/a", 2, FDB_R }, { (char *)"b", 1, FDB_R } },
-		{ { (char *)"/a", 2, FDB_R }, { (char *)"/b", 2, 0x20 } },
-		{ { (char *)"/a", 2, FDB_R }, { NULL, 0, FDB_R } },
+		{ { (char *)"/a", 2, FDB_R, 0 }, { (char *)"/b/", 3, FDB_R, 0 } },
+		{ { (char *)"/a", 2, FDB_R, 0 }, { (char *)"/b/../c", 7, FDB_R, 0 } },
+		{ { (char *)"/a", 2, FDB_R, 0 }, { (char *)"/bc", 2, FDB_R, 0 } },
+		{ { (char *)"/a", 2, FDB_R, 0 }, { (char *)"b", 1, FDB_R, 0 } },
+		{ { (char *)"/a", 2, FDB_R, 0 }, { (char *)"/b", 2, 0x20, 0 } },
+		{ { (char *)"/a", 2, FDB_R, 0 }, { NULL, 0, FDB_R, 0 } },
 	};
 	struct fdb_policy *p = fdb_policy_new();
 	size_t i;
@@ -497,6 +497,33 @@ START_TEST(test_policy_match_deny_inside_grant)
 	/* The deny is a tree too, not a string prefix. */
 	ck_assert_int_eq(policy_allows(p, "/srv/secrets", FDB_R, &r), 1);
 	ck_assert_str_eq(r->path, "/srv");
+	fdb_policy_free(p);
+}
+END_TEST
+
+/* An exact rule covers its own path, not the tree beneath it. */
+START_TEST(test_policy_match_exact)
+{
+	struct fdb_policy *p = fdb_policy_new();
+	const struct policy_rule *r;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(fdb_policy_add(p, "/", FDB_R), 0);
+	ck_assert_int_eq(fdb_policy_add(p, "/srv", RWC | FDB_EXACT), 0);
+	ck_assert_int_eq(fdb_policy_add(p, "/srv/d", FDB_DENY | FDB_EXACT), 0);
+	ck_assert_int_eq(fdb_policy_add(p, "/srv/d", RWC), 0);
+	ck_assert_int_eq(policy_allows(p, "/srv", RWC, &r), 1);
+	ck_assert(r->exact);
+	/* Beneath it, the next rule up decides. */
+	ck_assert_int_eq(policy_allows(p, "/srv/f", FDB_W, &r), 0);
+	ck_assert_str_eq(r->path, "/");
+	ck_assert_int_eq(policy_allows(p, "/srvx", FDB_W, &r), 0);
+	/* On one path, the exact rule wins over the tree rule... */
+	ck_assert_int_eq(policy_allows(p, "/srv/d", FDB_R, &r), 0);
+	ck_assert(r->exact && r->perms == FDB_DENY);
+	/* ...which still covers what lies beneath. */
+	ck_assert_int_eq(policy_allows(p, "/srv/d/f", RWC, &r), 1);
+	ck_assert(!r->exact);
 	fdb_policy_free(p);
 }
 END_TEST
@@ -855,6 +882,7 @@ policy_suite(void)
 	tcase_add_test(tc, test_policy_match_root_rule);
 	tcase_add_test(tc, test_policy_match_deny_inside_grant);
 	tcase_add_test(tc, test_policy_match_grant_inside_deny);
+	tcase_add_test(tc, test_policy_match_exact);
 	tcase_add_loop_test(tc, test_policy_match_abnormal_path, 0,
 			    NELEM(abnormal_paths));
 	tcase_add_test(tc, test_policy_match_null);

@@ -165,6 +165,27 @@ START_TEST(test_policy_file_parse_rules)
 }
 END_TEST
 
+/* "exact PERMS PATH": that path, not its tree (what --learn writes). */
+START_TEST(test_policy_file_parse_exact)
+{
+	static const char text[] =
+		"r /usr\n"
+		"exact  rw\t/etc\n"
+		"exact deny /usr/x\n";
+	struct fdb_policy *p = new_policy();
+	const struct policy_rule *r;
+
+	parse_ok(p, text, sizeof(text) - 1);
+	ck_assert_uint_eq(nrules(p), 3);
+	ck_assert_int_eq(perms_on(p, "/etc"), RW);
+	ck_assert_ptr_null(policy_match(p, "/etc/passwd"));
+	ck_assert_int_eq(perms_on(p, "/usr/x"), FDB_DENY);
+	r = policy_match(p, "/usr/x/y");
+	ck_assert(r != NULL && !r->exact && strcmp(r->path, "/usr") == 0);
+	fdb_policy_free(p);
+}
+END_TEST
+
 START_TEST(test_policy_file_parse_comments)
 {
 	static const char text[] =
@@ -315,6 +336,10 @@ static const struct bad_case {
 	{ T("\0# comment\n"), "policy.txt:1: line contains a NUL byte" },
 	{ T("r /a\nx\n"), "policy.txt:2: missing path" },	/* last line */
 	{ T("r /a\nx"), "policy.txt:2: missing path" },		/* no '\n' */
+	{ T("exact /a\n"), "policy.txt:1: missing permissions" },
+	{ T("exact\n"), "policy.txt:1: missing permissions" },
+	{ T("exact r\n"), "policy.txt:1: missing path" },
+	{ T("exact exact r /a\n"), "policy.txt:1: unknown permission 'e'" },
 };
 
 START_TEST(test_policy_file_parse_errors)
@@ -876,6 +901,7 @@ policy_file_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("parse");
+	tcase_add_test(tc, test_policy_file_parse_exact);
 	tcase_add_test(tc, test_policy_file_parse_rules);
 	tcase_add_test(tc, test_policy_file_parse_comments);
 	tcase_add_test(tc, test_policy_file_parse_whitespace);

@@ -290,7 +290,7 @@ else skip "logged pid of a thread (no /usr/bin/python3)"; fi
 # --- --learn -------------------------------------------------------------
 expect "--learn allows and records" 0 "$R" --learn "$T/learnt.policy" -- \
     /bin/sh -c "cat '$T/in/file' && ls '$T/in/sub' && touch '$T/out/t'"
-has "the learnt policy names the file" "$T/learnt.policy" "^r $T/in/file\$"
+has "the learnt policy names the file" "$T/learnt.policy" "^exact r $T/in/file\$"
 expect "the learnt policy is enough" 0 "$R" --fail-on-deny \
     -p "$T/learnt.policy" -- \
     /bin/sh -c "cat '$T/in/file' && ls '$T/in/sub' && touch '$T/out/t'"

@@ -83,8 +83,9 @@ static int
 rule_ptr_cmp(const void *a, const void *b)
 {
 	const struct policy_rule *const *ra = a, *const *rb = b;
+	int c = strcmp((*ra)->path, (*rb)->path);
 
-	return strcmp((*ra)->path, (*rb)->path);
+	return c != 0 ? c : (*ra)->exact - (*rb)->exact;
 }
 
 /* policy_rules() promises no order: sort pointers to them by path. */
@@ -101,7 +102,7 @@ sorted_rules(const struct fdb_policy *p, size_t *n)
 		s[i] = &r[i];
 	qsort(s, *n, sizeof(*s), rule_ptr_cmp);
 	for (i = 1; i < *n; i++)
-		FUZZ_ASSERT(strcmp(s[i - 1]->path, s[i]->path) != 0);
+		FUZZ_ASSERT(rule_ptr_cmp(&s[i - 1], &s[i]) != 0);
 	return s;
 }
 
@@ -135,6 +136,7 @@ check_rules_equal(const struct fdb_policy *a, const struct fdb_policy *b)
 		FUZZ_ASSERT(strcmp(ra[i]->path, rb[i]->path) == 0);
 		FUZZ_ASSERT(ra[i]->len == rb[i]->len);
 		FUZZ_ASSERT(ra[i]->perms == rb[i]->perms);
+		FUZZ_ASSERT(ra[i]->exact == rb[i]->exact);
 	}
 	free(ra);
 	free(rb);
@@ -175,16 +177,19 @@ check_merged(const struct fdb_policy *p0, const struct fdb_policy *p1)
 
 	r0 = policy_rules(p0, &n0);
 	r1 = policy_rules(p1, &n1);
+	/* The sentinels are tree rules: an exact rule is another rule. */
 	for (i = 0; i < n0; i++) {
 		(void)sentinel_perms(r0[i].path, &in_s);
-		hits += (size_t)in_s;
+		hits += (size_t)(in_s && !r0[i].exact);
 	}
 	FUZZ_ASSERT(n1 == n0 + NSENTINELS - hits);
 	for (j = 0; j < n1; j++) {
 		check_normal(&r1[j]);
 		want = sentinel_perms(r1[j].path, &in_s);
+		in_s = in_s && !r1[j].exact;
 		for (i = 0, in_0 = 0; !in_0 && i < n0; i++)
-			in_0 = strcmp(r0[i].path, r1[j].path) == 0;
+			in_0 = strcmp(r0[i].path, r1[j].path) == 0 &&
+			    r0[i].exact == r1[j].exact;
 		FUZZ_ASSERT(in_s || in_0);
 		if (in_0)
 			want = in_s ? unite(want, r0[i - 1].perms) :
@@ -293,13 +298,14 @@ check_round_trip(const struct fdb_policy *p0)
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\f' ||
 		    c == '\v')
 			return;
-		len += r[i].len + 7;
+		len += r[i].len + 13;	/* "exact rwcx PATH\n" */
 	}
 	if ((text = malloc(len + 1)) == NULL)
 		abort();
 	for (i = 0, t = text; i < n; i++) {
 		policy_perms_string(r[i].perms, perms);
-		t += sprintf(t, "%s %s\n", perms, r[i].path);
+		t += sprintf(t, "%s%s %s\n", r[i].exact ? "exact " : "",
+		    perms, r[i].path);
 	}
 	p2 = policy_new_or_die();
 	FUZZ_ASSERT(policy_file_parse(p2, NAME, text, (size_t)(t - text), err,
