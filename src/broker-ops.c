@@ -50,7 +50,7 @@ act_open(struct broker_call *c)
 	if (req->fd >= 0)
 		return held_open(c);
 	c->res->fd = resolve_open(&c->ctx[0], req->path[0], req->open_flags,
-	    req->mode, OUT(c, 0));
+	    broker_mode(req->mode), OUT(c, 0));
 	return c->res->fd == -1 ? -1 : 0;
 }
 
@@ -139,7 +139,7 @@ act_mkdir(struct broker_call *c)
 	struct stat st;
 
 	if (broker_check(c, 0, 0, FDB_C) == 0)
-		return mkdirat(out->dirfd, out->name, REQ(c)->mode);
+		return mkdirat(out->dirfd, out->name, broker_mode(REQ(c)->mode));
 	if (!out->denied)
 		return -1;
 	/*
@@ -173,7 +173,7 @@ act_mknod(struct broker_call *c)
 		errno = EPERM;
 		return -1;
 	}
-	return mknodat(out->dirfd, out->name, REQ(c)->mode, 0);
+	return mknodat(out->dirfd, out->name, broker_mode(REQ(c)->mode), 0);
 }
 
 int
@@ -365,6 +365,18 @@ broker_open_name(const struct resolve_out *out, struct stat *st)
 	return fd;
 }
 
+/*
+ * SPEC §3: setuid and setgid bits are never set through the broker (as
+ * root, a command could otherwise plant a setuid-root program for anyone
+ * to run).  They are dropped silently, as the kernel drops S_ISGID for a
+ * caller outside the file's group.
+ */
+mode_t
+broker_mode(mode_t mode)
+{
+	return mode & ~(mode_t)(S_ISUID | S_ISGID);
+}
+
 int
 broker_is(mode_t mode, mode_t type, int err)
 {
@@ -428,7 +440,7 @@ broker_meta(struct broker_call *c, const char *proc, const struct stat *st)
 
 	switch (req->op) {
 	case BROKER_CHMOD:
-		return chmod(proc, req->mode & 07777);
+		return chmod(proc, broker_mode(req->mode) & 07777);
 	case BROKER_CHOWN:
 		return chown(proc, req->arg.uid, req->arg.gid);
 	case BROKER_UTIMENS:

@@ -82,6 +82,9 @@ int	broker_open_name(const struct resolve_out *out, struct stat *st);
 int	broker_meta(struct broker_call *c, const char *proc,
 		    const struct stat *st);
 
+/* broker_mode: @mode as the broker gives it: no setuid, no setgid. */
+mode_t	broker_mode(mode_t mode);
+
 /* broker_is: 0 when @mode is of file @type, else -1 with errno @err. */
 int	broker_is(mode_t mode, mode_t type, int err);
 

@@ -53,6 +53,7 @@ struct fdb_policy {
 };
 
 static long normal_len(const char *path);
+static size_t view_len(const char *path);
 static int rule_cmp(const void *a, const void *b);
 static unsigned unite(unsigned a, unsigned b);
 static size_t coalesce(struct policy_rule *r, size_t n);
@@ -232,7 +233,8 @@ policy_allows(const struct fdb_policy *p, const char *path, unsigned need,
 	if (rule != NULL)
 		*rule = r;
 	/* A deny grants nothing, not even an empty need. */
-	return r != NULL && r->perms != 0 && (need & ~r->perms) == 0;
+	return r != NULL && r->perms != 0 && (need & ~r->perms) == 0 &&
+	    r->len >= view_len(path);
 }
 
 int
@@ -363,6 +365,35 @@ nomem:
 inval:
 	errno = EINVAL;
 	return -1;
+}
+
+/*
+ * SPEC §3: views of the whole system under /proc/self that reveal
+ * ungranted paths and sockets (the socket tables of net/) are refused
+ * unless a rule names them: a rule on /proc/self grants its files, not
+ * /proc/self/net.  Returns the length of the view's path that @path lies
+ * in (a rule must be at least that long), else 0.  "/proc/net" is a link
+ * the resolver follows to "self/net"; the other forms are matched too.
+ */
+static size_t
+view_len(const char *path)
+{
+	const char *s;
+	size_t n;
+
+	if (strncmp(path, "/proc/", 6) != 0)
+		return 0;
+	s = path + 6;
+	if (strncmp(s, "self/", 5) == 0)
+		s += 5;
+	else if ((n = strspn(s, "0123456789")) > 0 && s[n] == '/')
+		s += n + 1;
+	if (strncmp(s, "task/", 5) == 0 &&
+	    (n = strspn(s + 5, "0123456789")) > 0 && s[5 + n] == '/')
+		s += 5 + n + 1;
+	if (strncmp(s, "net", 3) != 0 || (s[3] != '\0' && s[3] != '/'))
+		return 0;
+	return (size_t)(s + 3 - path);
 }
 
 /* The length of @path if it is absolute and in normal form, else -1. */
