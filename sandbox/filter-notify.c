@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * filter-notify.c: the filters of fdbroker-run, built with libseccomp.
- * It owns the lists of what an unmodified command may do by itself, what
- * it must ask the broker for, and what it may never do; it does not
- * fork, talk to the broker or keep state.
+ * It owns the lists of what an unmodified command may do by itself and
+ * what it may never do; what it must ask the broker for comes from the
+ * caller (the notify transport's table).  It does not fork, talk to the
+ * broker or keep state.
  *
  * Two filters are stacked, and the kernel applies the most restrictive
  * answer of the two (KILL > ERRNO > USER_NOTIF > ALLOW):
@@ -46,37 +47,17 @@
 #define F_SETOWN_EX		15
 #endif
 
-/* Linux 6.6; not in every libseccomp. */
-#define NR_FCHMODAT2		452
-
 /* The 32 bits an int or pid_t argument really has (see filter_masked()). */
 #define LOW32			0xffffffffULL
 #define SOCK_TYPE_MASK		0xf
 
+static int	 add_mediated(scmp_filter_ctx,
+		    const struct filter_notify_opts *);
 static int	 add_sockets(scmp_filter_ctx, int);
 static int	 add_process(scmp_filter_ctx);
 static int	 add_signals(scmp_filter_ctx, pid_t);
 static int	 set_attrs(scmp_filter_ctx, int);
 static int	 load(scmp_filter_ctx, int *);
-
-/*
- * Sent to the broker.  fchmod, fchown and utimensat(fd, NULL) take no
- * path, but change a file the policy may keep read-only: the broker
- * checks how the descriptor was opened.  newfstatat and statx also carry
- * fstat(), which the broker answers through /proc/PID/fd.
- */
-static const char *const mediated[] = {
-	"open", "openat", "openat2", "creat",
-	"stat", "lstat", "newfstatat", "statx",
-	"access", "faccessat", "faccessat2", "readlink", "readlinkat",
-	"mkdir", "mkdirat", "mknod", "mknodat",
-	"unlink", "unlinkat", "rmdir", "rename", "renameat", "renameat2",
-	"link", "linkat", "symlink", "symlinkat",
-	"chmod", "fchmodat", "fchmod", "chown", "lchown", "fchownat", "fchown",
-	"truncate", "utimensat", "chdir", "execve", "execveat",
-	"connect", "bind",
-	NULL
-};
 
 /* Compute, memory, descriptors already held, time, threads, processes. */
 static const char *const allowed[] = {
@@ -188,7 +169,8 @@ filter_notify_install(const struct filter_notify_opts *o)
 	scmp_filter_ctx args = NULL, allow = NULL;
 	int rc, listener = -1;
 
-	if (o == NULL || o->broker <= 0) {
+	if (o == NULL || o->broker <= 0 || o->notify_nrs == NULL ||
+	    o->n_notify == 0) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -202,9 +184,7 @@ filter_notify_install(const struct filter_notify_opts *o)
 	    (rc = load(args, NULL)) < 0)
 		goto out;
 	if ((rc = set_attrs(allow, 1)) < 0 ||
-	    (rc = filter_add_list(allow, SCMP_ACT_NOTIFY, mediated)) < 0 ||
-	    (rc = seccomp_rule_add(allow, SCMP_ACT_NOTIFY, NR_FCHMODAT2,
-	    0)) < 0 ||
+	    (rc = add_mediated(allow, o)) < 0 ||
 	    (rc = filter_add_list(allow, SCMP_ACT_ALLOW, allowed)) < 0 ||
 	    (rc = filter_add_list(allow, SCMP_ACT_ERRNO(EPERM), refused)) < 0 ||
 	    (rc = filter_add_list(allow, SCMP_ACT_ERRNO(EOPNOTSUPP),
@@ -223,16 +203,16 @@ out:
 	return listener;
 }
 
-int
-filter_notify_is_mediated(int nr)
+static int
+add_mediated(scmp_filter_ctx ctx, const struct filter_notify_opts *o)
 {
-	const char *const *n;
+	size_t i;
+	int rc;
 
-	if (nr == NR_FCHMODAT2)
-		return 1;
-	for (n = mediated; *n != NULL; n++)
-		if (seccomp_syscall_resolve_name(*n) == nr)
-			return 1;
+	for (i = 0; i < o->n_notify; i++)
+		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
+		    o->notify_nrs[i], 0)) < 0)
+			return rc;
 	return 0;
 }
 

@@ -63,6 +63,13 @@ typedef void (*notify_fn)(struct notify_call *c, struct notify_reply *r);
 notify_fn notify_calls_find(int nr, const char **name);
 
 /*
+ * notify_calls_numbers: the native numbers of the calls that have a
+ * handler, @n of them, for the filter that sends them here.  The array
+ * is static: call it before starting threads.
+ */
+const int *notify_calls_numbers(size_t *n);
+
+/*
  * notify_target: open the target's memory (@write: for writing too) and
  * check the notification is still valid.  Idempotent.  Returns 0, or -1
  * with errno (ENOENT: the requester is gone; EPERM or EACCES: not
