@@ -186,7 +186,9 @@ on_usr1(int sig)
 
 	(void)sig;
 	g_handled++;
-	(void)write(fx.sigpipe[1], &c, 1);
+	/* A full pipe already holds the wake-up. */
+	if (write(fx.sigpipe[1], &c, 1) == -1)
+		return;
 }
 
 /*
