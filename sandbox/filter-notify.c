@@ -1,31 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * filter-notify.c: the filters of fdbroker-run, built with libseccomp.
- * It owns the lists of what an unmodified command may do by itself, what
- * it must ask the broker for, and what it may never do; it does not
- * fork, talk to the broker or keep state.
+ * It owns the list of what an unmodified command may do by itself; what
+ * it must ask the broker for comes from the caller (the notify
+ * transport's table), and what it may never do from the shared rule
+ * builder (filter.c), which the library worker's lockdown uses too.  It
+ * does not fork, talk to the broker or keep state.
  *
  * Two filters are stacked, and the kernel applies the most restrictive
- * answer of the two (KILL > ERRNO > USER_NOTIF > ALLOW):
+ * answer of the two (KILL > ERRNO > USER_NOTIF > ALLOW; between two
+ * ERRNOs, the later filter's):
+ *  - the argument filter: default ALLOW, with every refusal of
+ *    filter_add_refusals() (kill of the broker, TIOCSTI, FIOSETOWN...).
+ *    libseccomp cannot say "allow unless equal" in a default-deny
+ *    filter, hence the second filter;
  *  - the allowlist: default ENOSYS (an unknown or future call fails, as
  *    on an older kernel, and libc falls back), the calls below allowed,
- *    the path-taking calls sent to the broker (SECCOMP_RET_USER_NOTIF);
- *  - the argument filter: default ALLOW, refusing what depends on an
- *    argument the allowlist would have to enumerate (kill of the broker,
- *    TIOCSTI).  libseccomp cannot say "allow unless equal" in a
- *    default-deny filter, hence the second filter.
+ *    the mediated calls sent to the broker (SECCOMP_RET_USER_NOTIF), and
+ *    the shared refusals by name again, so that they fail with EPERM
+ *    (they exist, they are forbidden) rather than ENOSYS.
  */
 #include "config.h"
 
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <linux/seccomp.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <unistd.h>
@@ -33,94 +35,112 @@
 #include "filter-notify.h"
 #include "filter.h"
 
-#ifndef CLONE_NEWCGROUP
-#define CLONE_NEWCGROUP		0x02000000
-#endif
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME		0x00000080
-#endif
-#ifndef TIOCLINUX
-#define TIOCLINUX		0x541c
-#endif
-#ifndef F_SETOWN_EX
-#define F_SETOWN_EX		15
-#endif
-
-/* Linux 6.6; not in every libseccomp. */
-#define NR_FCHMODAT2		452
-
 /* The 32 bits an int or pid_t argument really has (see filter_masked()). */
 #define LOW32			0xffffffffULL
 #define SOCK_TYPE_MASK		0xf
 
+static int	 add_mediated(scmp_filter_ctx,
+		    const struct filter_notify_opts *);
 static int	 add_sockets(scmp_filter_ctx, int);
 static int	 add_process(scmp_filter_ctx);
-static int	 add_signals(scmp_filter_ctx, pid_t);
-static int	 set_attrs(scmp_filter_ctx, int);
 static int	 load(scmp_filter_ctx, int *);
 
 /*
- * Sent to the broker.  fchmod, fchown and utimensat(fd, NULL) take no
- * path, but change a file the policy may keep read-only: the broker
- * checks how the descriptor was opened.  newfstatat and statx also carry
- * fstat(), which the broker answers through /proc/PID/fd.
+ * Compute, memory, descriptors already held, time, threads, processes.
+ * Each group says why it cannot reach outside the sandbox.
  */
-static const char *const mediated[] = {
-	"open", "openat", "openat2", "creat",
-	"stat", "lstat", "newfstatat", "statx",
-	"access", "faccessat", "faccessat2", "readlink", "readlinkat",
-	"mkdir", "mkdirat", "mknod", "mknodat",
-	"unlink", "unlinkat", "rmdir", "rename", "renameat", "renameat2",
-	"link", "linkat", "symlink", "symlinkat",
-	"chmod", "fchmodat", "fchmod", "chown", "lchown", "fchownat", "fchown",
-	"truncate", "utimensat", "chdir", "execve", "execveat",
-	"connect", "bind",
-	NULL
-};
-
-/* Compute, memory, descriptors already held, time, threads, processes. */
 static const char *const allowed[] = {
+	/*
+	 * I/O on descriptors the command holds: the broker opened each
+	 * with the access the policy grants, or the command was given it.
+	 */
 	"read", "write", "readv", "writev", "pread64", "pwrite64",
-	"preadv", "pwritev", "preadv2", "pwritev2", "lseek", "close",
-	"close_range", "dup", "dup2", "dup3", "fcntl", "ioctl", "fstat",
-	"fstatfs", "flock", "fsync", "fdatasync", "sync_file_range",
+	"preadv", "pwritev", "preadv2", "pwritev2", "lseek",
+	"sendfile", "splice", "tee", "vmsplice", "copy_file_range",
+	/*
+	 * The descriptor table and files through held descriptors.  fcntl
+	 * and ioctl: the argument filter refuses owners and requests that
+	 * reach other processes or the terminal (filter.c).  ftruncate and
+	 * fallocate need a descriptor open for writing; fchdir moves to a
+	 * directory held, and relative paths still go to the broker.
+	 */
+	"close", "close_range", "dup", "dup2", "dup3", "fcntl", "ioctl",
+	"fstat", "fstatfs", "flock", "fsync", "fdatasync", "sync_file_range",
 	"ftruncate", "fallocate", "fadvise64", "readahead", "getdents",
-	"getdents64", "sendfile", "splice", "tee", "vmsplice",
-	"copy_file_range", "fgetxattr", "flistxattr", "fchdir", "getcwd",
-	"umask", "pipe", "pipe2", "memfd_create", "eventfd", "eventfd2",
+	"getdents64", "fgetxattr", "flistxattr", "fchdir", "getcwd", "umask",
+	/*
+	 * New descriptors that name nothing in the file system: anonymous
+	 * objects, reachable only through this process tree.
+	 * inotify_add_watch, which takes a path, is refused (filter.c).
+	 */
+	"pipe", "pipe2", "memfd_create", "eventfd", "eventfd2",
 	"signalfd", "signalfd4", "timerfd_create", "timerfd_settime",
 	"timerfd_gettime", "inotify_init", "inotify_init1", "inotify_rm_watch",
+	/* The caller's own address space; a file mapping needs a descriptor. */
 	"mmap", "munmap", "mprotect", "mremap", "madvise", "msync",
 	"mincore", "mlock", "mlock2", "munlock", "mlockall", "munlockall",
 	"brk", "pkey_alloc", "pkey_free", "pkey_mprotect", "membarrier",
+	/* Waiting on descriptors held. */
 	"poll", "ppoll", "select", "pselect6", "epoll_create",
 	"epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait",
 	"epoll_pwait2",
+	/*
+	 * Signals: the caller's own handlers and mask.  Sending to the
+	 * broker, its group, its threads, or everyone (-1) is refused by
+	 * the argument filter; other processes of the same user are not
+	 * yet (SPEC §4, the containment issue), only the kernel's checks.
+	 */
 	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigpending",
 	"rt_sigtimedwait", "rt_sigsuspend", "sigaltstack", "pause", "alarm",
 	"kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
 	"pidfd_open",
+	/* Clocks are read, never set; timers are the caller's own. */
 	"nanosleep", "clock_nanosleep", "clock_gettime", "clock_getres",
 	"gettimeofday", "time", "getitimer", "setitimer", "timer_create",
 	"timer_settime", "timer_gettime", "timer_getoverrun", "timer_delete",
 	"times",
+	/*
+	 * Identity.  no_new_privs: ids and capabilities can only be dropped.
+	 * setsid and setpgid stay within the caller's session, and setpgid
+	 * into the broker's group is refused (filter.c).
+	 */
 	"getpid", "getppid", "gettid", "getuid", "geteuid", "getgid",
 	"getegid", "getgroups", "getresuid", "getresgid", "getpgid",
 	"getpgrp", "getsid", "setsid", "setpgid", "setuid", "setgid",
 	"setreuid", "setregid", "setresuid", "setresgid", "setgroups",
 	"setfsuid", "setfsgid", "capget", "capset",
+	/*
+	 * Limits and scheduling of the caller (prlimit64 is in
+	 * add_process()).  setpriority, sched_set* and ioprio_set with
+	 * another pid, group or user are not refused yet (SPEC §4, the
+	 * containment issue).
+	 */
 	"getrlimit", "setrlimit", "getrusage", "getpriority", "setpriority",
 	"sched_yield", "sched_getaffinity", "sched_setaffinity",
 	"sched_getparam", "sched_setparam", "sched_getscheduler",
 	"sched_setscheduler", "sched_get_priority_max",
 	"sched_get_priority_min", "sched_rr_get_interval", "sched_getattr",
 	"sched_setattr", "ioprio_get", "ioprio_set", "getcpu",
+	/* Facts about the system, and randomness. */
 	"uname", "sysinfo", "getrandom",
+	/*
+	 * Threads and processes: children inherit both filters; wait4 and
+	 * waitid see the caller's children only; futex works on memory the
+	 * caller maps.  prctl cannot lift no_new_privs or a filter.
+	 */
 	"prctl", "arch_prctl", "set_tid_address", "set_robust_list",
 	"get_robust_list", "futex", "futex_waitv", "rseq", "restart_syscall",
 	"exit", "exit_group", "wait4", "waitid", "fork", "vfork",
+	/* A further filter or Landlock ruleset only tightens. */
 	"seccomp", "landlock_create_ruleset", "landlock_add_rule",
-	"landlock_restrict_self", "map_shadow_stack", "sync", "syncfs",
+	"landlock_restrict_self", "map_shadow_stack",
+	/* Write back dirty data; nothing is read or named. */
+	"sync", "syncfs",
+	/*
+	 * Sockets the command holds.  connect and bind go to the broker;
+	 * socket, socketpair and sendto with an address are in
+	 * add_sockets().
+	 */
 	"socketpair", "listen", "accept", "accept4", "getsockname",
 	"getpeername", "recvfrom", "sendmsg", "recvmsg", "sendmmsg",
 	"recvmmsg", "shutdown", "getsockopt", "setsockopt",
@@ -128,44 +148,12 @@ static const char *const allowed[] = {
 };
 
 /*
- * SPEC §4's refusals, with EPERM rather than the default ENOSYS: they
- * exist, they are forbidden.  io_uring's OPENAT is not seen by seccomp;
- * handles open files by inode; pidfd_getfd and process_vm_* reach into
- * other processes; the rest is kernel attack surface or administration.
+ * Not allowed here, with EPERM rather than ENOSYS: the worker allows the
+ * default persona and the query (filter.c), an unmodified command has
+ * no need of either.
  */
-static const char *const refused[] = {
-	"ptrace", "process_vm_readv", "process_vm_writev", "process_madvise",
-	"io_uring_setup", "io_uring_enter", "io_uring_register",
-	"open_by_handle_at", "name_to_handle_at",
-	"mount", "umount2", "pivot_root", "chroot", "open_tree",
-	"move_mount", "fsopen", "fsconfig", "fsmount", "fspick",
-	"mount_setattr", "bpf", "userfaultfd", "perf_event_open",
-	"kexec_load", "kexec_file_load", "init_module", "finit_module",
-	"delete_module", "add_key", "request_key", "keyctl",
-	/*
-	 * pidfd_send_signal: a pidfd names its process whatever the pid
-	 * rules say, and the command can get one of the broker (SO_PEERPIDFD
-	 * of a socket the broker connected, an open /proc/PID directory).
-	 */
-	"pidfd_send_signal",
-	"unshare", "setns", "kcmp", "pidfd_getfd", "reboot", "iopl",
-	"ioperm", "swapon", "swapoff", "acct", "quotactl", "settimeofday",
-	"clock_settime", "clock_adjtime", "adjtimex", "syslog", "vhangup",
-	"uselib", "personality", "modify_ldt", "lookup_dcookie",
-	"fanotify_init", "fanotify_mark", "inotify_add_watch",
-	"mq_open", "mq_unlink", "statfs", "ustat",
-	"utime", "utimes", "futimesat",
-	NULL
-};
-
-/*
- * Extended attributes by path: "not supported" is the answer programs
- * take quietly (ls -l, cp), and it says nothing about the file.
- */
-static const char *const xattr_paths[] = {
-	"getxattr", "lgetxattr", "listxattr", "llistxattr", "setxattr",
-	"lsetxattr", "removexattr", "lremovexattr", "fsetxattr",
-	"fremovexattr",
+static const char *const refused_here[] = {
+	"personality",
 	NULL
 };
 
@@ -185,30 +173,36 @@ filter_notify_supported(void)
 int
 filter_notify_install(const struct filter_notify_opts *o)
 {
+	struct filter_refusals r = { .path_errno = EPERM,
+	    .xattr_errno = EOPNOTSUPP };
 	scmp_filter_ctx args = NULL, allow = NULL;
 	int rc, listener = -1;
 
-	if (o == NULL || o->broker <= 0) {
+	if (o == NULL || o->broker <= 0 || o->notify_nrs == NULL ||
+	    o->n_notify == 0) {
 		errno = EINVAL;
 		return -1;
 	}
+	r.broker = o->broker;
+	r.mediated = o->notify_nrs;
+	r.n_mediated = o->n_notify;
 	if ((args = seccomp_init(SCMP_ACT_ALLOW)) == NULL ||
 	    (allow = seccomp_init(SCMP_ACT_ERRNO(ENOSYS))) == NULL) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	if ((rc = set_attrs(args, 0)) < 0 ||
-	    (rc = add_signals(args, o->broker)) < 0 ||
+	r.parts = FILTER_BY_NAME | FILTER_BY_ARG;
+	if ((rc = filter_set_attrs(args, 0)) < 0 ||
+	    (rc = filter_add_refusals(args, &r)) < 0 ||
 	    (rc = load(args, NULL)) < 0)
 		goto out;
-	if ((rc = set_attrs(allow, 1)) < 0 ||
-	    (rc = filter_add_list(allow, SCMP_ACT_NOTIFY, mediated)) < 0 ||
-	    (rc = seccomp_rule_add(allow, SCMP_ACT_NOTIFY, NR_FCHMODAT2,
-	    0)) < 0 ||
+	r.parts = FILTER_BY_NAME;
+	if ((rc = filter_set_attrs(allow, 0)) < 0 ||
+	    (rc = add_mediated(allow, o)) < 0 ||
 	    (rc = filter_add_list(allow, SCMP_ACT_ALLOW, allowed)) < 0 ||
-	    (rc = filter_add_list(allow, SCMP_ACT_ERRNO(EPERM), refused)) < 0 ||
-	    (rc = filter_add_list(allow, SCMP_ACT_ERRNO(EOPNOTSUPP),
-	    xattr_paths)) < 0 ||
+	    (rc = filter_add_refusals(allow, &r)) < 0 ||
+	    (rc = filter_add_list(allow, SCMP_ACT_ERRNO(EPERM),
+	    refused_here)) < 0 ||
 	    (rc = add_sockets(allow, o->allow_net)) < 0 ||
 	    (rc = add_process(allow)) < 0)
 		goto out;
@@ -223,16 +217,16 @@ out:
 	return listener;
 }
 
-int
-filter_notify_is_mediated(int nr)
+static int
+add_mediated(scmp_filter_ctx ctx, const struct filter_notify_opts *o)
 {
-	const char *const *n;
+	size_t i;
+	int rc;
 
-	if (nr == NR_FCHMODAT2)
-		return 1;
-	for (n = mediated; *n != NULL; n++)
-		if (seccomp_syscall_resolve_name(*n) == nr)
-			return 1;
+	for (i = 0; i < o->n_notify; i++)
+		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
+		    o->notify_nrs[i], 0)) < 0)
+			return rc;
 	return 0;
 }
 
@@ -254,26 +248,6 @@ load(scmp_filter_ctx ctx, int *listener)
 		return fd == -1 ? -ENOSYS : fd;
 	*listener = fd;
 	return 0;
-}
-
-static int
-set_attrs(scmp_filter_ctx ctx, int optimize)
-{
-	int rc;
-
-	/*
-	 * A foreign ABI is a second system call table these rules do not
-	 * cover.  libseccomp 2.5.4 also sends x32 numbers (bit 30 set) of
-	 * an x86_64 filter to this action (checked in tests/run-cli.sh).
-	 */
-	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-	    SCMP_ACT_KILL_PROCESS)) < 0 ||
-	    (rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1)) < 0 ||
-	    (rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1)) < 0)
-		return rc;
-	/* A binary tree: hot calls must not walk a long list. */
-	return optimize ? seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) :
-	    0;
 }
 
 /*
@@ -317,8 +291,8 @@ add_sockets(scmp_filter_ctx ctx, int allow_net)
 		return rc;
 	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
 		cmp[0] = filter_masked(0, LOW32, families[i]);
-		if ((rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), "socket",
-		    1, cmp)) < 0)
+		if ((rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
+		    "socket", 1, cmp)) < 0)
 			return rc;
 	}
 	cmp[0].arg = 4;
@@ -331,82 +305,26 @@ add_sockets(scmp_filter_ctx ctx, int allow_net)
 }
 
 /*
- * New processes: clone() may not make namespaces (as unshare) nor make
- * the broker the parent of a new process (CLONE_PARENT).  clone3 passes
- * its flags in memory seccomp cannot read: ENOSYS, and glibc falls back
- * to clone().  prlimit64 may change the caller's own limits only.
+ * New processes: clone() is allowed without the flags the shared
+ * builder refuses (namespaces, CLONE_PARENT), which the argument filter
+ * refuses with EPERM.  clone3 passes its flags in memory seccomp cannot
+ * read: ENOSYS, and glibc falls back to clone().  prlimit64 may change
+ * the caller's own limits only (reading any is allowed).
  */
 static int
 add_process(scmp_filter_ctx ctx)
 {
-	static const uint64_t bad = CLONE_NEWNS | CLONE_NEWCGROUP |
-	    CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |
-	    CLONE_NEWNET | CLONE_NEWTIME | CLONE_PARENT;
-	struct scmp_arg_cmp cmp = filter_masked(0, bad, 0);
+	struct scmp_arg_cmp cmp = filter_masked(0, filter_clone_mask(), 0);
 	int rc;
 
-	/* clone3 is left to the default: ENOSYS. */
 	if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "clone", 1, &cmp)) < 0)
 		return rc;
 	cmp = filter_masked(0, LOW32, 0);
-	if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "prlimit64", 1, &cmp)) < 0)
+	if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "prlimit64", 1,
+	    &cmp)) < 0)
 		return rc;
 	cmp.arg = 2;
 	cmp.op = SCMP_CMP_EQ;
 	cmp.datum_a = 0;
 	return filter_add_name(ctx, SCMP_ACT_ALLOW, "prlimit64", 1, &cmp);
-}
-
-/*
- * The argument filter.  Signals: kill(broker), kill(-its group), kill(-1)
- * and kill(0) (the command stays in the broker's process group, so that
- * it keeps the terminal), tgkill and sigqueue to the broker, a pidfd of
- * the broker.  F_SETOWN would route SIGIO to the broker.  TIOCSTI and
- * TIOCLINUX push input into the terminal, for the shell after we exit.
- */
-static int
-add_signals(scmp_filter_ctx ctx, pid_t broker)
-{
-	const uint32_t deny = SCMP_ACT_ERRNO(EPERM);
-	static const unsigned long tty[] = { TIOCSTI, TIOCLINUX };
-	uint32_t targets[4];
-	struct scmp_arg_cmp cmp[2];
-	pid_t pgid;
-	size_t i;
-	int rc;
-
-	if ((pgid = getpgid(broker)) == -1)
-		return -errno;
-	targets[0] = (uint32_t)broker;
-	targets[1] = (uint32_t)-pgid;
-	targets[2] = (uint32_t)-1;
-	targets[3] = 0;
-	for (i = 0; i < 4; i++) {
-		cmp[0] = filter_masked(0, LOW32, targets[i]);
-		if ((rc = filter_add_name(ctx, deny, "kill", 1, cmp)) < 0)
-			return rc;
-	}
-	cmp[0] = filter_masked(0, LOW32, (uint32_t)broker);
-	if ((rc = filter_add_name(ctx, deny, "tgkill", 1, cmp)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "tkill", 0, NULL)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "rt_sigqueueinfo", 1, cmp)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "rt_tgsigqueueinfo", 1, cmp)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "pidfd_open", 1, cmp)) < 0)
-		return rc;
-	cmp[0] = filter_masked(1, LOW32, F_SETOWN);
-	cmp[1] = filter_masked(2, LOW32, (uint32_t)broker);
-	if ((rc = filter_add_name(ctx, deny, "fcntl", 2, cmp)) < 0)
-		return rc;
-	cmp[1] = filter_masked(2, LOW32, (uint32_t)-pgid);
-	if ((rc = filter_add_name(ctx, deny, "fcntl", 2, cmp)) < 0)
-		return rc;
-	cmp[0] = filter_masked(1, LOW32, F_SETOWN_EX);
-	if ((rc = filter_add_name(ctx, deny, "fcntl", 1, cmp)) < 0)
-		return rc;
-	for (i = 0; i < sizeof(tty) / sizeof(tty[0]); i++) {
-		cmp[0] = filter_masked(1, LOW32, tty[i]);
-		if ((rc = filter_add_name(ctx, deny, "ioctl", 1, cmp)) < 0)
-			return rc;
-	}
-	return 0;
 }

@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * filter.c: the lockdown filter of the socket transport (SPEC §2.1, §5),
- * built with libseccomp.  It owns the list of system calls a library
- * worker may not make, and nothing else: it does not fork, does not talk
- * to the broker and keeps no state.
+ * filter.c: the seccomp rule builder of both transports (SPEC §2, §4,
+ * §5), built with libseccomp.  It owns the lists of what no sandboxed
+ * process may do, the rules that refuse it, and the library worker's
+ * lockdown; fdbroker-run's filters (filter-notify.c) take their
+ * refusals from here too, so that the two cannot drift apart.  It does
+ * not fork, does not talk to the broker and keeps no state.
  *
- * The default action is ALLOW, because a library worker runs arbitrary
- * code; what it must not do is listed here.  Path-taking calls fail with
- * EACCES, so the only way to a file is fdb_open(); calls that reach other
- * processes, the kernel's privileged interfaces or a way around seccomp
- * fail with EPERM; foreign ABIs (i386 int $0x80, x32) kill the process.
- * A default-allow list is only as good as its knowledge of the kernel, so
+ * The two filters differ only in their default action and in what they
+ * mediate.  A library worker runs arbitrary code: its default is ALLOW
+ * and its path-taking calls fail with EACCES, so the only way to a file
+ * is fdb_open().  fdbroker-run's allowlist is default-deny and sends the
+ * path calls to the broker; its argument filter is default ALLOW and
+ * gets every refusal below.  Calls that reach other processes, the
+ * kernel's privileged interfaces or a way around seccomp fail with
+ * EPERM; foreign ABIs (i386 int $0x80, x32) kill the process.  A
+ * default-allow list is only as good as its knowledge of the kernel, so
  * system calls newer than this list fail with ENOSYS (see late_calls).
  */
 #include "config.h"
@@ -51,8 +56,12 @@
 #define FILTER_UNIFIED		1
 #endif
 
+/* Older headers lack these; the kernel's values. */
 #ifndef CLONE_NEWCGROUP
 #define CLONE_NEWCGROUP		0x02000000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME		0x00000080
 #endif
 #ifndef TIOCLINUX
 #define TIOCLINUX		0x541c
@@ -65,29 +74,39 @@
 #define LOW32			0xffffffffULL
 #define SIGN32			0x80000000ULL
 
-struct late_call {
-	const char *name;
-	int nr;
-	uint32_t action;	/* 0: allowed */
+/* One filter being built. */
+struct rules {
+	scmp_filter_ctx ctx;
+	const struct filter_refusals *r;
+	uint32_t def;		/* the filter's default action */
 };
 
-static int	add_late(scmp_filter_ctx);
-static int	add_stat(scmp_filter_ctx);
-static int	add_misc(scmp_filter_ctx);
-static int	add_persona(scmp_filter_ctx);
-static int	add_process(scmp_filter_ctx);
-static int	add_signals(scmp_filter_ctx, pid_t);
-static int	add_kill(scmp_filter_ctx, pid_t, pid_t);
-static int	add_threads(scmp_filter_ctx, pid_t);
-static int	add_thread(scmp_filter_ctx, pid_t);
-static int	set_attrs(scmp_filter_ctx);
+static int	deny_nr(const struct rules *, uint32_t, int, unsigned,
+		    const struct scmp_arg_cmp *);
+static int	deny(const struct rules *, uint32_t, const char *, unsigned,
+		    const struct scmp_arg_cmp *);
+static int	deny_list(const struct rules *, uint32_t,
+		    const char *const *);
+static int	add_named(const struct rules *);
+static int	add_late(const struct rules *);
+static int	add_args(const struct rules *);
+static int	add_stat(const struct rules *);
+static int	add_ioctls(const struct rules *);
+static int	add_persona(const struct rules *);
+static int	add_process(const struct rules *);
+static int	add_signals(const struct rules *);
+static int	add_owner(const struct rules *, pid_t, pid_t);
+static int	add_kill(const struct rules *, pid_t, pid_t);
+static int	add_threads(const struct rules *, pid_t);
+static int	add_thread(const struct rules *, pid_t);
 
 /*
  * Every call that takes a path names a file by itself, outside the policy.
  * The *at() forms are refused whatever the dirfd: an absolute path ignores
- * it.  newfstatat and statx are in add_stat(), utimensat in add_misc().
+ * it.  newfstatat and statx are in add_stat(), utimensat in add_args().
+ * fdbroker-run sends the ones its broker performs there instead.
  */
-static const char *const path_calls[] = {
+const char *const filter_path_calls[] = {
 	"open", "openat", "openat2", "creat",
 	"stat", "lstat", "access", "faccessat", "faccessat2",
 	"readlink", "readlinkat",
@@ -98,9 +117,8 @@ static const char *const path_calls[] = {
 	"truncate", "utime", "utimes", "futimesat",
 	"chdir", "chroot", "execve", "execveat", "uselib", "acct",
 	"swapon", "swapoff", "statfs", "quotactl",
-	"getxattr", "lgetxattr", "setxattr", "lsetxattr",
-	"listxattr", "llistxattr", "removexattr", "lremovexattr",
 	"inotify_add_watch", "fanotify_mark",
+	/* File handles open files by inode, past every path check. */
 	"name_to_handle_at", "open_by_handle_at",
 	"mount", "umount2", "pivot_root", "open_tree", "move_mount",
 	"fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr",
@@ -110,45 +128,87 @@ static const char *const path_calls[] = {
 };
 
 /*
- * Ways around the filter or into other processes and the kernel.  socket:
- * a new AF_UNIX socket could connect() to a path, and network sockets
- * reach beyond the broker; socketpair stays.  io_uring: its OPENAT is not
- * seen by seccomp.  unshare, setns: a new namespace is kernel attack
- * surface and mount-capable (clone's flags are in add_process()).
+ * Extended attributes by path, and set or removed through a descriptor:
+ * the kernel checks the inode's permission there, not how the descriptor
+ * was opened, so a read-only grant would let the file be changed.
+ * fdbroker-run answers "not supported", which programs take quietly
+ * (ls -l, cp).  Reading them through a descriptor stays allowed.
+ */
+const char *const filter_xattr_calls[] = {
+	"getxattr", "lgetxattr", "listxattr", "llistxattr", "setxattr",
+	"lsetxattr", "removexattr", "lremovexattr", "fsetxattr",
+	"fremovexattr",
+	NULL
+};
+
+/*
+ * Ways around the filter or into other processes and the kernel.
+ * io_uring: its OPENAT is not seen by seccomp.  unshare, setns: a new
+ * namespace is kernel attack surface and mount-capable (clone's flags
+ * are in add_process()).  pidfd_getfd and process_vm_* reach into other
+ * processes.  The rest is kernel attack surface or administration.
  * seccomp and prctl stay allowed: a further filter only tightens.
  */
-static const char *const refused_calls[] = {
+const char *const filter_refused_calls[] = {
 	"ptrace", "process_vm_readv", "process_vm_writev", "process_madvise",
 	"io_uring_setup", "io_uring_enter", "io_uring_register",
 	"bpf", "userfaultfd", "perf_event_open",
 	"kexec_load", "kexec_file_load", "reboot", "iopl", "ioperm",
 	"init_module", "finit_module", "delete_module",
 	"add_key", "request_key", "keyctl",
-	"socket", "unshare", "setns", "kcmp", "pidfd_getfd",
+	"unshare", "setns", "kcmp", "pidfd_getfd",
 	/*
-	 * A pidfd names its process whatever the pid rules above say, and a
-	 * worker can get one of the broker: SO_PEERPIDFD of its channel.
+	 * A pidfd names its process whatever the pid rules say, and the
+	 * broker's is within reach: SO_PEERPIDFD of a worker's channel or
+	 * of a socket the broker connected, an open /proc/PID directory.
 	 */
 	"pidfd_send_signal",
+	"settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
+	/* vhangup: SPEC §4, no hangups of the terminal. */
+	"syslog", "vhangup", "modify_ldt", "lookup_dcookie",
+	"fanotify_init", "ustat",
 	NULL
 };
 
-static const struct late_call late_calls[] = {
-	{ "fchmodat2",		452, SCMP_ACT_ERRNO(EACCES) },
-	{ "statmount",		457, SCMP_ACT_ERRNO(EPERM) },
-	{ "listmount",		458, SCMP_ACT_ERRNO(EPERM) },
-	{ "lsm_get_self_attr",	459, 0 },
-	{ "lsm_set_self_attr",	460, 0 },
-	{ "lsm_list_modules",	461, 0 },
-	{ "mseal",		462, 0 },
-	{ "setxattrat",		463, SCMP_ACT_ERRNO(EACCES) },
-	{ "getxattrat",		464, SCMP_ACT_ERRNO(EACCES) },
-	{ "listxattrat",	465, SCMP_ACT_ERRNO(EACCES) },
-	{ "removexattrat",	466, SCMP_ACT_ERRNO(EACCES) },
-	{ "open_tree_attr",	467, SCMP_ACT_ERRNO(EACCES) },
-	{ "file_getattr",	468, SCMP_ACT_ERRNO(EACCES) },
-	{ "file_setattr",	469, SCMP_ACT_ERRNO(EACCES) },
+const struct filter_late_call filter_late_calls[] = {
+	{ "fchmodat2",		452, FILTER_LATE_PATH },
+	{ "statmount",		457, FILTER_LATE_REFUSED },
+	{ "listmount",		458, FILTER_LATE_REFUSED },
+	{ "lsm_get_self_attr",	459, FILTER_LATE_ALLOWED },
+	{ "lsm_set_self_attr",	460, FILTER_LATE_ALLOWED },
+	{ "lsm_list_modules",	461, FILTER_LATE_ALLOWED },
+	{ "mseal",		462, FILTER_LATE_ALLOWED },
+	{ "setxattrat",		463, FILTER_LATE_XATTR },
+	{ "getxattrat",		464, FILTER_LATE_XATTR },
+	{ "listxattrat",	465, FILTER_LATE_XATTR },
+	{ "removexattrat",	466, FILTER_LATE_XATTR },
+	{ "open_tree_attr",	467, FILTER_LATE_PATH },
+	{ "file_getattr",	468, FILTER_LATE_PATH },
+	{ "file_setattr",	469, FILTER_LATE_PATH },
 	{ NULL,			0, 0 }
+};
+
+/*
+ * ioctl requests (32 bits) refused on any descriptor.  TIOCSTI fakes
+ * terminal input and TIOCLINUX can too; TIOCSPGRP hands the terminal to
+ * another process group.  FIOSETOWN and SIOCSPGRP make a process the
+ * owner of a socket, as F_SETOWN does (add_owner()), so that O_ASYNC
+ * sends it a signal of the caller's choice (F_SETSIG), SIGKILL too; they
+ * pass the pid in memory seccomp cannot read, so they are refused
+ * whatever the pid.  Programs use F_SETOWN, whose pid is compared.
+ */
+const unsigned long filter_ioctls[] = {
+	TIOCSTI, TIOCLINUX, TIOCSPGRP, FIOSETOWN, SIOCSPGRP, 0
+};
+
+/*
+ * clone() may not make namespaces (as unshare) nor make the caller's
+ * parent, the broker, the parent of a new process.
+ */
+const uint64_t filter_clone_flags[] = {
+	CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+	CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWTIME,
+	CLONE_PARENT, 0
 };
 
 struct scmp_arg_cmp
@@ -189,9 +249,52 @@ filter_add_list(scmp_filter_ctx ctx, uint32_t action, const char *const *names)
 	return 0;
 }
 
+uint64_t
+filter_clone_mask(void)
+{
+	const uint64_t *f;
+	uint64_t mask = 0;
+
+	for (f = filter_clone_flags; *f != 0; f++)
+		mask |= *f;
+	return mask;
+}
+
+int
+filter_set_attrs(scmp_filter_ctx ctx, int tsync)
+{
+	int rc;
+
+	/*
+	 * A foreign ABI is a second system call table the rules do not
+	 * cover.  libseccomp 2.5.4 also sends x32 numbers (nr >= 0x40000000,
+	 * but not -1) of an x86_64 filter to this action: checked in the
+	 * exported BPF, by tests/check_filter.c and tests/run-cli.sh.
+	 */
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_KILL_PROCESS)) < 0)
+		return rc;
+	/* no_new_privs on load is libseccomp's default; say so anyway. */
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1)) < 0)
+		return rc;
+	/* Threads started before the lockdown must not stay free. */
+	if (tsync && (rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC,
+	    1)) < 0)
+		return rc;
+	/* The kernel's errno from seccomp_load, not libseccomp's ECANCELED. */
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1)) < 0)
+		return rc;
+	/* A binary tree: the many rules must not slow every call. */
+	return seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+}
+
 int
 filter_lockdown(pid_t broker)
 {
+	struct filter_refusals r = {
+		.broker = broker, .path_errno = EACCES, .xattr_errno = EACCES,
+		.parts = FILTER_BY_NAME | FILTER_BY_ARG,
+	};
 	scmp_filter_ctx ctx;
 	int rc;
 
@@ -203,12 +306,15 @@ filter_lockdown(pid_t broker)
 		errno = ENOMEM;
 		return -1;
 	}
-	if ((rc = set_attrs(ctx)) == 0 &&
-	    (rc = filter_add_list(ctx, SCMP_ACT_ERRNO(EACCES), path_calls)) == 0 &&
-	    (rc = filter_add_list(ctx, SCMP_ACT_ERRNO(EPERM), refused_calls)) == 0 &&
-	    (rc = add_late(ctx)) == 0 && (rc = add_stat(ctx)) == 0 &&
-	    (rc = add_misc(ctx)) == 0 && (rc = add_process(ctx)) == 0 &&
-	    (broker == 0 || (rc = add_signals(ctx, broker)) == 0))
+	/*
+	 * socket: a new AF_UNIX socket could connect() to a path, which no
+	 * broker checks here, and network sockets reach beyond the broker;
+	 * socketpair stays.  fdbroker-run mediates connect() instead.
+	 */
+	if ((rc = filter_set_attrs(ctx, 1)) == 0 &&
+	    (rc = filter_add_refusals(ctx, &r)) == 0 &&
+	    (rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EPERM), "socket", 0,
+	    NULL)) == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (rc < 0) {
@@ -224,55 +330,138 @@ fdb_lockdown(void)
 	return filter_lockdown(0);
 }
 
-static int
-set_attrs(scmp_filter_ctx ctx)
+int
+filter_add_refusals(scmp_filter_ctx ctx, const struct filter_refusals *r)
 {
+	struct rules rs = { ctx, r, 0 };
 	int rc;
 
-	/*
-	 * A foreign ABI is a second system call table the rules below do not
-	 * cover.  libseccomp 2.5.4 also sends x32 numbers (nr >= 0x40000000,
-	 * but not -1) of an x86_64 filter to this action: checked in the
-	 * exported BPF and by tests/check_filter.c.
-	 */
-	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-	    SCMP_ACT_KILL_PROCESS)) < 0)
+	if ((rc = seccomp_attr_get(ctx, SCMP_FLTATR_ACT_DEFAULT, &rs.def)) < 0)
 		return rc;
-	/* no_new_privs on load is libseccomp's default; say so anyway. */
-	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1)) < 0)
+	if ((r->parts & FILTER_BY_NAME) && (rc = add_named(&rs)) < 0)
 		return rc;
-	/* Threads started before the lockdown must not stay free. */
-	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) < 0)
+	if ((r->parts & FILTER_BY_ARG) && (rc = add_args(&rs)) < 0)
 		return rc;
-	/* The kernel's errno from seccomp_load, not libseccomp's ECANCELED. */
-	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1)) < 0)
-		return rc;
-	/* A binary tree: the many ENOSYS rules must not slow every call. */
-	return seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	return 0;
 }
 
 static int
-add_late(scmp_filter_ctx ctx)
+is_mediated(const struct filter_refusals *r, int nr)
 {
-	const struct late_call *lc;
+	size_t i;
+
+	for (i = 0; i < r->n_mediated; i++)
+		if (r->mediated[i] == nr)
+			return 1;
+	return 0;
+}
+
+/*
+ * A mediated call is the broker's to decide, and a rule that says what
+ * the default says is one libseccomp refuses (EACCES): both are skipped.
+ */
+static int
+deny_nr(const struct rules *rs, uint32_t action, int nr, unsigned n,
+    const struct scmp_arg_cmp *cmp)
+{
+	if (nr < 0 || action == rs->def || is_mediated(rs->r, nr))
+		return 0;
+	return seccomp_rule_add_array(rs->ctx, action, nr, n, cmp);
+}
+
+static int
+deny(const struct rules *rs, uint32_t action, const char *name, unsigned n,
+    const struct scmp_arg_cmp *cmp)
+{
+	return deny_nr(rs, action, seccomp_syscall_resolve_name(name), n,
+	    cmp);
+}
+
+static int
+deny_list(const struct rules *rs, uint32_t action, const char *const *names)
+{
+	int rc;
+
+	for (; *names != NULL; names++)
+		if ((rc = deny(rs, action, *names, 0, NULL)) < 0)
+			return rc;
+	return 0;
+}
+
+/*
+ * Whole calls.  clone3 passes its flags in memory seccomp cannot read,
+ * so it fails with ENOSYS and glibc falls back to clone() (as Docker and
+ * Chromium do).  tkill is obsolete (glibc uses tgkill) and names a
+ * thread of any process.
+ */
+static int
+add_named(const struct rules *rs)
+{
+	const struct filter_refusals *r = rs->r;
+	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
+	int rc;
+
+	if ((rc = deny_list(rs, SCMP_ACT_ERRNO((uint32_t)r->path_errno),
+	    filter_path_calls)) < 0 ||
+	    (rc = deny_list(rs, SCMP_ACT_ERRNO((uint32_t)r->xattr_errno),
+	    filter_xattr_calls)) < 0 ||
+	    (rc = deny_list(rs, eperm, filter_refused_calls)) < 0 ||
+	    (rc = deny(rs, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0, NULL)) < 0 ||
+	    (r->broker > 0 && (rc = deny(rs, eperm, "tkill", 0, NULL)) < 0))
+		return rc;
+	return add_late(rs);
+}
+
+static int
+add_late(const struct rules *rs)
+{
+	const struct filter_late_call *lc;
+	uint32_t action[] = {
+		0, SCMP_ACT_ERRNO((uint32_t)rs->r->path_errno),
+		SCMP_ACT_ERRNO((uint32_t)rs->r->xattr_errno),
+		SCMP_ACT_ERRNO(EPERM),
+	};
 	int nr, rc;
 
-	for (lc = late_calls; lc->name != NULL; lc++) {
-		if (lc->action == 0)
+	for (lc = filter_late_calls; lc->name != NULL; lc++) {
+		if (lc->kind == FILTER_LATE_ALLOWED)
 			continue;
 		nr = seccomp_syscall_resolve_name(lc->name);
 		if (nr < 0)
 			nr = FILTER_UNIFIED ? lc->nr : -1;
-		if (nr >= 0 &&
-		    (rc = seccomp_rule_add(ctx, lc->action, nr, 0)) < 0)
+		if ((rc = deny_nr(rs, action[lc->kind], nr, 0, NULL)) < 0)
 			return rc;
 	}
 	for (nr = FILTER_LAST_KNOWN + 1; FILTER_UNIFIED && nr <= FILTER_NR_CEIL;
 	    nr++)
-		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr,
-		    0)) < 0)
+		if ((rc = deny_nr(rs, SCMP_ACT_ERRNO(ENOSYS), nr, 0, NULL)) < 0)
 			return rc;
 	return 0;
+}
+
+/*
+ * Calls refused for some arguments only.  futimens(fd) is
+ * utimensat(fd, NULL, ...), which names nothing: any path, or a negative
+ * dirfd (AT_FDCWD with a NULL path would touch the current directory),
+ * is refused.
+ */
+static int
+add_args(const struct rules *rs)
+{
+	const uint32_t deny_path = SCMP_ACT_ERRNO((uint32_t)rs->r->path_errno);
+	struct scmp_arg_cmp path = {
+		.arg = 1, .op = SCMP_CMP_NE, .datum_a = 0,
+	};
+	struct scmp_arg_cmp neg = filter_masked(0, SIGN32, SIGN32);
+	int rc;
+
+	if ((rc = add_stat(rs)) < 0 ||
+	    (rc = deny(rs, deny_path, "utimensat", 1, &path)) < 0 ||
+	    (rc = deny(rs, deny_path, "utimensat", 1, &neg)) < 0 ||
+	    (rc = add_ioctls(rs)) < 0 || (rc = add_persona(rs)) < 0 ||
+	    (rc = add_process(rs)) < 0)
+		return rc;
+	return rs->r->broker > 0 ? add_signals(rs) : 0;
 }
 
 /*
@@ -286,51 +475,37 @@ add_late(scmp_filter_ctx ctx)
  * ignores the dirfd, stat any path.  That leaks metadata (existence,
  * type, size, owner, times), never contents or a descriptor; refusing it
  * would break fstat() itself.  The plain fstat system call stays allowed.
+ * fdbroker-run mediates both calls, and this is skipped there.
  */
 static int
-add_stat(scmp_filter_ctx ctx)
+add_stat(const struct rules *rs)
 {
-	const uint32_t deny = SCMP_ACT_ERRNO(EACCES);
+	const uint32_t d = SCMP_ACT_ERRNO((uint32_t)rs->r->path_errno);
 	struct scmp_arg_cmp cwd = filter_masked(0, SIGN32, SIGN32);
 	struct scmp_arg_cmp nf = filter_masked(3, AT_EMPTY_PATH, 0);
 	struct scmp_arg_cmp sx = filter_masked(2, AT_EMPTY_PATH, 0);
 	int rc;
 
-	if ((rc = filter_add_name(ctx, deny, "newfstatat", 1, &cwd)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "newfstatat", 1, &nf)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "fstatat64", 1, &cwd)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "fstatat64", 1, &nf)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "statx", 1, &cwd)) < 0)
+	if ((rc = deny(rs, d, "newfstatat", 1, &cwd)) < 0 ||
+	    (rc = deny(rs, d, "newfstatat", 1, &nf)) < 0 ||
+	    (rc = deny(rs, d, "fstatat64", 1, &cwd)) < 0 ||
+	    (rc = deny(rs, d, "fstatat64", 1, &nf)) < 0 ||
+	    (rc = deny(rs, d, "statx", 1, &cwd)) < 0)
 		return rc;
-	return filter_add_name(ctx, deny, "statx", 1, &sx);
+	return deny(rs, d, "statx", 1, &sx);
 }
 
 static int
-add_misc(scmp_filter_ctx ctx)
+add_ioctls(const struct rules *rs)
 {
-	/*
-	 * futimens(fd) is utimensat(fd, NULL, ...), which names nothing.
-	 * Any path, or a negative dirfd (AT_FDCWD with a NULL path would
-	 * touch the current directory), is refused.
-	 */
-	struct scmp_arg_cmp path = {
-		.arg = 1, .op = SCMP_CMP_NE, .datum_a = 0,
-	};
-	struct scmp_arg_cmp neg = filter_masked(0, SIGN32, SIGN32);
-	/* ioctl requests are 32 bits; TIOCSTI fakes terminal input. */
-	static const unsigned long tty[] = { TIOCSTI, TIOCLINUX, TIOCSPGRP };
-	struct scmp_arg_cmp req;
-	size_t i;
+	const unsigned long *req;
+	struct scmp_arg_cmp cmp;
 	int rc;
 
-	if ((rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EACCES), "utimensat", 1,
-	    &path)) < 0 || (rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EACCES),
-	    "utimensat", 1, &neg)) < 0 || (rc = add_persona(ctx)) < 0)
-		return rc;
-	for (i = 0; i < sizeof(tty) / sizeof(tty[0]); i++) {
-		req = filter_masked(1, LOW32, tty[i]);
-		if ((rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EPERM), "ioctl", 1,
-		    &req)) < 0)
+	for (req = filter_ioctls; *req != 0; req++) {
+		cmp = filter_masked(1, LOW32, *req);
+		if ((rc = deny(rs, SCMP_ACT_ERRNO(EPERM), "ioctl", 1,
+		    &cmp)) < 0)
 			return rc;
 	}
 	return 0;
@@ -343,134 +518,127 @@ add_misc(scmp_filter_ctx ctx)
  * bit.  Upper-half garbage, which the kernel drops, is refused too.
  */
 static int
-add_persona(scmp_filter_ctx ctx)
+add_persona(const struct rules *rs)
 {
-	const uint32_t deny = SCMP_ACT_ERRNO(EPERM);
+	const uint32_t d = SCMP_ACT_ERRNO(EPERM);
 	struct scmp_arg_cmp cmp = {
 		.arg = 0, .op = SCMP_CMP_GT, .datum_a = LOW32,
 	};
 	uint64_t bit;
 	int rc;
 
-	if ((rc = filter_add_name(ctx, deny, "personality", 1, &cmp)) < 0)
+	if ((rc = deny(rs, d, "personality", 1, &cmp)) < 0)
 		return rc;
 	for (bit = 2; bit <= SIGN32; bit <<= 1) {
 		cmp = filter_masked(0, bit | 1, 1);
-		if ((rc = filter_add_name(ctx, deny, "personality", 1, &cmp)) < 0)
+		if ((rc = deny(rs, d, "personality", 1, &cmp)) < 0)
 			return rc;
 		cmp = filter_masked(0, bit | 1, bit);
-		if ((rc = filter_add_name(ctx, deny, "personality", 1, &cmp)) < 0)
+		if ((rc = deny(rs, d, "personality", 1, &cmp)) < 0)
 			return rc;
 	}
 	return 0;
 }
 
 /*
- * New processes: clone() may not make namespaces (as unshare) nor make
- * the caller's parent, the broker, the parent of a new process.  clone3
- * passes its flags in memory seccomp cannot read, so it fails with
- * ENOSYS and glibc falls back to clone() (as Docker and Chromium do).
- * prlimit64 may change the caller's own limits only: a lowered
- * RLIMIT_CPU or RLIMIT_FSIZE kills the process it is set on, and any
- * thread id of the broker would do.
+ * New processes: no clone() flag of filter_clone_flags.  prlimit64 may
+ * change the caller's own limits only: a lowered RLIMIT_CPU or
+ * RLIMIT_FSIZE kills the process it is set on, and any thread id of the
+ * broker would do.
  */
 static int
-add_process(scmp_filter_ctx ctx)
+add_process(const struct rules *rs)
 {
-	static const uint64_t flags[] = {
-		CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
-		CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_PARENT,
-	};
 	struct scmp_arg_cmp cmp[2] = {
 		{ .arg = 0, .op = SCMP_CMP_NE, .datum_a = 0 },
 		{ .arg = 2, .op = SCMP_CMP_NE, .datum_a = 0 },
 	};
+	const uint64_t *f;
 	struct scmp_arg_cmp fl;
-	size_t i;
 	int rc;
 
-	for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
-		fl = filter_masked(0, flags[i], flags[i]);
-		if ((rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EPERM), "clone", 1,
+	for (f = filter_clone_flags; *f != 0; f++) {
+		fl = filter_masked(0, *f, *f);
+		if ((rc = deny(rs, SCMP_ACT_ERRNO(EPERM), "clone", 1,
 		    &fl)) < 0)
 			return rc;
 	}
-	if ((rc = filter_add_name(ctx, SCMP_ACT_ERRNO(ENOSYS), "clone3", 0,
-	    NULL)) < 0)
-		return rc;
-	return filter_add_name(ctx, SCMP_ACT_ERRNO(EPERM), "prlimit64", 2, cmp);
+	return deny(rs, SCMP_ACT_ERRNO(EPERM), "prlimit64", 2, cmp);
 }
 
 /*
  * Signals to the broker.  Its pid and process group are known here, and
- * so are its threads of the moment (add_threads).  Ownership of
- * a file (F_SETOWN) routes SIGIO and SIGURG, and lease breaks, to its
- * owner, so the broker may not become one; the forms that pass the owner
- * in memory are refused outright.  tkill is obsolete (glibc uses tgkill).
+ * so are its threads of the moment (add_threads).  setpgid() may not
+ * join its group, where kill(-pgid) and the terminal's signals reach it.
  */
 static int
-add_signals(scmp_filter_ctx ctx, pid_t broker)
+add_signals(const struct rules *rs)
 {
-	const uint32_t deny = SCMP_ACT_ERRNO(EPERM);
-	struct scmp_arg_cmp cmp[2];
-	pid_t pgid;
+	const uint32_t d = SCMP_ACT_ERRNO(EPERM);
+	pid_t broker = rs->r->broker, pgid;
+	struct scmp_arg_cmp cmp;
 	int rc;
 
 	if ((pgid = getpgid(broker)) == -1)
 		return -errno;
-	cmp[0] = filter_masked(0, LOW32, (uint32_t)broker);
-	if ((rc = add_kill(ctx, broker, pgid)) < 0 ||
-	    (rc = add_threads(ctx, broker)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "tgkill", 1, cmp)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "rt_sigqueueinfo", 1, cmp)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "rt_tgsigqueueinfo", 1, cmp)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "pidfd_open", 1, cmp)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "tkill", 0, NULL)) < 0)
+	cmp = filter_masked(0, LOW32, (uint32_t)broker);
+	if ((rc = add_kill(rs, broker, pgid)) < 0 ||
+	    (rc = add_threads(rs, broker)) < 0 ||
+	    (rc = deny(rs, d, "tgkill", 1, &cmp)) < 0 ||
+	    (rc = deny(rs, d, "rt_sigqueueinfo", 1, &cmp)) < 0 ||
+	    (rc = deny(rs, d, "rt_tgsigqueueinfo", 1, &cmp)) < 0 ||
+	    (rc = deny(rs, d, "pidfd_open", 1, &cmp)) < 0)
 		return rc;
-	cmp[0] = filter_masked(1, LOW32, (uint32_t)pgid);
-	if ((rc = filter_add_name(ctx, deny, "setpgid", 1, cmp)) < 0)
+	cmp = filter_masked(1, LOW32, (uint32_t)pgid);
+	if ((rc = deny(rs, d, "setpgid", 1, &cmp)) < 0)
 		return rc;
-	cmp[0] = filter_masked(1, LOW32, F_SETOWN);
-	cmp[1] = filter_masked(2, LOW32, (uint32_t)broker);
-	if ((rc = filter_add_name(ctx, deny, "fcntl", 2, cmp)) < 0)
-		return rc;
-	cmp[1] = filter_masked(2, LOW32, (uint32_t)-pgid);
-	if ((rc = filter_add_name(ctx, deny, "fcntl", 2, cmp)) < 0)
-		return rc;
-	cmp[0] = filter_masked(1, LOW32, F_SETOWN_EX);
-	if ((rc = filter_add_name(ctx, deny, "fcntl", 1, cmp)) < 0)
-		return rc;
-	cmp[0] = filter_masked(1, LOW32, FIOSETOWN);
-	if ((rc = filter_add_name(ctx, deny, "ioctl", 1, cmp)) < 0)
-		return rc;
-	cmp[0] = filter_masked(1, LOW32, SIOCSPGRP);
-	return filter_add_name(ctx, deny, "ioctl", 1, cmp);
+	return add_owner(rs, broker, pgid);
 }
 
 /*
- * kill(broker), kill(-pgid of the broker), kill(-1), and kill(0) while
- * the caller is still in the broker's process group.  The worker keeps
- * the broker's group (job control: a worker in a background group of its
- * own would be stopped by SIGTTIN reading the terminal, and the broker
- * would wait for it for ever), so kill(0) is refused in the worker.
+ * Ownership of a file (F_SETOWN) routes SIGIO and SIGURG, or with
+ * F_SETSIG any signal, and lease breaks, to its owner, so the broker and
+ * its group may not become one.  F_SETOWN_EX passes the owner in memory:
+ * refused outright, as FIOSETOWN and SIOCSPGRP are (filter_ioctls).
  */
 static int
-add_kill(scmp_filter_ctx ctx, pid_t broker, pid_t pgid)
+add_owner(const struct rules *rs, pid_t broker, pid_t pgid)
 {
-	const uint32_t deny = SCMP_ACT_ERRNO(EPERM);
-	uint32_t targets[4];
-	struct scmp_arg_cmp cmp;
-	size_t i, n = 0;
+	const uint32_t d = SCMP_ACT_ERRNO(EPERM);
+	struct scmp_arg_cmp cmp[2];
 	int rc;
 
-	targets[n++] = (uint32_t)broker;
-	targets[n++] = (uint32_t)-pgid;
-	targets[n++] = (uint32_t)-1;
-	if (getpgid(0) == pgid)
-		targets[n++] = 0;
-	for (i = 0; i < n; i++) {
+	cmp[0] = filter_masked(1, LOW32, F_SETOWN);
+	cmp[1] = filter_masked(2, LOW32, (uint32_t)broker);
+	if ((rc = deny(rs, d, "fcntl", 2, cmp)) < 0)
+		return rc;
+	cmp[1] = filter_masked(2, LOW32, (uint32_t)-pgid);
+	if ((rc = deny(rs, d, "fcntl", 2, cmp)) < 0)
+		return rc;
+	cmp[0] = filter_masked(1, LOW32, F_SETOWN_EX);
+	return deny(rs, d, "fcntl", 1, cmp);
+}
+
+/*
+ * kill(broker), kill(-pgid of the broker), kill(-1) and kill(0).  The
+ * sandboxed process keeps the broker's group (job control: one in a
+ * background group of its own would be stopped by SIGTTIN reading the
+ * terminal, and the broker would wait for it for ever), so kill(0)
+ * would reach the broker; it is refused even after a setsid().
+ */
+static int
+add_kill(const struct rules *rs, pid_t broker, pid_t pgid)
+{
+	const uint32_t targets[] = {
+		(uint32_t)broker, (uint32_t)-pgid, (uint32_t)-1, 0,
+	};
+	struct scmp_arg_cmp cmp;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
 		cmp = filter_masked(0, LOW32, targets[i]);
-		if ((rc = filter_add_name(ctx, deny, "kill", 1, &cmp)) < 0)
+		if ((rc = deny(rs, SCMP_ACT_ERRNO(EPERM), "kill", 1, &cmp)) < 0)
 			return rc;
 	}
 	return 0;
@@ -484,7 +652,7 @@ add_kill(scmp_filter_ctx ctx, pid_t broker, pid_t pgid)
  * group, which the rules above cover; tkill is refused outright.
  */
 static int
-add_threads(scmp_filter_ctx ctx, pid_t broker)
+add_threads(const struct rules *rs, pid_t broker)
 {
 	char path[64];
 	struct dirent *de;
@@ -498,7 +666,7 @@ add_threads(scmp_filter_ctx ctx, pid_t broker)
 	errno = 0;
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		if ((tid = strtol(de->d_name, NULL, 10)) > 0 && tid != broker)
-			rc = add_thread(ctx, (pid_t)tid);
+			rc = add_thread(rs, (pid_t)tid);
 		errno = 0;
 	}
 	if (rc == 0 && errno != 0)
@@ -508,14 +676,14 @@ add_threads(scmp_filter_ctx ctx, pid_t broker)
 }
 
 static int
-add_thread(scmp_filter_ctx ctx, pid_t tid)
+add_thread(const struct rules *rs, pid_t tid)
 {
-	const uint32_t deny = SCMP_ACT_ERRNO(EPERM);
+	const uint32_t d = SCMP_ACT_ERRNO(EPERM);
 	struct scmp_arg_cmp cmp = filter_masked(0, LOW32, (uint32_t)tid);
 	int rc;
 
-	if ((rc = filter_add_name(ctx, deny, "kill", 1, &cmp)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "rt_sigqueueinfo", 1, &cmp)) < 0)
+	if ((rc = deny(rs, d, "kill", 1, &cmp)) < 0 ||
+	    (rc = deny(rs, d, "rt_sigqueueinfo", 1, &cmp)) < 0)
 		return rc;
-	return filter_add_name(ctx, deny, "pidfd_open", 1, &cmp);
+	return deny(rs, d, "pidfd_open", 1, &cmp);
 }

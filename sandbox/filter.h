@@ -2,13 +2,57 @@
 /*
  * filter.h: the seccomp filters, built with libseccomp.  The only place
  * besides the notify transport that includes <seccomp.h>.
+ *
+ * One rule builder serves both filters (SPEC §2): the library worker's
+ * lockdown (below) and fdbroker-run's (filter-notify.h).  They differ
+ * only in their default action and in what they mediate; what they
+ * refuse is built here, from the lists below, for both.
  */
 #ifndef FDBROKER_FILTER_H
 #define FDBROKER_FILTER_H
 
 #include <sys/types.h>
 #include <seccomp.h>
+#include <stddef.h>
 #include <stdint.h>
+
+/* Which rules filter_add_refusals() adds. */
+#define FILTER_BY_NAME	0x1	/* whole system calls */
+#define FILTER_BY_ARG	0x2	/* calls refused for some arguments only */
+
+/* What a filter refuses, and with which errno where the filters differ. */
+struct filter_refusals {
+	pid_t broker;		/* > 0: its signals, group and ownership */
+	const int *mediated;	/* native numbers the filter sends elsewhere */
+	size_t n_mediated;
+	int path_errno;		/* a path call that is not mediated */
+	int xattr_errno;	/* extended attributes by path */
+	unsigned parts;		/* FILTER_BY_NAME | FILTER_BY_ARG */
+};
+
+/* A system call this libseccomp may not know by name. */
+struct filter_late_call {
+	const char *name;
+	int nr;			/* in the unified table */
+	int kind;		/* FILTER_LATE_* */
+};
+
+#define FILTER_LATE_ALLOWED	0
+#define FILTER_LATE_PATH	1	/* r->path_errno */
+#define FILTER_LATE_XATTR	2	/* r->xattr_errno */
+#define FILTER_LATE_REFUSED	3	/* EPERM */
+
+/*
+ * The shared lists, for the filters and for the tests that check both
+ * filters refuse them (tests/check_filter.c).  Name lists end with NULL,
+ * the number lists with 0, filter_late_calls with a NULL name.
+ */
+extern const char *const filter_path_calls[];	 /* path_errno */
+extern const char *const filter_xattr_calls[];	 /* xattr_errno */
+extern const char *const filter_refused_calls[]; /* EPERM */
+extern const struct filter_late_call filter_late_calls[];
+extern const unsigned long filter_ioctls[];	 /* ioctl requests: EPERM */
+extern const uint64_t filter_clone_flags[];	 /* clone() flags: EPERM */
 
 /*
  * filter_lockdown: set no_new_privs and install the lockdown filter in the
@@ -18,6 +62,26 @@
  * Returns 0, or -1 with errno.
  */
 int filter_lockdown(pid_t broker);
+
+/*
+ * filter_add_refusals: add to @ctx the refusals @r asks for.  A call in
+ * r->mediated is left alone, and so is a rule whose action is already
+ * @ctx's default.  For a rule by argument, @ctx's default must let the
+ * call through (ALLOW): libseccomp cannot say "allow unless equal" in a
+ * default-deny filter.  Returns 0, or libseccomp's negative errno.
+ */
+int filter_add_refusals(scmp_filter_ctx ctx, const struct filter_refusals *r);
+
+/*
+ * filter_set_attrs: the attributes every filter has (foreign ABIs kill
+ * the process, no_new_privs, the kernel's errno from seccomp_load, a
+ * binary tree), plus TSYNC when @tsync is set.  Returns 0, or
+ * libseccomp's negative errno.
+ */
+int filter_set_attrs(scmp_filter_ctx ctx, int tsync);
+
+/* filter_clone_mask: the bits of filter_clone_flags, or'ed together. */
+uint64_t filter_clone_mask(void);
 
 /*
  * filter_masked: a comparison of argument @arg with @datum on the bits of

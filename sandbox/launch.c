@@ -34,6 +34,7 @@
 #include "landlock.h"
 #include "launch.h"
 #include "loop.h"
+#include "notify-calls.h"
 #include "transport-notify.h"
 
 /* Where the child failed before exec. */
@@ -181,6 +182,8 @@ child(const struct launch_opts *o, const struct fdb_policy *policy, int sock,
 	int listener = -1, e;
 
 	sigprocmask(SIG_SETMASK, mask, NULL);
+	/* The broker serves exactly the calls it has a handler for. */
+	fo.notify_nrs = notify_calls_numbers(&fo.n_notify);
 	/*
 	 * The PATH search happens before the lockdown, on the real file
 	 * system: "not found" (127) must not become "permission denied"

@@ -302,7 +302,14 @@ bind_at(int s, const struct resolve_out *out)
 	}
 	rc = bind(s, (struct sockaddr *)&sun, (socklen_t)(SUN_MIN + n + 1));
 	err = errno;
-	(void)fchdir(here);
+	if (fchdir(here) == -1) {
+		/*
+		 * The bind stands: the broker resolves from absolute paths
+		 * and directory descriptors, never from its current
+		 * directory.  (A (void) cast does not quiet gcc's
+		 * warn_unused_result, which _FORTIFY_SOURCE turns on.)
+		 */
+	}
 	fd_close(here);
 	errno = err;
 	return rc;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * check_filter.c: unit tests of sandbox/filter.c, the lockdown filter.
+ * check_filter.c: unit tests of sandbox/filter.c, the lockdown filter
+ * and the rule builder it shares with fdbroker-run's filters (whose
+ * refusals are compared with the lockdown's here).
  * Each test locks down the process Check forked for it (or a child of
  * that process) and then makes raw system calls, so that what is checked
  * is the filter and not a libc wrapper.  The arguments are chosen so
@@ -19,6 +21,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <linux/filter.h>
 #include <linux/kcmp.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
@@ -31,6 +34,8 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +43,9 @@
 
 #include "check-run.h"
 #include "fdbroker.h"
+#include "filter-notify.h"
 #include "filter.h"
+#include "notify-calls.h"
 
 /* The process locks itself down: LeakSanitizer could not read /proc. */
 const char *__asan_default_options(void)
@@ -310,6 +317,17 @@ static const struct call refused_calls[] = {
 	    EPERM },
 	{ "ioctl tioclinux", SYS_ioctl, { -1, TIOCLINUX, A_BUF }, EPERM },
 	{ "ioctl tiocspgrp", SYS_ioctl, { -1, TIOCSPGRP, A_BUF }, EPERM },
+	/* Refused whatever the pid: seccomp cannot read it (filter.c). */
+	{ "ioctl fiosetown", SYS_ioctl, { A_FD, FIOSETOWN, A_PARENTP },
+	    EPERM },
+	{ "ioctl siocspgrp", SYS_ioctl, { A_FD, SIOCSPGRP, A_PARENTP },
+	    EPERM },
+	{ "settimeofday", SYS_settimeofday, { 0, 0 }, EPERM },
+	{ "adjtimex", SYS_adjtimex, { A_BUF }, EPERM },
+	{ "syslog", SYS_syslog, { 10 /* SIZE_BUFFER */, 0, 0 }, EPERM },
+	{ "fsetxattr", SYS_fsetxattr, { A_FD, A_XATTR, A_BUF, 1, 0 },
+	    EACCES },
+	{ "clone newtime", SYS_clone, { CLONE_NEWTIME | ALLOC }, EPERM },
 	{ "prlimit64 other", SYS_prlimit64, { A_PARENT, RLIMIT_NOFILE,
 	    A_RLIM, 0 }, EPERM },
 };
@@ -537,7 +555,9 @@ thread_tid(void *arg)
 	char c;
 
 	__atomic_store_n((pid_t *)arg, gettid(), __ATOMIC_RELEASE);
-	(void)read(thread_pipe[0], &c, 1);
+	if (read(thread_pipe[0], &c, 1) != 1) {
+		/* The pipe is gone: so is the test that waited on us. */
+	}
 	return NULL;
 }
 
@@ -765,6 +785,323 @@ START_TEST(test_filter_lockdown_i386_killed)
 }
 END_TEST
 
+/* --- both filters refuse the same things ----------------------------- */
+
+/*
+ * The worker's lockdown and fdbroker-run's filters are built by one
+ * builder (filter.c) and must refuse the same things: these tests run
+ * each call under both, with the test process as the broker.  The table
+ * is made from filter.c's shared lists, so that a refusal added there is
+ * tested here for both filters without a new line; only the rules that
+ * take a broker's pid, a thread of it or a pointer are written out
+ * (compare_args).  A call fdbroker-run mediates is left out: its broker
+ * decides it.  Numbers above the late list are left out too: an unknown
+ * call's ENOSYS cannot tell the filter from the kernel.
+ *
+ * How a refusal is told from the kernel's own answer (EPERM for want of
+ * a capability, say): each confined child stacks a witness filter that
+ * returns SECCOMP_RET_TRACE for the call under test.  TRACE ranks below
+ * ERRNO, so a refusal still fails with its errno; a call the filter lets
+ * through meets TRACE instead and, with no tracer, fails with ENOSYS
+ * without running.  Where the filter's own answer is ENOSYS (clone3,
+ * or fdbroker-run's allowlist default), the call is made again without
+ * the witness and unconfined: refused means ENOSYS confined, something
+ * else unconfined.  The arguments are all -1 (invalid pointers,
+ * descriptors and flags) or signal 0, so that even that run is harmless.
+ */
+#define COMPARE_MAX	256
+
+enum confine { CONFINE_NONE, CONFINE_WORKER, CONFINE_RUN };
+
+struct compare_case {
+	struct call c;
+	char name[48];
+	int detach;		/* setsid() first: vhangup() finds no tty */
+};
+
+struct outcome {
+	long r;
+	int err;
+	int killed;		/* by SIGSYS: refused too */
+};
+
+static struct compare_case compare[COMPARE_MAX];
+static size_t n_compare;
+
+static const struct call compare_args[] = {
+	{ "kill broker", SYS_kill, { A_PARENT, 0 }, 0 },
+	{ "kill broker hi32", SYS_kill, { A_PARENT_HI, 0 }, 0 },
+	{ "kill broker group", SYS_kill, { A_NPGID, 0 }, 0 },
+	{ "kill all", SYS_kill, { -1, 0 }, 0 },
+	{ "kill own group", SYS_kill, { 0, 0 }, 0 },
+	{ "kill broker thread", SYS_kill, { A_THREAD, 0 }, 0 },
+	{ "tgkill broker", SYS_tgkill, { A_PARENT, A_PARENT, 0 }, 0 },
+	{ "tkill broker", SYS_tkill, { A_PARENT, 0 }, 0 },
+	{ "rt_sigqueueinfo broker", SYS_rt_sigqueueinfo, { A_PARENT, 0,
+	    A_SIGINFO }, 0 },
+	{ "rt_sigqueueinfo thread", SYS_rt_sigqueueinfo, { A_THREAD, 0,
+	    A_SIGINFO }, 0 },
+	{ "rt_tgsigqueueinfo broker", SYS_rt_tgsigqueueinfo, { A_PARENT,
+	    A_PARENT, 0, A_SIGINFO }, 0 },
+	{ "pidfd_open broker", SYS_pidfd_open, { A_PARENT, 0 }, 0 },
+	{ "pidfd_open thread", SYS_pidfd_open, { A_THREAD, O_EXCL }, 0 },
+	{ "setpgid broker group", SYS_setpgid, { 0, A_PGID }, 0 },
+	{ "fcntl setown broker", SYS_fcntl, { A_FD, F_SETOWN, A_PARENT }, 0 },
+	{ "fcntl setown broker hi32", SYS_fcntl, { A_FD, F_SETOWN,
+	    A_PARENT_HI }, 0 },
+	{ "fcntl setown broker group", SYS_fcntl, { A_FD, F_SETOWN, A_NPGID },
+	    0 },
+	{ "fcntl setown_ex", SYS_fcntl, { A_FD, F_SETOWN_EX, A_BUF }, 0 },
+	{ "ioctl fiosetown broker", SYS_ioctl, { A_FD, FIOSETOWN, A_PARENTP },
+	    0 },
+	{ "ioctl siocspgrp broker", SYS_ioctl, { A_FD, SIOCSPGRP, A_PARENTP },
+	    0 },
+	{ "prlimit64 broker", SYS_prlimit64, { A_PARENT, RLIMIT_NOFILE,
+	    A_RLIM, 0 }, 0 },
+	{ "personality linux32", SYS_personality, { 0x0008 }, 0 },
+	{ "unshare newuser", SYS_unshare, { CLONE_NEWUSER }, 0 },
+};
+
+/* What both let through: the witness must see these, or it proves nothing. */
+static const struct call compare_allowed[] = {
+	{ "kill self", SYS_kill, { A_SELF, 0 }, 0 },
+	{ "fcntl setown self", SYS_fcntl, { A_FD, F_SETOWN, A_SELF }, 0 },
+	{ "ioctl fionread", SYS_ioctl, { A_FD, FIONREAD, A_BUF }, 0 },
+	{ "setpgid own", SYS_setpgid, { 0, 0 }, 0 },
+	{ "clone thread", SYS_clone, { ALLOC }, 0 },
+	{ "prlimit64 read broker", SYS_prlimit64, { A_PARENT, RLIMIT_NOFILE,
+	    0, A_BUF }, 0 },
+};
+
+static void
+compare_add(const char *name, long nr, const long *a, int detach)
+{
+	struct compare_case *k;
+	int i;
+
+	/* Before the suite runs, so no ck_assert: main() checks the count. */
+	if (n_compare >= COMPARE_MAX) {
+		n_compare = COMPARE_MAX + 1;
+		return;
+	}
+	k = &compare[n_compare++];
+	snprintf(k->name, sizeof(k->name), "%s", name);
+	k->c.name = k->name;
+	k->c.nr = nr;
+	for (i = 0; i < 6; i++)
+		k->c.a[i] = a != NULL ? a[i] : -1;
+	k->detach = detach;
+}
+
+/* Left out: a call this ABI lacks, or one fdbroker-run mediates. */
+static int
+compare_skip(int nr, const int *nrs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (nrs[i] == nr)
+			return 1;
+	return nr < 0;
+}
+
+/* The whole calls of filter.c's lists, with every argument -1. */
+static void
+compare_add_names(const char *const *names, const int *nrs, size_t n)
+{
+	int nr;
+
+	for (; *names != NULL; names++) {
+		nr = seccomp_syscall_resolve_name(*names);
+		if (!compare_skip(nr, nrs, n))
+			compare_add(*names, nr, NULL, 1);
+	}
+}
+
+static void
+compare_build(void)
+{
+	const struct filter_late_call *lc;
+	const unsigned long *req;
+	const uint64_t *fl;
+	const int *nrs;
+	char name[48];
+	size_t i, n;
+	long a[6];
+	int nr;
+
+	nrs = notify_calls_numbers(&n);
+	compare_add_names(filter_path_calls, nrs, n);
+	compare_add_names(filter_xattr_calls, nrs, n);
+	compare_add_names(filter_refused_calls, nrs, n);
+	compare_add("clone3", SYS_clone3, NULL, 1);
+	for (lc = filter_late_calls; lc->name != NULL; lc++) {
+		if ((nr = seccomp_syscall_resolve_name(lc->name)) < 0)
+			nr = lc->nr;
+		if (lc->kind != FILTER_LATE_ALLOWED &&
+		    !compare_skip(nr, nrs, n))
+			compare_add(lc->name, nr, NULL, 1);
+	}
+	for (req = filter_ioctls; *req != 0; req++) {
+		snprintf(name, sizeof(name), "ioctl %#lx", *req);
+		memcpy(a, (long[6]){ -1, (long)*req, A_PARENTP }, sizeof(a));
+		compare_add(name, SYS_ioctl, a, 1);
+	}
+	for (fl = filter_clone_flags; *fl != 0; fl++) {
+		snprintf(name, sizeof(name), "clone %#lx", (unsigned long)*fl);
+		memcpy(a, (long[6]){ (long)(*fl | ALLOC) }, sizeof(a));
+		compare_add(name, SYS_clone, a, 1);
+	}
+	for (i = 0; i < NELEM(compare_args); i++)
+		compare_add(compare_args[i].name, compare_args[i].nr,
+		    compare_args[i].a, 0);
+}
+
+/*
+ * TRACE for system call @nr, from a filter stacked on the one tested.
+ * The architecture is not checked: the calls are native, and a foreign
+ * one is killed by the filters below whatever this one says.
+ */
+static int
+witness(long nr)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		    offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { NELEM(f), f };
+
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+/* In the child: confine as @how says, make the call, report it. */
+static void __attribute__((noreturn))
+compare_child(struct env *e, const struct compare_case *k, enum confine how,
+    int wit, int out)
+{
+	struct filter_notify_opts o = { .allow_net = 0 };
+	struct outcome res = { 0, 0, 0 };
+	long a[6];
+	int i, fd;
+
+	env_ids(e);
+	if (k->detach && setsid() == -1)
+		_exit(2);
+	o.broker = e->parent;
+	o.notify_nrs = notify_calls_numbers(&o.n_notify);
+	if (how == CONFINE_WORKER && filter_lockdown(e->parent) == -1)
+		_exit(3);
+	if (how == CONFINE_RUN) {
+		/* Unserved: the calls tried are not mediated ones. */
+		if ((fd = filter_notify_install(&o)) == -1)
+			_exit(4);
+		close(fd);
+	}
+	if (wit && witness(k->c.nr) == -1)
+		_exit(5);
+	for (i = 0; i < 6; i++)
+		a[i] = resolve(e, k->c.a[i]);
+	errno = 0;
+	res.r = syscall(k->c.nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	res.err = errno;
+	_exit(write(out, &res, sizeof(res)) == (ssize_t)sizeof(res) ? 0 : 6);
+}
+
+static struct outcome
+outcome_of(struct env *e, const struct compare_case *k, enum confine how,
+    int wit)
+{
+	struct outcome res = { -2, 0, 0 };
+	int p[2], st;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0)
+		compare_child(e, k, how, wit, p[1]);
+	close(p[1]);
+	if (read(p[0], &res, sizeof(res)) != (ssize_t)sizeof(res))
+		res.r = -2;
+	close(p[0]);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
+		res.killed = 1;
+	else
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "%s: child status %#x", k->name, st);
+	return res;
+}
+
+/* Whether the filter @how refused @k, by the rules above. */
+static int
+refused(struct env *e, const struct compare_case *k, enum confine how)
+{
+	struct outcome o = outcome_of(e, k, how, 1), x, u;
+
+	if (o.killed)
+		return 1;
+	if (o.r != -1)
+		return 0;
+	if (o.err == EPERM || o.err == EACCES || o.err == EOPNOTSUPP)
+		return 1;
+	if (o.err != ENOSYS)
+		return 0;
+	x = outcome_of(e, k, how, 0);
+	u = outcome_of(e, k, CONFINE_NONE, 0);
+	return x.killed || (x.r == -1 && x.err == ENOSYS &&
+	    !(u.r == -1 && u.err == ENOSYS));
+}
+
+/* A thread of the broker (this process), for A_THREAD. */
+static void
+broker_thread(struct env *e, pthread_t *t)
+{
+	e->thread = 0;
+	ck_assert_int_eq(pipe2(thread_pipe, O_CLOEXEC), 0);
+	ck_assert_int_eq(pthread_create(t, NULL, thread_tid, &e->thread), 0);
+	while (__atomic_load_n(&e->thread, __ATOMIC_ACQUIRE) == 0)
+		sched_yield();
+}
+
+static void
+compare_one(const struct compare_case *k, int want)
+{
+	struct env e;
+	pthread_t t;
+	int w, r;
+
+	env_init(&e);
+	broker_thread(&e, &t);
+	w = refused(&e, k, CONFINE_WORKER);
+	r = refused(&e, k, CONFINE_RUN);
+	ck_assert_int_eq(write(thread_pipe[1], "x", 1), 1);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert_msg(w == want && r == want, "%s: refused by the worker's "
+	    "lockdown: %s, by fdbroker-run's filters: %s", k->name,
+	    w ? "yes" : "no", r ? "yes" : "no");
+}
+
+START_TEST(test_filter_compare_refused)
+{
+	compare_one(&compare[_i], 1);
+}
+END_TEST
+
+START_TEST(test_filter_compare_allowed)
+{
+	struct compare_case k;
+
+	memset(&k, 0, sizeof(k));
+	k.c = compare_allowed[_i];
+	snprintf(k.name, sizeof(k.name), "%s", k.c.name);
+	compare_one(&k, 0);
+}
+END_TEST
+
 static Suite *
 filter_suite(void)
 {
@@ -796,6 +1133,15 @@ filter_suite(void)
 	tcase_set_timeout(tc, 10);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("compare");
+	tcase_add_unchecked_fixture(tc, dir_setup, dir_teardown);
+	tcase_add_loop_test(tc, test_filter_compare_refused, 0,
+	    (int)n_compare);
+	tcase_add_loop_test(tc, test_filter_compare_allowed, 0,
+	    NELEM(compare_allowed));
+	tcase_set_timeout(tc, 10);
+	suite_add_tcase(s, tc);
+
 	tc = tcase_create("lockdown");
 	tcase_add_test(tc, test_filter_lockdown_valid);
 	tcase_add_test(tc, test_filter_lockdown_invalid);
@@ -821,5 +1167,13 @@ main(void)
 {
 	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == -1 && errno == EINVAL)
 		return 77;
+	/* fdbroker-run's filters need user notification (Linux 5.0). */
+	if (filter_notify_supported() == -1)
+		return 77;
+	compare_build();
+	if (n_compare > COMPARE_MAX) {
+		fprintf(stderr, "check_filter: raise COMPARE_MAX\n");
+		return 99;
+	}
 	return check_run(filter_suite());
 }

@@ -486,8 +486,9 @@ racer(void *arg)
 	snprintf(out, sizeof(out), "%s/out", root);
 	while (!r->stop) {
 		if (rename(d, keep) == 0) {
-			(void)symlink(out, d);
-			(void)unlink(d);
+			/* d was just renamed away: it exists only if made. */
+			if (symlink(out, d) == 0)
+				(void)unlink(d);
 			(void)rename(keep, d);
 		}
 	}

@@ -2,7 +2,8 @@
 /*
  * check_escape_seccomp.c: the escape suite's attacks on seccomp itself
  * (issue 5, process side): io_uring, file handles, foreign ABIs, ptrace
- * and process_vm_* on the broker, signals to the broker, loosening the
+ * and process_vm_* on the broker, signals to the broker (also through
+ * the owner of a socket: FIOSETOWN, F_SETOWN), loosening the
  * filter, setuid binaries, exec outside the x rules, TIOCSTI and network
  * sockets.  Each attack runs for real, under fdbroker-run (the notify
  * transport; the attacks are in tests/escape/probe2.c) and in a library
@@ -757,6 +758,135 @@ START_TEST(test_escape_seccomp_signal_proc_worker)
 }
 END_TEST
 
+/* --- signals through the owner of a socket ------------------------- */
+
+/*
+ * The owner of a socket with O_ASYNC is sent the signal F_SETSIG names
+ * when input arrives, SIGKILL too.  FIOSETOWN and SIOCSPGRP pass the
+ * owner in memory, so the filters refuse them outright; F_SETOWN is
+ * compared by value, F_SETOWN_EX refused (sandbox/filter.c).  Before
+ * both filters were built by one builder, fdbroker-run let FIOSETOWN and
+ * SIOCSPGRP through: the broker was killed (status 137) and the command
+ * ran on, orphaned.
+ */
+static const char *const owner_routes[] = {
+	"fiosetown", "siocspgrp", "setown", "setown_ex",
+};
+
+#define N_ROUTES	(sizeof(owner_routes) / sizeof(owner_routes[0]))
+
+/* ESCAPE: make the broker a socket's owner (FIOSETOWN, SIOCSPGRP, F_SETOWN, F_SETOWN_EX), then F_SETSIG SIGKILL, O_ASYNC and input, under fdbroker-run | EPERM, the broker survives and keeps serving */
+START_TEST(test_escape_seccomp_sigio_run)
+{
+	const char *route = owner_routes[_i];
+	char pid[16], line[64];
+	pid_t sleeper;
+	int st, i;
+
+	/* Unconfined, the route kills a process of ours. */
+	sleeper = fork();
+	ck_assert_int_ne(sleeper, -1);
+	if (sleeper == 0) {
+		pause();
+		_exit(0);
+	}
+	snprintf(pid, sizeof(pid), "%d", (int)sleeper);
+	st = run(ARGV(fx.probe, "sigio", route, pid, "9"));
+	ck_assert(exited(st, 0));
+	for (i = 0; i < 100 && waitpid(sleeper, &st, WNOHANG) == 0; i++)
+		usleep(10000);
+	if (i == 100) {
+		kill(sleeper, SIGKILL);
+		waitpid(sleeper, &st, 0);
+		ck_abort_msg("%s: unconfined, the owner was not killed", route);
+	}
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	/* Confined: the broker is the probe's parent. */
+	st = run(ARGV(fx.run, "-r", fx.granted, "-x", fx.probedir, "--",
+	    fx.probe, "sigio", route, "ppid", "9", fx.granted));
+	ck_assert_msg(exited(st, 0), "%s: fdbroker-run status %#x", route,
+	    st);
+	snprintf(line, sizeof(line), "sigio_%s: EPERM", route);
+	ck_has(line);
+	snprintf(line, sizeof(line), "sigio_%s_sent: ok", route);
+	ck_hasnt(line);
+	ck_has("open_after: content granted");
+}
+END_TEST
+
+static int
+set_owner(int i, int fd, pid_t pid)
+{
+	struct f_owner_ex ex = { F_OWNER_PID, pid };
+
+	switch (i) {
+	case 0: return ioctl(fd, FIOSETOWN, &pid);
+	case 1: return ioctl(fd, SIOCSPGRP, &pid);
+	case 2: return fcntl(fd, F_SETOWN, pid);
+	default: return fcntl(fd, F_SETOWN_EX, &ex);
+	}
+}
+
+/* Route @i to @pid on a new socket, then SIGUSR1 on input; -1: refused. */
+static int
+sigio_usr1(int i, pid_t pid)
+{
+	int sv[2], rc = -1;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+		return -1;
+	if (set_owner(i, sv[0], pid) == 0 &&
+	    fcntl(sv[0], F_SETSIG, SIGUSR1) == 0 &&
+	    fcntl(sv[0], F_SETFL, O_ASYNC) == 0 && write(sv[1], "x", 1) == 1)
+		rc = 0;
+	close(sv[0]);
+	close(sv[1]);
+	return rc;
+}
+
+static int
+w_sigio(int chan, void *arg)
+{
+	int i = *(int *)arg, sv[2];
+
+	errno = 0;
+	WANT(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+	WANT(set_owner(i, sv[0], fx.broker) == -1 && errno == EPERM);
+	close(sv[0]);
+	close(sv[1]);
+	/* The whole attack, should a step get through. */
+	WANT(sigio_usr1(i, fx.broker) == -1);
+	WANT(served(chan));
+	return 0;
+}
+
+/* ESCAPE: make the broker a socket's owner (FIOSETOWN, SIOCSPGRP, F_SETOWN, F_SETOWN_EX), then F_SETSIG, O_ASYNC and input, in a library worker | EPERM, no signal reaches the broker */
+START_TEST(test_escape_seccomp_sigio_worker)
+{
+	struct sigaction sa;
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	int i = _i, st;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_usr1;
+	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+	/* Unconfined, the route signals its owner: us. */
+	usr1 = 0;
+	ck_assert_int_eq(sigio_usr1(i, getpid()), 0);
+	while (usr1 == 0 && nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+	ck_assert_int_eq(usr1, 1);
+	usr1 = 0;
+	st = run_worker(w_sigio, &i);
+	ts.tv_nsec = 50 * 1000 * 1000;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+	ck_assert_msg(exited(st, 0), "%s: worker status %#x",
+	    owner_routes[i], st);
+	ck_assert_int_eq(usr1, 0);
+}
+END_TEST
+
 /* --- loosening the filter ------------------------------------------- */
 
 /* ESCAPE: an allow-all filter, strict mode, no_new_privs off under fdbroker-run | filters only add up, EINVAL, opens still brokered */
@@ -1125,63 +1255,63 @@ START_TEST(test_escape_seccomp_net_worker)
 }
 END_TEST
 
+/* A tcase with the fixture, run from the test's top directory. */
+static TCase *
+fx_tcase(const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	return tc;
+}
+
 static Suite *
 escape_seccomp_suite(void)
 {
 	Suite *s = suite_create("escape_seccomp");
 	TCase *tc;
 
-	tc = tcase_create("bypass");
-	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tc = fx_tcase("bypass");
 	tcase_add_test(tc, test_escape_seccomp_io_uring_run);
 	tcase_add_test(tc, test_escape_seccomp_io_uring_worker);
 	tcase_add_test(tc, test_escape_seccomp_handle_run);
 	tcase_add_test(tc, test_escape_seccomp_handle_worker);
 	tcase_add_test(tc, test_escape_seccomp_loosen_run);
 	tcase_add_test(tc, test_escape_seccomp_loosen_worker);
-	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("abi");
-	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tc = fx_tcase("abi");
 	tcase_add_test(tc, test_escape_seccomp_i386_run);
 	tcase_add_test(tc, test_escape_seccomp_i386_worker);
 	tcase_add_test(tc, test_escape_seccomp_x32_run);
 	tcase_add_test(tc, test_escape_seccomp_x32_worker);
-	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("processes");
-	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tc = fx_tcase("processes");
 	tcase_add_test(tc, test_escape_seccomp_ptrace_run);
 	tcase_add_test(tc, test_escape_seccomp_ptrace_worker);
 	tcase_add_test(tc, test_escape_seccomp_signal_run);
 	tcase_add_test(tc, test_escape_seccomp_signal_worker);
 	tcase_add_test(tc, test_escape_seccomp_signal_proc_run);
 	tcase_add_test(tc, test_escape_seccomp_signal_proc_worker);
-	tcase_set_timeout(tc, 20);
+	tcase_add_loop_test(tc, test_escape_seccomp_sigio_run, 0, N_ROUTES);
+	tcase_add_loop_test(tc, test_escape_seccomp_sigio_worker, 0,
+	    N_ROUTES);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("exec");
-	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tc = fx_tcase("exec");
 	tcase_add_test(tc, test_escape_seccomp_setuid_run);
 	tcase_add_test(tc, test_escape_seccomp_exec_outside_x_run);
 	tcase_add_test(tc, test_escape_seccomp_exec_worker);
-	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("devices");
-	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tc = fx_tcase("devices");
 	tcase_add_test(tc, test_escape_seccomp_tiocsti_run);
 	tcase_add_test(tc, test_escape_seccomp_tiocsti_worker);
 	tcase_add_test(tc, test_escape_seccomp_net_run);
 	tcase_add_test(tc, test_escape_seccomp_net_worker);
-	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
 	return s;
 }

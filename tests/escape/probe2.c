@@ -19,6 +19,10 @@
  *   probe2 signals PID|ppid DIR PATH  every way to signal PID (DIR for a
  *                                  socket whose peer is the broker), then
  *                                  open PATH
+ *   probe2 sigio ROUTE PID|ppid SIG [PATH]  make PID a socket's owner by
+ *                                  ROUTE (fiosetown, siocspgrp, setown,
+ *                                  setown_ex), then F_SETSIG SIG, O_ASYNC
+ *                                  and input; then open PATH
  *   probe2 loosen GRANTED SECRET   an allow-all filter, strict mode,
  *                                  no_new_privs off, then opens
  *   probe2 stack GRANTED SECRET    filters of our own that trace, log or
@@ -97,6 +101,7 @@ static int	do_i386(int, char **);
 static int	do_x32(int, char **);
 static int	do_ptrace(int, char **);
 static int	do_signals(int, char **);
+static int	do_sigio(int, char **);
 static int	do_loosen(int, char **);
 static int	do_stack(int, char **);
 static int	do_ids(int, char **);
@@ -127,6 +132,7 @@ static const struct {
 	{ "x32", 0, do_x32 },
 	{ "ptrace", 1, do_ptrace },
 	{ "signals", 3, do_signals },
+	{ "sigio", 3, do_sigio },
 	{ "loosen", 2, do_loosen },
 	{ "stack", 2, do_stack },
 	{ "ids", 0, do_ids },
@@ -531,6 +537,63 @@ do_signals(int argc, char **argv)
 	if (pidfd >= 0)
 		close(pidfd);
 	fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+	report("open_after", fd);
+	if (fd >= 0)
+		show("open_after", fd);
+	return 0;
+}
+
+/* --- signals through the owner of a socket ------------------------- */
+
+/*
+ * Make @pid the owner of socket @fd by @route.  FIOSETOWN and SIOCSPGRP
+ * pass the pid in memory, F_SETOWN by value, F_SETOWN_EX in a struct.
+ */
+static int
+set_owner(const char *route, int fd, pid_t pid)
+{
+	struct f_owner_ex ex = { F_OWNER_PID, pid };
+
+	if (strcmp(route, "fiosetown") == 0)
+		return ioctl(fd, FIOSETOWN, &pid);
+	if (strcmp(route, "siocspgrp") == 0)
+		return ioctl(fd, SIOCSPGRP, &pid);
+	if (strcmp(route, "setown") == 0)
+		return fcntl(fd, F_SETOWN, pid);
+	if (strcmp(route, "setown_ex") == 0)
+		return fcntl(fd, F_SETOWN_EX, &ex);
+	errno = EINVAL;
+	return -1;
+}
+
+/*
+ * The owner of a socket with O_ASYNC is sent a signal when input
+ * arrives, and F_SETSIG chooses which: SIGKILL too.  "sigio_ROUTE: ok"
+ * when the owner was set, "sigio_ROUTE_sent: ok" when the input that
+ * sends the signal was written.  Then the broker must still serve PATH.
+ */
+static int
+do_sigio(int argc, char **argv)
+{
+	pid_t pid = target_pid(argv[1]);
+	int sig = atoi(argv[2]), sv[2], fd;
+	char name[64];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+		return 2;
+	snprintf(name, sizeof(name), "sigio_%s", argv[0]);
+	if (report(name, set_owner(argv[0], sv[0], pid))) {
+		snprintf(name, sizeof(name), "sigio_%s_sent", argv[0]);
+		report(name, fcntl(sv[0], F_SETSIG, sig) == -1 ||
+		    fcntl(sv[0], F_SETFL, O_ASYNC) == -1 ||
+		    write(sv[1], "x", 1) != 1 ? -1 : 0);
+	}
+	(void)settle();
+	close(sv[0]);
+	close(sv[1]);
+	if (argc < 4)
+		return 0;
+	fd = open(argv[3], O_RDONLY | O_CLOEXEC);
 	report("open_after", fd);
 	if (fd >= 0)
 		show("open_after", fd);
