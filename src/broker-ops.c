@@ -139,7 +139,8 @@ act_mkdir(struct broker_call *c)
 	struct stat st;
 
 	if (broker_check(c, 0, 0, FDB_C) == 0)
-		return mkdirat(out->dirfd, out->name, broker_mode(REQ(c)->mode));
+		return mkdirat(out->dirfd, out->name,
+		    broker_mode(REQ(c)->mode));
 	if (!out->denied)
 		return -1;
 	/*

@@ -48,9 +48,10 @@ void fdb_policy_free(struct fdb_policy *p);
 /*
  * fdb_policy_add: grant @perms (FDB_R|FDB_W|FDB_C|FDB_X, or FDB_DENY) on
  * @path and the tree beneath it, or on @path alone with FDB_EXACT added;
- * a relative @path is taken from the current directory.  The path is normalised ("//", "/./", "..",
- * trailing "/").  Adding the same path twice unites the
- * permissions; a deny on a path overrides grants on that same path.
+ * a relative @path is taken from the current directory.  The path is
+ * normalised ("//", "/./", "..", trailing "/").  Adding the same path
+ * (and kind) twice unites the permissions; a deny on a path overrides
+ * grants on that same path.
  * Returns 0, or -1 with errno EINVAL (empty path, bad bits),
  * ENAMETOOLONG or ENOMEM.
  */
@@ -59,8 +60,9 @@ int fdb_policy_add(struct fdb_policy *p, const char *path, unsigned perms);
 /*
  * fdb_policy_add_rule: add one rule written as in a policy file,
  * "PERMS PATH" (PERMS a non-empty set of the letters r, w, c, x) or
- * "deny PATH", each optionally after "exact " (the path alone).  Relative paths are refused (EINVAL).  On EINVAL, when
- * @err is not NULL, a reason of at most @errlen bytes is written there.
+ * "deny PATH", each optionally after "exact " (the path alone).
+ * Relative paths are refused (EINVAL).  On EINVAL, when @err is not
+ * NULL, a reason of at most @errlen bytes is written there.
  */
 int fdb_policy_add_rule(struct fdb_policy *p, const char *rule, char *err,
 			size_t errlen);

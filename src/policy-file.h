@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * policy-file.h: the text form of rules, "PERMS PATH" or "deny PATH", one a
- * line, each optionally after "exact " (the path alone), '#' comments.  Pure parsing; fdb_policy_load() reads the file.
+ * line, each optionally after "exact " (the path alone), '#' comments.
+ * Pure parsing; fdb_policy_load() reads the file.
  */
 #ifndef FDBROKER_POLICY_FILE_H
 #define FDBROKER_POLICY_FILE_H
