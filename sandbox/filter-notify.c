@@ -126,11 +126,13 @@ static const char *const allowed[] = {
 	/*
 	 * Threads and processes: children inherit both filters; wait4 and
 	 * waitid see the caller's children only; futex works on memory the
-	 * caller maps.  prctl cannot lift no_new_privs or a filter.
+	 * caller maps.  prctl cannot lift no_new_privs or a filter.  unshare
+	 * makes no namespace (filter.c refuses those flags): a table, a
+	 * current directory or System V undo list of the caller's own.
 	 */
 	"prctl", "arch_prctl", "set_tid_address", "set_robust_list",
 	"get_robust_list", "futex", "futex_waitv", "rseq", "restart_syscall",
-	"exit", "exit_group", "wait4", "waitid", "fork", "vfork",
+	"exit", "exit_group", "wait4", "waitid", "fork", "vfork", "unshare",
 	/* A further filter or Landlock ruleset only tightens. */
 	"seccomp", "landlock_create_ruleset", "landlock_add_rule",
 	"landlock_restrict_self", "map_shadow_stack",

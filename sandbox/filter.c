@@ -143,9 +143,9 @@ const char *const filter_xattr_calls[] = {
 
 /*
  * Ways around the filter or into other processes and the kernel.
- * io_uring: its OPENAT is not seen by seccomp.  unshare, setns: a new
- * namespace is kernel attack surface and mount-capable (clone's flags
- * are in add_process()).  pidfd_getfd and process_vm_* reach into other
+ * io_uring: its OPENAT is not seen by seccomp.  setns: a new namespace
+ * is kernel attack surface and mount-capable (clone's and unshare's
+ * namespace flags are in add_process()).  pidfd_getfd and process_vm_* reach into other
  * processes.  The rest is kernel attack surface or administration.
  * seccomp and prctl stay allowed: a further filter only tightens.
  */
@@ -156,7 +156,7 @@ const char *const filter_refused_calls[] = {
 	"kexec_load", "kexec_file_load", "reboot", "iopl", "ioperm",
 	"init_module", "finit_module", "delete_module",
 	"add_key", "request_key", "keyctl",
-	"unshare", "setns", "kcmp", "pidfd_getfd",
+	"setns", "kcmp", "pidfd_getfd",
 	/*
 	 * A pidfd names its process whatever the pid rules say, and the
 	 * broker's is within reach: SO_PEERPIDFD of a worker's channel or
@@ -541,7 +541,10 @@ add_persona(const struct rules *rs)
 }
 
 /*
- * New processes: no clone() flag of filter_clone_flags.  prlimit64 may
+ * New processes and namespaces: no clone() or unshare() flag of
+ * filter_clone_flags.  unshare() of CLONE_FILES, CLONE_FS or
+ * CLONE_SYSVSEM stays: a thread with a table or a current directory of
+ * its own is served from its own (notify-target.c).  prlimit64 may
  * change the caller's own limits only: a lowered RLIMIT_CPU or
  * RLIMIT_FSIZE kills the process it is set on, and any thread id of the
  * broker would do.
@@ -560,7 +563,8 @@ add_process(const struct rules *rs)
 	for (f = filter_clone_flags; *f != 0; f++) {
 		fl = filter_masked(0, *f, *f);
 		if ((rc = deny(rs, SCMP_ACT_ERRNO(EPERM), "clone", 1,
-		    &fl)) < 0)
+		    &fl)) < 0 || (rc = deny(rs, SCMP_ACT_ERRNO(EPERM),
+		    "unshare", 1, &fl)) < 0)
 			return rc;
 	}
 	return deny(rs, SCMP_ACT_ERRNO(EPERM), "prlimit64", 2, cmp);

@@ -293,7 +293,9 @@ static const struct call refused_calls[] = {
 	{ "keyctl", SYS_keyctl, { -1, 0, 0, 0, 0 }, EPERM },
 	{ "socket unix", SYS_socket, { AF_UNIX, SOCK_STREAM, 0 }, EPERM },
 	{ "socket inet", SYS_socket, { AF_INET, SOCK_DGRAM, 0 }, EPERM },
-	{ "unshare", SYS_unshare, { 0 }, EPERM },
+	/* A namespace: refused; a table of one's own (CLONE_FILES): not. */
+	{ "unshare newns", SYS_unshare, { CLONE_NEWNS }, EPERM },
+	{ "unshare newuser", SYS_unshare, { CLONE_NEWUSER }, EPERM },
 	{ "setns", SYS_setns, { -1, 0 }, EPERM },
 	{ "kcmp", SYS_kcmp, { A_SELF, A_SELF, KCMP_FILE, 0, 0 }, EPERM },
 	{ "pidfd_getfd", SYS_pidfd_getfd, { -1, 0, 0 }, EPERM },

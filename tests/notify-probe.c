@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
@@ -172,7 +173,12 @@ refused(void)
 	expect("mount", syscall(SYS_mount, "none", "/", "tmpfs", 0, NULL),
 	    EPERM);
 	expect("bpf", syscall(SYS_bpf, 0, NULL, 0), EPERM);
-	expect("unshare", syscall(SYS_unshare, 0), EPERM);
+	expect("unshare(CLONE_NEWUSER)", syscall(SYS_unshare, CLONE_NEWUSER),
+	    EPERM);
+	expect("unshare(CLONE_NEWNS)", syscall(SYS_unshare, CLONE_NEWNS),
+	    EPERM);
+	expect("unshare(CLONE_FILES | CLONE_FS)", syscall(SYS_unshare,
+	    CLONE_FILES | CLONE_FS), 0);
 	expect("unknown call 1000", syscall(1000), ENOSYS);
 	expect("kill(broker)", kill(getppid(), 0), EPERM);
 	expect("kill(0)", kill(0, 0), EPERM);

@@ -1011,8 +1011,14 @@ ck_unchanged(const char *path, const struct stat *before)
 	    (long long)before->st_ctim.tv_sec, before->st_ctim.tv_nsec);
 }
 
-/* ESCAPE: a thread with a descriptor table of its own (clone without CLONE_FILES) holds a writable file at the number where the thread group holds a read-only one, and changes it by number (fchmod, fchown, futimens, truncate and chmod of /proc/{self,thread-self}/fd/N) | decided on the requesting thread's descriptor: the read-only file never changes, the thread's own does */
-START_TEST(test_escape_notify_fd_own_table_run)
+/*
+ * probe2 fd-table: a thread whose descriptor table is its own (@how:
+ * "clone" without CLONE_FILES, or "unshare" of CLONE_FILES) changes
+ * "its" file by number; the thread group's read-only file at that
+ * number must come out unchanged.
+ */
+static void
+fd_own_table(const char *how)
 {
 	char probe[PATH_MAX], dir[PATH_MAX], ro[PATH_MAX], rw[PATH_MAX];
 	char control[PATH_MAX];
@@ -1030,7 +1036,7 @@ START_TEST(test_escape_notify_fd_own_table_run)
 	snprintf(control, sizeof(control), "%s/control", fx.dir);
 	ck_assert_int_eq(mkdir(control, 0755), 0);
 	make_ro_rw(control, ro, rw);
-	s = run(ARGV(probe, "fd-table", ro, rw, "leader"));
+	s = run(ARGV(probe, "fd-table", ro, rw, "leader", how));
 	ck_assert(WIFEXITED(s) && WEXITSTATUS(s) == 0);
 	ck_has("fd-table: fchmod: ok\n");
 	ck_has("fd-table: leader_fchmod: ok\n");
@@ -1044,7 +1050,7 @@ START_TEST(test_escape_notify_fd_own_table_run)
 	make_ro_rw(fx.dir, ro, rw);
 	ck_assert_int_eq(stat(ro, &before), 0);
 	s = run(ARGV(fdbrun, "-r", ro, "-w", rw, "-x", dir, "--", probe,
-	    "fd-table", ro, rw));
+	    "fd-table", ro, rw, how));
 	ck_assert(WIFEXITED(s) && WEXITSTATUS(s) == 0);
 	ck_unchanged(ro, &before);
 	/* The thread's own RW, granted w, is changed: each call went on. */
@@ -1058,6 +1064,19 @@ START_TEST(test_escape_notify_fd_own_table_run)
 	ck_assert_uint_eq(st.st_mode & 07777, 0660);
 	ck_assert_int_eq(st.st_size, 0);
 	ck_assert_int_eq(st.st_mtim.tv_sec, T_1999);
+}
+
+/* ESCAPE: a thread with a descriptor table of its own (clone without CLONE_FILES) holds a writable file at the number where the thread group holds a read-only one, and changes it by number (fchmod, fchown, futimens, truncate and chmod of /proc/{self,thread-self}/fd/N) | decided on the requesting thread's descriptor: the read-only file never changes, the thread's own does */
+START_TEST(test_escape_notify_fd_own_table_run)
+{
+	fd_own_table("clone");
+}
+END_TEST
+
+/* ESCAPE: a thread that unshare()s its descriptor table (CLONE_FILES, allowed) holds a writable file at the number where the thread group holds a read-only one, and changes it by number | decided on the requesting thread's descriptor: the read-only file never changes, the thread's own does */
+START_TEST(test_escape_notify_fd_unshare_run)
+{
+	fd_own_table("unshare");
 }
 END_TEST
 
@@ -1157,6 +1176,7 @@ escape_notify_suite(void)
 	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_escape_notify_fd_own_table_run);
+	tcase_add_test(tc, test_escape_notify_fd_unshare_run);
 	tcase_add_test(tc, test_escape_notify_fd_dup2_chmod_run);
 	tcase_add_test(tc, test_escape_notify_fd_dup2_utimes_run);
 	tcase_set_timeout(tc, 30);

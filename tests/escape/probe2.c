@@ -39,7 +39,7 @@
  *   probe2 flip-open GRANTED SECRET N  open GRANTED while another thread
  *                                  rewrites the path into SECRET
  *   probe2 flip-exec OK BAD N      exec OK while a thread rewrites it
- *   probe2 fd-table RO RW [leader]  a thread with a descriptor table of
+ *   probe2 fd-table RO RW [leader] [unshare]  a thread with a table of
  *                                  its own holds RW where we hold RO, and
  *                                  changes "its" file by number; with
  *                                  leader, we then fchmod our RO ourselves
@@ -1014,6 +1014,7 @@ struct fd_table {
 	char self[64];		/* /proc/self/fd/FD_N */
 	char thread[64];	/* /proc/thread-self/fd/FD_N */
 	gid_t gid;
+	int unshare;		/* share our table, then unshare it */
 	int opened;		/* the thread's open of RW: fd or -1 */
 	int open_err;
 	long rc[FT_STEPS];
@@ -1038,6 +1039,10 @@ fd_table_thread(void *arg)
 	long rc;
 	int i;
 
+	if (t->unshare && syscall(SYS_unshare, CLONE_FILES) == -1) {
+		t->open_err = errno;
+		return 0;
+	}
 	rc = syscall(SYS_openat, AT_FDCWD, t->rw, O_RDWR | O_CLOEXEC);
 	t->opened = (int)rc;
 	t->open_err = rc == -1 ? errno : 0;
@@ -1076,7 +1081,7 @@ fd_table_thread(void *arg)
 
 /*
  * Each thread may have a descriptor table of its own (clone without
- * CLONE_FILES; unshare(CLONE_FILES), which the filter refuses).  A call
+ * CLONE_FILES; or, with "unshare", unshare(CLONE_FILES) in the thread).  A call
  * on descriptor N must be decided on the requesting thread's N: here
  * the thread's is RW, ours is RO, and RO must come out unchanged.
  * "fd-table: NAME ok|ERRNO" for each of the thread's calls.
@@ -1092,6 +1097,8 @@ do_fd_table(int argc, char **argv)
 	t.rw = argv[1];
 	t.opened = -1;
 	t.gid = getgid();
+	for (i = 2; i < argc; i++)
+		t.unshare |= strcmp(argv[i], "unshare") == 0;
 	snprintf(t.self, sizeof(t.self), "/proc/self/fd/%d", FD_N);
 	snprintf(t.thread, sizeof(t.thread), "/proc/thread-self/fd/%d",
 	    FD_N);
@@ -1108,6 +1115,7 @@ do_fd_table(int argc, char **argv)
 		return 2;
 	if (clone(fd_table_thread, stack + FD_STACK, CLONE_VM | CLONE_FS |
 	    CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |
+	    (t.unshare ? CLONE_FILES : 0) |
 	    CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID, &t, &t.tid, NULL,
 	    &t.tid) == -1) {
 		report("fd-table: clone", -1);
