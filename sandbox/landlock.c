@@ -27,6 +27,9 @@
 #include <linux/landlock.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "fd.h"
@@ -56,6 +59,8 @@
 #define LL_DEV	(LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_BLOCK)
 
 static int	add_rule(int ruleset, const char *path, __u64 access);
+static int	add_broker_rule(int ruleset, const char *path, __u64 access,
+		    __u64 c);
 static int	enforce(int ruleset);
 static __u64	broker_handled(void);
 static __u64	broker_access(unsigned perms);
@@ -176,11 +181,47 @@ landlock_restrict_broker(const struct fdb_policy *p)
 	rules = policy_rules(p, &n);
 	for (i = 0; i < n; i++) {
 		access = broker_access(rules[i].perms) & attr.handled_access_fs;
-		if (access != 0 && add_rule(ruleset, rules[i].path, access) ==
-		    -1)
+		if (access != 0 && add_broker_rule(ruleset, rules[i].path,
+		    access, access & LL_C) == -1)
 			return fd_close(ruleset);
 	}
 	return enforce(ruleset);
+}
+
+/*
+ * One rule of the broker's bound.  Landlock rules name inodes that exist
+ * when the ruleset is made, and are trees; the policy names paths, some
+ * made later (a -c directory, --learn's exact rules).  So a rule on a
+ * path that does not exist yet holds for the nearest directory above it
+ * that does (never "/" as a whole), and c on a file, which is making and
+ * removing that entry, is checked on the directory it is in: the parent
+ * gets the c rights.  Either way the bound is wider than the policy,
+ * whose check stays the primary guard.
+ */
+static int
+add_broker_rule(int ruleset, const char *path, __u64 access, __u64 c)
+{
+	char p[PATH_MAX], *slash;
+	struct stat st;
+	int climbed = 0;
+
+	if (snprintf(p, sizeof(p), "%s", path) >= (int)sizeof(p))
+		return 0;
+	while (stat(p, &st) == -1) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			return 0;
+		if ((slash = strrchr(p, '/')) == NULL || slash == p)
+			return 0;
+		*slash = '\0';
+		climbed = 1;
+	}
+	if (add_rule(ruleset, p, access | (climbed ? c : 0)) == -1)
+		return -1;
+	if (climbed || c == 0 || S_ISDIR(st.st_mode) ||
+	    (slash = strrchr(p, '/')) == NULL || slash == p)
+		return 0;
+	*slash = '\0';
+	return add_rule(ruleset, p, c);
 }
 
 /*

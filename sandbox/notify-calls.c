@@ -284,14 +284,9 @@ decode_extra(struct decoding *d)
 		if (d->s->nr == SYS_openat2 && decode_openat2(d) == -1)
 			return -1;
 		req->flags &= ~KERNEL_O_LARGEFILE;
-		/*
-		 * SECCOMP_IOCTL_NOTIF_ADDFD installs no O_PATH file (fget()
-		 * refuses it): an O_PATH open is answered with a read-only
-		 * one, non-blocking so a FIFO does not wait for a writer.
-		 */
-		req->open_flags = req->flags & O_PATH ? O_RDONLY | O_NONBLOCK |
-		    (req->flags & (O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW)) :
-		    req->flags;
+		req->open_flags = req->flags;
+		/* SECCOMP_IOCTL_NOTIF_ADDFD: fget() refuses O_PATH files. */
+		req->no_o_path = 1;
 		return 0;
 	case BROKER_STATX:
 		req->arg.mask = (unsigned)arg(d, d->s->x1);

@@ -36,6 +36,7 @@ static int	 check_quiet(struct broker_call *c, int i, int follow,
 static int	 check_stat(struct broker_call *c, int follow);
 static int	 must_be_dir(const struct resolve_out *out, mode_t mode);
 static int	 through_proc(struct broker_call *c, int follow);
+static int	 path_reopen(int fd, int flags);
 static int	 trailing_slash(const char *path);
 static int	 move_check(struct broker_call *c, int from, int to,
 		    int is_dir);
@@ -51,7 +52,35 @@ act_open(struct broker_call *c)
 		return held_open(c);
 	c->res->fd = resolve_open(&c->ctx[0], req->path[0], req->open_flags,
 	    broker_mode(req->mode), OUT(c, 0));
+	if (c->res->fd >= 0 && (req->open_flags & O_PATH) && req->no_o_path)
+		c->res->fd = path_reopen(c->res->fd, req->open_flags);
 	return c->res->fd == -1 ? -1 : 0;
+}
+
+/*
+ * An O_PATH descriptor the transport cannot pass, made a read-only one
+ * of the same file (opened again through /proc/self/fd, no second
+ * lookup).  Only a regular file or a directory: opening a FIFO would
+ * release a writer waiting outside, a device would be opened, and a
+ * symlink cannot be (SPEC §3: an O_PATH open has no side effects).
+ * Takes @fd.
+ */
+static int
+path_reopen(int fd, int flags)
+{
+	char proc[64];
+	struct stat st;
+	int nfd = -1;
+
+	if (fstat(fd, &st) == -1 || broker_proc_fd(fd, proc,
+	    sizeof(proc)) == -1)
+		return fd_close(fd);
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		errno = EOPNOTSUPP;
+	else
+		nfd = open(proc, O_RDONLY | O_CLOEXEC | (flags & O_DIRECTORY));
+	fd_close(fd);
+	return nfd;
 }
 
 int

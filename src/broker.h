@@ -63,6 +63,13 @@ struct broker_req {
 	int fd;
 	int flags;		/* as asked */
 	int open_flags;		/* BROKER_OPEN: how the broker opens */
+	/*
+	 * BROKER_OPEN: the transport cannot pass an O_PATH descriptor
+	 * (seccomp's ADDFD): an O_PATH open gives a read-only descriptor
+	 * of a file or directory, and fails with EOPNOTSUPP for anything
+	 * else, whose real open could have side effects.
+	 */
+	int no_o_path;
 	mode_t mode;
 	mode_t umask;		/* for what it creates; BROKER_OWN_UMASK */
 	struct {

@@ -20,6 +20,10 @@
  *                                 names ARG: "NAME: ok" or "NAME: EACCES"
  *                                 (tests/check_notify_calls.c compares it
  *                                 with the --log record)
+ *   notify-probe flood PATH N LEN N refused opens: of PATH itself when
+ *                                 LEN is 0, else each of another path
+ *                                 of LEN bytes beneath PATH; "flood: N
+ *                                 refused" when every one was refused
  */
 #include "config.h"
 
@@ -376,6 +380,36 @@ call(const char *name, const char *p, const char *q)
 	return 0;
 }
 
+/* A command flooding the --log with refused requests. */
+static int
+flood(const char *path, long n, long len)
+{
+	char *p;
+	long i, refused = 0;
+	int k;
+
+	if (n <= 0 || len < 0 || len >= PATH_MAX ||
+	    (p = malloc(PATH_MAX)) == NULL)
+		return 2;
+	for (i = 0; i < n; i++) {
+		if (len == 0)
+			snprintf(p, PATH_MAX, "%s", path);
+		else {
+			k = snprintf(p, PATH_MAX, "%s/%ld-", path, i);
+			if (k < 0 || k >= len)
+				return 2;
+			memset(p + k, 'x', (size_t)(len - k));
+			p[len] = '\0';
+		}
+		if (syscall(SYS_openat, AT_FDCWD, p, O_RDONLY | O_CLOEXEC) ==
+		    -1 && errno == EACCES)
+			refused++;
+	}
+	free(p);
+	printf("flood: %ld refused\n", refused);
+	return refused == n ? 0 : 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -389,6 +423,8 @@ main(int argc, char *argv[])
 		refused();
 	else if (strcmp(argv[1], "stat") == 0 && argc == 3)
 		stats(argv[2]);
+	else if (strcmp(argv[1], "flood") == 0 && argc == 5)
+		return flood(argv[2], atol(argv[3]), atol(argv[4]));
 	else if (strcmp(argv[1], "call") == 0 && (argc == 4 || argc == 5))
 		return call(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	else if (strcmp(argv[1], "i386") == 0) {

@@ -3,11 +3,13 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,4 +108,61 @@ hx_fdbroker_run(void)
 
 	ck_assert_msg(run != NULL, "FDBROKER_RUN is not set");
 	return run;
+}
+
+int
+hx_run(const char *const argv[], char *out, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+	int p[2], st;
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		setpgid(0, 0);
+		if (dup2(p[1], STDOUT_FILENO) == -1)
+			_exit(126);
+		execv(argv[0], (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	for (;;) {
+		char *at = got < len - 1 ? out + got : NULL, drop[4096];
+
+		n = read(p[0], at != NULL ? at : drop, at != NULL ?
+		    len - 1 - got : sizeof(drop));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (at != NULL)
+			got += (size_t)n;
+	}
+	out[got] = '\0';
+	close(p[0]);
+	while (waitpid(pid, &st, 0) == -1)
+		ck_assert_int_eq(errno, EINTR);
+	fprintf(stderr, "--- %s %s: status %#x\n%s", argv[0],
+	    argv[1] != NULL ? argv[1] : "", st, out);
+	return st;
+}
+
+int
+hx_has_line(const char *out, const char *line)
+{
+	size_t len = strlen(line);
+	const char *p = out;
+
+	while (*p != '\0') {
+		if (strncmp(p, line, len) == 0 &&
+		    (p[len] == '\n' || p[len] == '\0'))
+			return 1;
+		if ((p = strchr(p, '\n')) == NULL)
+			break;
+		p++;
+	}
+	return 0;
 }

@@ -47,4 +47,15 @@ void hx_find_program(const char *var, const char *rel, char *probe,
 /* fdbroker-run, as $FDBROKER_RUN names it (asserted set). */
 const char *hx_fdbroker_run(void);
 
+/*
+ * Run @argv (a NULL-ended list, argv[0] a path) in a process group of
+ * its own, its stdout into @out (@len bytes, NUL-terminated, the rest
+ * dropped) and copied to our stderr for the log.  Returns the wait
+ * status.
+ */
+int hx_run(const char *const argv[], char *out, size_t len);
+
+/* Whether @out has @line as one of its lines. */
+int hx_has_line(const char *out, const char *line);
+
 #endif /* FDBROKER_TESTS_HARNESS_H */

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check_escape_broker.c: escapes through what the broker itself does for
+ * a command under fdbroker-run: the --log it writes, the policy --learn
+ * writes, the mode bits it sets, the views of /proc it opens, and its
+ * answer to O_PATH.  Each case runs the attack confined and, as a
+ * control, unconfined (or through the route the sandbox used to take),
+ * so that a refusal is known to come from the sandbox.  Real programs
+ * (sh, chmod, install, cat, mkdir, rm) name system binaries by path.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../check-run.h"
+#include "harness.h"
+#include "runlog.h"
+
+#define OUT_MAX		65536
+#define ARGV(...)	((const char *const[]){ __VA_ARGS__, NULL })
+
+static char dir[256];		/* the test's */
+static char out[OUT_MAX];	/* the last run's stdout */
+
+static void
+setup(void)
+{
+	hx_test_dir(dir, sizeof(dir));
+}
+
+/* @dir/@rel, in a ring of buffers: a test uses fewer than 8 at once. */
+static const char *
+at(const char *rel)
+{
+	static char buf[8][PATH_MAX];
+	static unsigned i;
+
+	i = (i + 1) % 8;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, rel);
+	return buf[i];
+}
+
+static char probe_path[PATH_MAX], probe_dir[PATH_MAX];
+
+static const char *
+probe(void)
+{
+	hx_find_program("NOTIFY_PROBE", "../notify-probe", probe_path,
+	    probe_dir);
+	return probe_path;
+}
+
+static int
+exited(int st, int code)
+{
+	return WIFEXITED(st) && WEXITSTATUS(st) == code;
+}
+
+static off_t
+size_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	return st.st_size;
+}
+
+static mode_t
+mode_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	return st.st_mode & 07777;
+}
+
+/* How many lines of @path contain @text. */
+static long
+lines_with(const char *path, const char *text)
+{
+	char line[8192];
+	long n = 0;
+	FILE *f = fopen(path, "r");
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		n += strstr(line, text) != NULL;
+	fclose(f);
+	return n;
+}
+
+/* ESCAPE: 2000 refused opens of one 4 KiB path, to fill the disk through --log | one record, then one saying "repeated": 1999: a few kB */
+START_TEST(test_escape_broker_log_repeats_run)
+{
+	char log[PATH_MAX];
+	int st;
+
+	snprintf(log, sizeof(log), "%s", at("log.jsonl"));
+	(void)probe();
+	st = hx_run(ARGV(hx_fdbroker_run(), "--log", log, "-x", probe_dir,
+	    "--", probe_path, "flood", at("secret"), "2000", "0"), out, sizeof(out));
+	/* The control: every one of the 2000 was a refused request. */
+	ck_assert(exited(st, 0));
+	ck_assert(hx_has_line(out, "flood: 2000 refused"));
+	ck_assert_int_eq(lines_with(log, "\"repeated\":1999}"), 1);
+	ck_assert_int_lt(size_of(log), 64 * 1024);
+}
+END_TEST
+
+/* ESCAPE: 4200 refused opens of distinct 4 KiB paths, to fill the disk through --log | records stop at the log's budget (16 MiB), and the last line counts what was dropped */
+START_TEST(test_escape_broker_log_budget_run)
+{
+	char log[PATH_MAX];
+	char last[256] = "";
+	char line[16384];
+	FILE *f;
+	int st;
+
+	snprintf(log, sizeof(log), "%s", at("log.jsonl"));
+	(void)probe();
+	ck_assert_int_eq(mkdir(at("d"), 0755), 0);
+	st = hx_run(ARGV(hx_fdbroker_run(), "--log", log, "-x", probe_dir,
+	    "--", probe_path, "flood", at("d"), "4200", "4000"), out, sizeof(out));
+	/* The control: 4200 requests, each refused, each a new record. */
+	ck_assert(exited(st, 0));
+	ck_assert(hx_has_line(out, "flood: 4200 refused"));
+	ck_assert_int_le(size_of(log), RUNLOG_BUDGET + 256);
+	ck_assert_ptr_nonnull(f = fopen(log, "r"));
+	while (fgets(line, sizeof(line), f) != NULL)
+		snprintf(last, sizeof(last), "%.200s", line);
+	fclose(f);
+	ck_assert_msg(strstr(last, "\"dropped\":") != NULL &&
+	    strstr(last, "\"dropped\":0}") == NULL, "last line: %s", last);
+}
+END_TEST
+
+/*
+ * The learn run: stat a configuration directory, make a directory deep
+ * in a tree that has other files, write one file there.
+ */
+static const char *
+learn_script(void)
+{
+	static char s[4 * PATH_MAX];
+
+	snprintf(s, sizeof(s), "/usr/bin/stat -c %%i %s >/dev/null && "
+	    "/bin/mkdir -p %s && echo out > %s", at("conf"), at("home/u/out"),
+	    at("home/u/out/f"));
+	return s;
+}
+
+/* Another program, run with the learnt policy: read and delete others. */
+static int
+attack_learnt(const char *policy)
+{
+	char script[4 * PATH_MAX];
+
+	snprintf(script, sizeof(script), "/bin/cat %s; /bin/rm -f %s",
+	    at("conf/secret"), at("home/u/out/keep"));
+	return hx_run(ARGV(hx_fdbroker_run(), "-p", policy, "--", "/bin/sh",
+	    "-c", script), out, sizeof(out));
+}
+
+/* ESCAPE: a --learn run that stats a directory and mkdir -p's under a tree, then another program under the learnt policy reads and deletes files the first never touched | the learnt policy grants the paths the run used alone (exact rules, no c from a failed mkdir): nothing read, nothing deleted */
+START_TEST(test_escape_broker_learn_round_trip_run)
+{
+	char learnt[PATH_MAX], tree[PATH_MAX], line[PATH_MAX + 16];
+	FILE *in, *w;
+	int st;
+
+	snprintf(learnt, sizeof(learnt), "%s", at("learnt.policy"));
+	snprintf(tree, sizeof(tree), "%s", at("tree.policy"));
+	ck_assert_int_eq(mkdir(at("conf"), 0755), 0);
+	ck_assert_int_eq(mkdir(at("home"), 0755), 0);
+	ck_assert_int_eq(mkdir(at("home/u"), 0755), 0);
+	hx_write_file(at("conf/secret"), "SECRET\n", 0644);
+	st = hx_run(ARGV(hx_fdbroker_run(), "--learn", learnt, "--",
+	    "/bin/sh", "-c", learn_script()), out, sizeof(out));
+	ck_assert(exited(st, 0));
+	/* The learnt policy is enough for the run it learnt. */
+	ck_assert_int_eq(unlink(at("home/u/out/f")), 0);
+	ck_assert_int_eq(rmdir(at("home/u/out")), 0);
+	st = hx_run(ARGV(hx_fdbroker_run(), "--fail-on-deny", "-p", learnt,
+	    "--", "/bin/sh", "-c", learn_script()), out, sizeof(out));
+	ck_assert(exited(st, 0));
+	/* Someone else's file, later, in the directory the run made. */
+	hx_write_file(at("home/u/out/keep"), "keep\n", 0644);
+	/*
+	 * The control: the same rules as tree rules (what --learn wrote
+	 * before) let the other program read the secret and delete keep.
+	 */
+	ck_assert_ptr_nonnull(in = fopen(learnt, "r"));
+	ck_assert_ptr_nonnull(w = fopen(tree, "w"));
+	while (fgets(line, sizeof(line), in) != NULL)
+		fputs(strncmp(line, "exact ", 6) == 0 ? line + 6 : line, w);
+	fclose(in);
+	fclose(w);
+	attack_learnt(tree);
+	ck_assert_msg(strstr(out, "SECRET") != NULL, "control: %s", out);
+	ck_assert_int_eq(access(at("home/u/out/keep"), F_OK), -1);
+	hx_write_file(at("home/u/out/keep"), "keep\n", 0644);
+	/* Confined by what was learnt: neither. */
+	attack_learnt(learnt);
+	ck_assert_msg(strstr(out, "SECRET") == NULL, "read: %s", out);
+	ck_assert_int_eq(access(at("home/u/out/keep"), F_OK), 0);
+}
+END_TEST
+
+/* ESCAPE: with -c, set setuid and setgid bits (chmod 6755, install -m 6755, mkdir -m 2755) to plant a program that runs with the owner's (as root: root's) rights | the bits are dropped: modes 0755 */
+START_TEST(test_escape_broker_setuid_run)
+{
+	char script[6 * PATH_MAX];
+	const char *d = at("c");
+	int st, i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(script, sizeof(script), "/bin/cp /bin/true %s/a && "
+		    "/bin/chmod 6755 %s/a && /usr/bin/install -m 6755 "
+		    "/bin/true %s/b && /bin/mkdir -m 2755 %s/d", d, d, d, d);
+		ck_assert_int_eq(mkdir(d, 0755), 0);
+		if (i == 0)	/* the control */
+			st = hx_run(ARGV("/bin/sh", "-c", script), out,
+			    sizeof(out));
+		else
+			st = hx_run(ARGV(hx_fdbroker_run(), "-c", d, "--",
+			    "/bin/sh", "-c", script), out, sizeof(out));
+		ck_assert(exited(st, 0));
+		ck_assert_uint_eq(mode_of(at("c/a")), i == 0 ? 06755 : 0755);
+		ck_assert_uint_eq(mode_of(at("c/b")), i == 0 ? 06755 : 0755);
+		ck_assert_uint_eq(mode_of(at("c/d")) & 02000, i == 0 ? 02000 :
+		    0);
+		hx_remove(d);
+	}
+}
+END_TEST
+
+/* ESCAPE: with r on /proc/self (the system profile), read the socket tables in /proc/self/net and /proc/net, which list ungranted socket paths and every program's sockets | EACCES unless a rule names /proc/self/net */
+START_TEST(test_escape_broker_proc_net_run)
+{
+	int st;
+
+	st = hx_run(ARGV("/bin/cat", "/proc/self/net/unix"), out,
+	    sizeof(out));
+	ck_assert(exited(st, 0) && strstr(out, "RefCount") != NULL);
+	st = hx_run(ARGV(hx_fdbroker_run(), "--", "/bin/cat",
+	    "/proc/self/net/unix"), out, sizeof(out));
+	ck_assert(exited(st, 1) && out[0] == '\0');
+	st = hx_run(ARGV(hx_fdbroker_run(), "--", "/bin/cat",
+	    "/proc/net/tcp"), out, sizeof(out));
+	ck_assert(exited(st, 1) && out[0] == '\0');
+	st = hx_run(ARGV(hx_fdbroker_run(), "-r", "/proc/self/net", "--",
+	    "/bin/cat", "/proc/self/net/unix"), out, sizeof(out));
+	ck_assert(exited(st, 0) && strstr(out, "RefCount") != NULL);
+}
+END_TEST
+
+/*
+ * A writer outside waits in open() for a reader of FIFO @fifo; the
+ * command opens it with @flags.  Whether the writer was released.
+ */
+static int
+releases_writer(const char *fifo, const char *flags)
+{
+	pid_t w;
+	int st, fd, released;
+
+	w = fork();
+	ck_assert_int_ne(w, -1);
+	if (w == 0) {
+		fd = open(fifo, O_WRONLY);
+		_exit(fd >= 0 ? 0 : 1);
+	}
+	(void)probe();
+	(void)hx_run(ARGV(hx_fdbroker_run(), "-r", dir, "-x", probe_dir, "--",
+	    probe_path, "call", "openat", fifo, flags), out, sizeof(out));
+	/* A released writer has exited by now or does so at once. */
+	usleep(200 * 1000);
+	released = waitpid(w, &st, WNOHANG) == w;
+	if (!released) {
+		kill(w, SIGKILL);
+		ck_assert_int_eq(waitpid(w, &st, 0), w);
+	}
+	return released;
+}
+
+/* ESCAPE: an O_PATH open of a FIFO an outside writer waits on (O_PATH opens used to be performed as O_RDONLY|O_NONBLOCK) | the writer is not released: the open fails with EOPNOTSUPP, no side effect */
+START_TEST(test_escape_broker_opath_fifo_run)
+{
+	const char *fifo = at("fifo");
+	char flags[32];
+
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	/* The control: the read-only open the broker used to make. */
+	snprintf(flags, sizeof(flags), "%d", O_RDONLY | O_NONBLOCK);
+	ck_assert(releases_writer(fifo, flags));
+	snprintf(flags, sizeof(flags), "%d", O_PATH);
+	ck_assert(!releases_writer(fifo, flags));
+	ck_assert(hx_has_line(out, "openat: EOPNOTSUPP"));
+}
+END_TEST
+
+static Suite *
+escape_broker_suite(void)
+{
+	Suite *s = suite_create("escape_broker");
+	TCase *tc = tcase_create("run");
+
+	tcase_add_unchecked_fixture(tc, hx_top_setup, hx_top_teardown);
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_escape_broker_log_repeats_run);
+	tcase_add_test(tc, test_escape_broker_log_budget_run);
+	tcase_add_test(tc, test_escape_broker_learn_round_trip_run);
+	tcase_add_test(tc, test_escape_broker_setuid_run);
+	tcase_add_test(tc, test_escape_broker_proc_net_run);
+	tcase_add_test(tc, test_escape_broker_opath_fifo_run);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return check_run(escape_broker_suite());
+}
