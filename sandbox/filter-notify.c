@@ -35,10 +35,6 @@
 #include "filter-notify.h"
 #include "filter.h"
 
-/* The 32 bits an int or pid_t argument really has (see filter_masked()). */
-#define LOW32			0xffffffffULL
-#define SOCK_TYPE_MASK		0xf
-
 static int	 add_mediated(scmp_filter_ctx,
 		    const struct filter_notify_opts *);
 static int	 add_sockets(scmp_filter_ctx, int);
@@ -143,7 +139,7 @@ static const char *const allowed[] = {
 	 * socket, socketpair and sendto with an address are in
 	 * add_sockets().
 	 */
-	"socketpair", "listen", "accept", "accept4", "getsockname",
+	"listen", "accept", "accept4", "getsockname",
 	"getpeername", "recvfrom", "sendmsg", "recvmsg", "sendmmsg",
 	"recvmmsg", "shutdown", "getsockopt", "setsockopt",
 	NULL
@@ -277,22 +273,22 @@ add_sockets(scmp_filter_ctx ctx, int allow_net)
 			return rc;
 		return filter_add_name(ctx, SCMP_ACT_ALLOW, "sendto", 0, NULL);
 	}
-	cmp[0] = filter_masked(0, LOW32, AF_UNIX);
+	cmp[0] = filter_masked(0, FILTER_LOW32, AF_UNIX);
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		cmp[1] = filter_masked(1, SOCK_TYPE_MASK, types[i]);
+		cmp[1] = filter_masked(1, FILTER_SOCK_TYPE, types[i]);
 		if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "socket", 2,
 		    cmp)) < 0 ||
 		    (rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "socketpair", 1,
 		    &cmp[1])) < 0)
 			return rc;
 	}
-	cmp[1] = filter_masked(1, SOCK_TYPE_MASK, SOCK_DGRAM);
+	cmp[1] = filter_masked(1, FILTER_SOCK_TYPE, SOCK_DGRAM);
 	if ((rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EACCES), "socket", 2,
 	    cmp)) < 0 || (rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EACCES),
 	    "socketpair", 1, &cmp[1])) < 0)
 		return rc;
 	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
-		cmp[0] = filter_masked(0, LOW32, families[i]);
+		cmp[0] = filter_masked(0, FILTER_LOW32, families[i]);
 		if ((rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT),
 		    "socket", 1, cmp)) < 0)
 			return rc;
@@ -321,7 +317,7 @@ add_process(scmp_filter_ctx ctx)
 
 	if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "clone", 1, &cmp)) < 0)
 		return rc;
-	cmp = filter_masked(0, LOW32, 0);
+	cmp = filter_masked(0, FILTER_LOW32, 0);
 	if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "prlimit64", 1,
 	    &cmp)) < 0)
 		return rc;

@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <linux/sockios.h>
 
@@ -70,8 +71,7 @@
 #define F_SETOWN_EX		15
 #endif
 
-/* The 32 bits an int or pid_t argument really has (see filter_masked()). */
-#define LOW32			0xffffffffULL
+#define LOW32			FILTER_LOW32
 #define SIGN32			0x80000000ULL
 
 /* One filter being built. */
@@ -295,6 +295,8 @@ filter_lockdown(pid_t broker)
 		.broker = broker, .path_errno = EACCES, .xattr_errno = EACCES,
 		.parts = FILTER_BY_NAME | FILTER_BY_ARG,
 	};
+	struct scmp_arg_cmp dgram = filter_masked(1, FILTER_SOCK_TYPE,
+	    SOCK_DGRAM);
 	scmp_filter_ctx ctx;
 	int rc;
 
@@ -309,12 +311,15 @@ filter_lockdown(pid_t broker)
 	/*
 	 * socket: a new AF_UNIX socket could connect() to a path, which no
 	 * broker checks here, and network sockets reach beyond the broker;
-	 * socketpair stays.  fdbroker-run mediates connect() instead.
+	 * fdbroker-run mediates connect() instead.  socketpair stays, but
+	 * not of datagram sockets: sendmsg() from either end, with an
+	 * address seccomp cannot read, reaches any socket by name.
 	 */
 	if ((rc = filter_set_attrs(ctx, 1)) == 0 &&
 	    (rc = filter_add_refusals(ctx, &r)) == 0 &&
 	    (rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EPERM), "socket", 0,
-	    NULL)) == 0)
+	    NULL)) == 0 && (rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EACCES),
+	    "socketpair", 1, &dgram)) == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (rc < 0) {

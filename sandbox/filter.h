@@ -17,6 +17,11 @@
 #include <stdint.h>
 
 /* Which rules filter_add_refusals() adds. */
+/* The 32 bits an int or pid_t argument really has (filter_masked()). */
+#define FILTER_LOW32		0xffffffffULL
+/* socket(2)'s type argument without SOCK_NONBLOCK and SOCK_CLOEXEC. */
+#define FILTER_SOCK_TYPE	0xfULL
+
 #define FILTER_BY_NAME	0x1	/* whole system calls */
 #define FILTER_BY_ARG	0x2	/* calls refused for some arguments only */
 

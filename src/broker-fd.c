@@ -190,8 +190,13 @@ act_socket(struct broker_call *c, int is_bind)
 	if (domain == AF_UNIX && named && sun->sun_path[0] != '\0' &&
 	    req->path[0] != NULL)
 		return is_bind ? unix_bind(c) : unix_connect(c);
-	/* A network socket held from before, or an abstract name. */
-	if (!c->net && (domain != AF_UNIX || named)) {
+	/*
+	 * A network socket held from before, an abstract name, or an
+	 * autobind (bind() with the family alone), which makes an abstract
+	 * name that any process can reach.
+	 */
+	if (!c->net && (domain != AF_UNIX || named ||
+	    (is_bind && len >= sizeof(sun->sun_family)))) {
 		c->res->out[0].denied = 1;
 		return -1;
 	}

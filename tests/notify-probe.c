@@ -20,6 +20,10 @@
  *                                 names ARG: "NAME: ok" or "NAME: EACCES"
  *                                 (tests/check_notify_calls.c compares it
  *                                 with the --log record)
+ *   notify-probe dgram PATH       a datagram to the socket PATH from a
+ *                                 socketpair (sendmsg with an address)
+ *   notify-probe autobind         bind() of an AF_UNIX socket with the
+ *                                 family alone, then listen()
  *   notify-probe flood PATH N LEN N refused opens: of PATH itself when
  *                                 LEN is 0, else each of another path
  *                                 of LEN bytes beneath PATH; "flood: N
@@ -31,6 +35,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <linux/openat2.h>
 #include <errno.h>
@@ -380,6 +385,45 @@ call(const char *name, const char *p, const char *q)
 	return 0;
 }
 
+/* Out of a socketpair, to a socket the policy does not name. */
+static int
+dgram(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct iovec iov = { .iov_base = (void *)"D", .iov_len = 1 };
+	struct msghdr m = {
+		.msg_name = &sun, .msg_namelen = sizeof(sun),
+		.msg_iov = &iov, .msg_iovlen = 1,
+	};
+	int sv[2];
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) == -1) {
+		printf("dgram: socketpair: %s\n", strerrorname_np(errno));
+		return 0;
+	}
+	printf("dgram: %s\n", sendmsg(sv[0], &m, 0) == 1 ? "sent" :
+	    strerrorname_np(errno));
+	return 0;
+}
+
+/* An abstract name of its own, which processes outside could reach. */
+static int
+autobind(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (s == -1)
+		return 2;
+	if (bind(s, (struct sockaddr *)&sun, sizeof(sa_family_t)) == -1 ||
+	    listen(s, 1) == -1)
+		printf("autobind: %s\n", strerrorname_np(errno));
+	else
+		printf("autobind: listening\n");
+	return 0;
+}
+
 /* A command flooding the --log with refused requests. */
 static int
 flood(const char *path, long n, long len)
@@ -423,6 +467,10 @@ main(int argc, char *argv[])
 		refused();
 	else if (strcmp(argv[1], "stat") == 0 && argc == 3)
 		stats(argv[2]);
+	else if (strcmp(argv[1], "dgram") == 0 && argc == 3)
+		return dgram(argv[2]);
+	else if (strcmp(argv[1], "autobind") == 0)
+		return autobind();
 	else if (strcmp(argv[1], "flood") == 0 && argc == 5)
 		return flood(argv[2], atol(argv[3]), atol(argv[4]));
 	else if (strcmp(argv[1], "call") == 0 && (argc == 4 || argc == 5))

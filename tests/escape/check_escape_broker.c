@@ -10,7 +10,9 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <check.h>
 #include <errno.h>
@@ -23,6 +25,7 @@
 #include <unistd.h>
 
 #include "../check-run.h"
+#include "fdbroker.h"
 #include "harness.h"
 #include "runlog.h"
 
@@ -309,6 +312,102 @@ START_TEST(test_escape_broker_opath_fifo_run)
 }
 END_TEST
 
+/* A datagram socket bound at @path, outside every grant: its fd. */
+static int
+dgram_server(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	ck_assert_int_ge(s, 0);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	return s;
+}
+
+/* Whether a datagram waits on @s. */
+static int
+received(int s)
+{
+	char c;
+
+	return recv(s, &c, 1, MSG_DONTWAIT) == 1;
+}
+
+/* ESCAPE: under fdbroker-run, a datagram from a socketpair (sendmsg with an address) to a socket the policy does not name | no datagram socketpair without --allow-net (EACCES): nothing arrives */
+START_TEST(test_escape_broker_dgram_run)
+{
+	char sock[PATH_MAX];
+	int s;
+
+	snprintf(sock, sizeof(sock), "%s", at("sock"));
+	s = dgram_server(sock);
+	(void)probe();
+	(void)hx_run(ARGV(probe_path, "dgram", sock), out, sizeof(out));
+	ck_assert(hx_has_line(out, "dgram: sent") && received(s));
+	(void)hx_run(ARGV(hx_fdbroker_run(), "-x", probe_dir, "--", probe_path,
+	    "dgram", sock), out, sizeof(out));
+	ck_assert(hx_has_line(out, "dgram: socketpair: EACCES"));
+	ck_assert(!received(s));
+	close(s);
+}
+END_TEST
+
+static const char *worker_sock;
+
+static int
+dgram_worker(int chan, void *arg)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int sv[2];
+
+	(void)chan;
+	(void)arg;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", worker_sock);
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == -1)
+		return errno == EACCES ? 0 : 1;
+	return sendto(sv[0], "D", 1, 0, (struct sockaddr *)&sun,
+	    sizeof(sun)) == 1 ? 2 : 3;
+}
+
+/* ESCAPE: in a library worker, a datagram from a socketpair (sendto/sendmsg with an address) to a socket no broker checked | no datagram socketpair (EACCES): nothing arrives */
+START_TEST(test_escape_broker_dgram_worker)
+{
+	struct fdb_policy *p = fdb_policy_new();
+	struct fdb_broker *b;
+	char sock[PATH_MAX];
+	int s, st;
+	pid_t w;
+
+	snprintf(sock, sizeof(sock), "%s", at("sock"));
+	worker_sock = sock;
+	s = dgram_server(sock);
+	/* The control: the same function, unconfined. */
+	ck_assert_int_eq(dgram_worker(-1, NULL), 2);
+	ck_assert(received(s));
+	ck_assert_ptr_nonnull(b = fdb_broker_new(p));
+	ck_assert_int_gt(w = fdb_broker_fork_worker(b, dgram_worker, NULL), 0);
+	ck_assert_int_eq(fdb_broker_wait(b, w, &st), 0);
+	ck_assert(exited(st, 0));
+	ck_assert(!received(s));
+	fdb_broker_free(b);
+	fdb_policy_free(p);
+	close(s);
+}
+END_TEST
+
+/* ESCAPE: under fdbroker-run, autobind (bind() with the family alone) and listen(): an abstract name processes outside can connect to | EACCES without --allow-net */
+START_TEST(test_escape_broker_autobind_run)
+{
+	(void)probe();
+	(void)hx_run(ARGV(probe_path, "autobind"), out, sizeof(out));
+	ck_assert(hx_has_line(out, "autobind: listening"));
+	(void)hx_run(ARGV(hx_fdbroker_run(), "-x", probe_dir, "--", probe_path,
+	    "autobind"), out, sizeof(out));
+	ck_assert(hx_has_line(out, "autobind: EACCES"));
+}
+END_TEST
+
 static Suite *
 escape_broker_suite(void)
 {
@@ -324,6 +423,9 @@ escape_broker_suite(void)
 	tcase_add_test(tc, test_escape_broker_setuid_run);
 	tcase_add_test(tc, test_escape_broker_proc_net_run);
 	tcase_add_test(tc, test_escape_broker_opath_fifo_run);
+	tcase_add_test(tc, test_escape_broker_dgram_run);
+	tcase_add_test(tc, test_escape_broker_dgram_worker);
+	tcase_add_test(tc, test_escape_broker_autobind_run);
 	suite_add_tcase(s, tc);
 	return s;
 }
