@@ -55,7 +55,8 @@
 
 static int	 add_sockets(scmp_filter_ctx, int);
 static int	 add_process(scmp_filter_ctx);
-static int	 add_signals(scmp_filter_ctx, pid_t);
+static int	 add_signals(scmp_filter_ctx, pid_t, pid_t);
+static int	 deny_target(scmp_filter_ctx, pid_t, pid_t);
 static int	 set_attrs(scmp_filter_ctx, int);
 static int	 load(scmp_filter_ctx, int *);
 
@@ -198,7 +199,7 @@ filter_notify_install(const struct filter_notify_opts *o)
 		goto out;
 	}
 	if ((rc = set_attrs(args, 0)) < 0 ||
-	    (rc = add_signals(args, o->broker)) < 0 ||
+	    (rc = add_signals(args, o->broker, o->anchor)) < 0 ||
 	    (rc = load(args, NULL)) < 0)
 		goto out;
 	if ((rc = set_attrs(allow, 1)) < 0 ||
@@ -358,55 +359,74 @@ add_process(scmp_filter_ctx ctx)
 }
 
 /*
- * The argument filter.  Signals: kill(broker), kill(-its group), kill(-1)
- * and kill(0) (the command stays in the broker's process group, so that
- * it keeps the terminal), tgkill and sigqueue to the broker, a pidfd of
- * the broker.  F_SETOWN would route SIGIO to the broker.  TIOCSTI and
+ * The argument filter.  Signals: kill(-1) and kill(0) (the command stays
+ * in the broker's process group, so that it keeps the terminal), and to
+ * the broker and the anchor (deny_target()).  tkill takes no thread
+ * group to check.  F_SETOWN_EX would route SIGIO anywhere.  TIOCSTI and
  * TIOCLINUX push input into the terminal, for the shell after we exit.
  */
 static int
-add_signals(scmp_filter_ctx ctx, pid_t broker)
+add_signals(scmp_filter_ctx ctx, pid_t broker, pid_t anchor)
 {
 	const uint32_t deny = SCMP_ACT_ERRNO(EPERM);
 	static const unsigned long tty[] = { TIOCSTI, TIOCLINUX };
-	uint32_t targets[4];
-	struct scmp_arg_cmp cmp[2];
+	static const uint32_t groups[] = { (uint32_t)-1, 0 };
+	struct scmp_arg_cmp cmp;
 	pid_t pgid;
 	size_t i;
 	int rc;
 
 	if ((pgid = getpgid(broker)) == -1)
 		return -errno;
-	targets[0] = (uint32_t)broker;
-	targets[1] = (uint32_t)-pgid;
-	targets[2] = (uint32_t)-1;
-	targets[3] = 0;
-	for (i = 0; i < 4; i++) {
-		cmp[0] = filter_masked(0, LOW32, targets[i]);
-		if ((rc = filter_add_name(ctx, deny, "kill", 1, cmp)) < 0)
+	/* The anchor leads a group of its own (anchor.c). */
+	if ((rc = deny_target(ctx, broker, pgid)) < 0 ||
+	    (anchor > 0 && (rc = deny_target(ctx, anchor, anchor)) < 0))
+		return rc;
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		cmp = filter_masked(0, LOW32, groups[i]);
+		if ((rc = filter_add_name(ctx, deny, "kill", 1, &cmp)) < 0)
 			return rc;
 	}
-	cmp[0] = filter_masked(0, LOW32, (uint32_t)broker);
-	if ((rc = filter_add_name(ctx, deny, "tgkill", 1, cmp)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "tkill", 0, NULL)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "rt_sigqueueinfo", 1, cmp)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "rt_tgsigqueueinfo", 1, cmp)) < 0 ||
-	    (rc = filter_add_name(ctx, deny, "pidfd_open", 1, cmp)) < 0)
-		return rc;
-	cmp[0] = filter_masked(1, LOW32, F_SETOWN);
-	cmp[1] = filter_masked(2, LOW32, (uint32_t)broker);
-	if ((rc = filter_add_name(ctx, deny, "fcntl", 2, cmp)) < 0)
-		return rc;
-	cmp[1] = filter_masked(2, LOW32, (uint32_t)-pgid);
-	if ((rc = filter_add_name(ctx, deny, "fcntl", 2, cmp)) < 0)
-		return rc;
-	cmp[0] = filter_masked(1, LOW32, F_SETOWN_EX);
-	if ((rc = filter_add_name(ctx, deny, "fcntl", 1, cmp)) < 0)
+	cmp = filter_masked(1, LOW32, F_SETOWN_EX);
+	if ((rc = filter_add_name(ctx, deny, "tkill", 0, NULL)) < 0 ||
+	    (rc = filter_add_name(ctx, deny, "fcntl", 1, &cmp)) < 0)
 		return rc;
 	for (i = 0; i < sizeof(tty) / sizeof(tty[0]); i++) {
-		cmp[0] = filter_masked(1, LOW32, tty[i]);
-		if ((rc = filter_add_name(ctx, deny, "ioctl", 1, cmp)) < 0)
+		cmp = filter_masked(1, LOW32, tty[i]);
+		if ((rc = filter_add_name(ctx, deny, "ioctl", 1, &cmp)) < 0)
 			return rc;
 	}
 	return 0;
+}
+
+/*
+ * Every route of a signal to process @pid and to its process group
+ * @pgid: kill, tgkill and sigqueue by pid, a pidfd of it (pidfd_open),
+ * and SIGIO by F_SETOWN.
+ */
+static int
+deny_target(scmp_filter_ctx ctx, pid_t pid, pid_t pgid)
+{
+	static const char *const by_pid[] = {
+		"kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
+		"pidfd_open",
+	};
+	const uint32_t deny = SCMP_ACT_ERRNO(EPERM);
+	struct scmp_arg_cmp cmp[2];
+	size_t i;
+	int rc;
+
+	cmp[0] = filter_masked(0, LOW32, (uint32_t)pid);
+	for (i = 0; i < sizeof(by_pid) / sizeof(by_pid[0]); i++)
+		if ((rc = filter_add_name(ctx, deny, by_pid[i], 1, cmp)) < 0)
+			return rc;
+	cmp[0] = filter_masked(0, LOW32, (uint32_t)-pgid);
+	if ((rc = filter_add_name(ctx, deny, "kill", 1, cmp)) < 0)
+		return rc;
+	cmp[0] = filter_masked(1, LOW32, F_SETOWN);
+	cmp[1] = filter_masked(2, LOW32, (uint32_t)pid);
+	if ((rc = filter_add_name(ctx, deny, "fcntl", 2, cmp)) < 0)
+		return rc;
+	cmp[1] = filter_masked(2, LOW32, (uint32_t)-pgid);
+	return filter_add_name(ctx, deny, "fcntl", 2, cmp);
 }

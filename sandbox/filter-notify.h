@@ -13,6 +13,7 @@
 
 struct filter_notify_opts {
 	pid_t broker;		/* pid the command may not signal (> 0) */
+	pid_t anchor;		/* another, with its group (0: none) */
 	int allow_net;		/* network sockets, not just AF_UNIX */
 };
 
