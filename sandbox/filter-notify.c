@@ -55,6 +55,7 @@
 
 static int	 add_sockets(scmp_filter_ctx, int);
 static int	 add_process(scmp_filter_ctx);
+static int	 add_kill(scmp_filter_ctx);
 static int	 add_signals(scmp_filter_ctx, pid_t, pid_t);
 static int	 deny_target(scmp_filter_ctx, pid_t, pid_t);
 static int	 set_attrs(scmp_filter_ctx, int);
@@ -99,8 +100,7 @@ static const char *const allowed[] = {
 	"epoll_pwait2",
 	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigpending",
 	"rt_sigtimedwait", "rt_sigsuspend", "sigaltstack", "pause", "alarm",
-	"kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
-	"pidfd_open",
+	"tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "pidfd_open",
 	"nanosleep", "clock_nanosleep", "clock_gettime", "clock_getres",
 	"gettimeofday", "time", "getitimer", "setitimer", "timer_create",
 	"timer_settime", "timer_gettime", "timer_getoverrun", "timer_delete",
@@ -211,7 +211,7 @@ filter_notify_install(const struct filter_notify_opts *o)
 	    (rc = filter_add_list(allow, SCMP_ACT_ERRNO(EOPNOTSUPP),
 	    xattr_paths)) < 0 ||
 	    (rc = add_sockets(allow, o->allow_net)) < 0 ||
-	    (rc = add_process(allow)) < 0)
+	    (rc = add_process(allow)) < 0 || (rc = add_kill(allow)) < 0)
 		goto out;
 	rc = load(allow, &listener);
 out:
@@ -359,9 +359,34 @@ add_process(scmp_filter_ctx ctx)
 }
 
 /*
- * The argument filter.  Signals: kill(-1) and kill(0) (the command stays
- * in the broker's process group, so that it keeps the terminal), and to
- * the broker and the anchor (deny_target()).  tkill takes no thread
+ * kill(0, SIG) signals the caller's process group, which seccomp cannot
+ * see: the broker decides (notify-kill.c), as the command may have left
+ * the broker's group (timeout(1) does, and then signals its own).  Any
+ * other pid is allowed here, and checked by the argument filter.  The
+ * kernel reads the pid as 32 bits, and libseccomp compares 64: "low
+ * half not 0" is one rule per bit.
+ */
+static int
+add_kill(scmp_filter_ctx ctx)
+{
+	struct scmp_arg_cmp cmp = filter_masked(0, LOW32, 0);
+	unsigned i;
+	int rc;
+
+	if ((rc = filter_add_name(ctx, SCMP_ACT_NOTIFY, "kill", 1, &cmp)) < 0)
+		return rc;
+	for (i = 0; i < 32; i++) {
+		cmp = filter_masked(0, 1ULL << i, 1ULL << i);
+		if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "kill", 1,
+		    &cmp)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * The argument filter.  Signals: kill(-1) (every process of the user),
+ * and to the broker and the anchor (deny_target()).  tkill takes no thread
  * group to check.  F_SETOWN_EX would route SIGIO anywhere.  TIOCSTI and
  * TIOCLINUX push input into the terminal, for the shell after we exit.
  */
@@ -370,7 +395,6 @@ add_signals(scmp_filter_ctx ctx, pid_t broker, pid_t anchor)
 {
 	const uint32_t deny = SCMP_ACT_ERRNO(EPERM);
 	static const unsigned long tty[] = { TIOCSTI, TIOCLINUX };
-	static const uint32_t groups[] = { (uint32_t)-1, 0 };
 	struct scmp_arg_cmp cmp;
 	pid_t pgid;
 	size_t i;
@@ -382,11 +406,9 @@ add_signals(scmp_filter_ctx ctx, pid_t broker, pid_t anchor)
 	if ((rc = deny_target(ctx, broker, pgid)) < 0 ||
 	    (anchor > 0 && (rc = deny_target(ctx, anchor, anchor)) < 0))
 		return rc;
-	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
-		cmp = filter_masked(0, LOW32, groups[i]);
-		if ((rc = filter_add_name(ctx, deny, "kill", 1, &cmp)) < 0)
-			return rc;
-	}
+	cmp = filter_masked(0, LOW32, (uint32_t)-1);
+	if ((rc = filter_add_name(ctx, deny, "kill", 1, &cmp)) < 0)
+		return rc;
 	cmp = filter_masked(1, LOW32, F_SETOWN_EX);
 	if ((rc = filter_add_name(ctx, deny, "tkill", 0, NULL)) < 0 ||
 	    (rc = filter_add_name(ctx, deny, "fcntl", 1, &cmp)) < 0)

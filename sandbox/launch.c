@@ -220,7 +220,10 @@ static int
 broker_side(struct fdb_broker *b, const struct launch_opts *o, int sock,
 	    int sigfd, struct run *run, char *err, size_t errlen)
 {
-	struct transport_notify_opts topts = { .want_pid = o->want_pid };
+	struct transport_notify_opts topts = {
+		.want_pid = o->want_pid,
+		.keep = { getpgrp(), run->child },
+	};
 	struct transport_notify *t;
 	int listener = -1, rc = 0;
 
