@@ -75,6 +75,8 @@ anchor_run(const struct anchor_opts *o)
 	for (i = 0; i < o->nforward; i++)
 		sigaddset(&set, o->forward[i]);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	/* Not "fdbroker-run": pkill fdbroker-run must leave us to clean up. */
+	(void)prctl(PR_SET_NAME, "fdbroker-anchor");
 	/* A broker gone before us, and a report nobody reads: no SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1 ||
