@@ -16,7 +16,8 @@
  *   probe2 i386 | x32              getpid through a foreign ABI
  *   probe2 ptrace PID|ppid         ptrace, process_vm_*, pidfd_getfd on
  *                                  PID and on a child of our own
- *   probe2 signals PID|ppid DIR PATH  every way to signal PID (DIR for a
+ *   probe2 signals PID|ppid|pgrp DIR PATH  every way to signal PID (or
+ *                                  our group's leader; DIR for a
  *                                  socket whose peer is the broker), then
  *                                  open PATH
  *   probe2 loosen GRANTED SECRET   an allow-all filter, strict mode,
@@ -191,6 +192,8 @@ report(const char *name, long rc)
 static pid_t
 target_pid(const char *arg)
 {
+	if (strcmp(arg, "pgrp") == 0)
+		return getpgrp();
 	return strcmp(arg, "ppid") == 0 ? getppid() : (pid_t)atoi(arg);
 }
 
