@@ -38,6 +38,7 @@
 static int	 add_mediated(scmp_filter_ctx,
 		    const struct filter_notify_opts *);
 static int	 add_sockets(scmp_filter_ctx, int);
+static int	 add_kill(scmp_filter_ctx);
 static int	 add_process(scmp_filter_ctx);
 static int	 load(scmp_filter_ctx, int *);
 
@@ -88,7 +89,7 @@ static const char *const allowed[] = {
 	 */
 	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigpending",
 	"rt_sigtimedwait", "rt_sigsuspend", "sigaltstack", "pause", "alarm",
-	"kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
+	"tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
 	"pidfd_open",
 	/* Clocks are read, never set; timers are the caller's own. */
 	"nanosleep", "clock_nanosleep", "clock_gettime", "clock_getres",
@@ -182,6 +183,8 @@ filter_notify_install(const struct filter_notify_opts *o)
 		return -1;
 	}
 	r.broker = o->broker;
+	r.anchor = o->anchor;
+	r.kill0 = 1;
 	r.mediated = o->notify_nrs;
 	r.n_mediated = o->n_notify;
 	if ((args = seccomp_init(SCMP_ACT_ALLOW)) == NULL ||
@@ -196,7 +199,7 @@ filter_notify_install(const struct filter_notify_opts *o)
 		goto out;
 	r.parts = FILTER_BY_NAME;
 	if ((rc = filter_set_attrs(allow, 0)) < 0 ||
-	    (rc = add_mediated(allow, o)) < 0 ||
+	    (rc = add_mediated(allow, o)) < 0 || (rc = add_kill(allow)) < 0 ||
 	    (rc = filter_add_list(allow, SCMP_ACT_ALLOW, allowed)) < 0 ||
 	    (rc = filter_add_refusals(allow, &r)) < 0 ||
 	    (rc = filter_add_list(allow, SCMP_ACT_ERRNO(EPERM),
@@ -245,6 +248,31 @@ load(scmp_filter_ctx ctx, int *listener)
 	if ((fd = seccomp_notify_fd(ctx)) < 0)
 		return fd == -1 ? -ENOSYS : fd;
 	*listener = fd;
+	return 0;
+}
+
+/*
+ * kill(0) goes to the broker, which alone knows the caller's group
+ * (notify-kill.c); any other pid is allowed here, the argument filter
+ * refusing the broker, the anchor, their groups and -1.  libseccomp lets
+ * an unconditional rule override a conditional one and compares all 64
+ * bits, so "the low 32 bits are not 0" takes one rule per bit.
+ */
+static int
+add_kill(scmp_filter_ctx ctx)
+{
+	struct scmp_arg_cmp cmp = filter_masked(0, FILTER_LOW32, 0);
+	unsigned i;
+	int rc;
+
+	if ((rc = filter_add_name(ctx, SCMP_ACT_NOTIFY, "kill", 1, &cmp)) < 0)
+		return rc;
+	for (i = 0; i < 32; i++) {
+		cmp = filter_masked(0, 1ULL << i, 1ULL << i);
+		if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "kill", 1,
+		    &cmp)) < 0)
+			return rc;
+	}
 	return 0;
 }
 

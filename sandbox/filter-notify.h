@@ -15,6 +15,7 @@
 
 struct filter_notify_opts {
 	pid_t broker;		/* pid the command may not signal (> 0) */
+	pid_t anchor;		/* another, with its group (0: none) */
 	int allow_net;		/* network sockets, not just AF_UNIX */
 	const int *notify_nrs;	/* native numbers sent to the broker */
 	size_t n_notify;	/* at least one */

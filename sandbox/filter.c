@@ -97,6 +97,7 @@ static int	add_process(const struct rules *);
 static int	add_signals(const struct rules *);
 static int	add_owner(const struct rules *, pid_t, pid_t);
 static int	add_kill(const struct rules *, pid_t, pid_t);
+static int	add_target(const struct rules *, pid_t, pid_t);
 static int	add_threads(const struct rules *, pid_t);
 static int	add_thread(const struct rules *, pid_t);
 
@@ -579,21 +580,38 @@ add_process(const struct rules *rs)
  * Signals to the broker.  Its pid and process group are known here, and
  * so are its threads of the moment (add_threads).  setpgid() may not
  * join its group, where kill(-pgid) and the terminal's signals reach it.
+ * fdbroker-run's anchor (anchor.c), which leads a group of its own, is
+ * kept out of reach the same way.
  */
 static int
 add_signals(const struct rules *rs)
 {
-	const uint32_t d = SCMP_ACT_ERRNO(EPERM);
 	pid_t broker = rs->r->broker, pgid;
-	struct scmp_arg_cmp cmp;
 	int rc;
 
 	if ((pgid = getpgid(broker)) == -1)
 		return -errno;
-	cmp = filter_masked(0, LOW32, (uint32_t)broker);
 	if ((rc = add_kill(rs, broker, pgid)) < 0 ||
 	    (rc = add_threads(rs, broker)) < 0 ||
-	    (rc = deny(rs, d, "tgkill", 1, &cmp)) < 0 ||
+	    (rc = add_target(rs, broker, pgid)) < 0)
+		return rc;
+	if (rs->r->anchor > 0 && ((rc = add_target(rs, rs->r->anchor,
+	    rs->r->anchor)) < 0 || (rc = add_kill(rs, rs->r->anchor,
+	    rs->r->anchor)) < 0))
+		return rc;
+	return 0;
+}
+
+/* What names @pid, of group @pgid, by number: refused. */
+static int
+add_target(const struct rules *rs, pid_t pid, pid_t pgid)
+{
+	const uint32_t d = SCMP_ACT_ERRNO(EPERM);
+	struct scmp_arg_cmp cmp;
+	int rc;
+
+	cmp = filter_masked(0, LOW32, (uint32_t)pid);
+	if ((rc = deny(rs, d, "tgkill", 1, &cmp)) < 0 ||
 	    (rc = deny(rs, d, "rt_sigqueueinfo", 1, &cmp)) < 0 ||
 	    (rc = deny(rs, d, "rt_tgsigqueueinfo", 1, &cmp)) < 0 ||
 	    (rc = deny(rs, d, "pidfd_open", 1, &cmp)) < 0)
@@ -601,7 +619,7 @@ add_signals(const struct rules *rs)
 	cmp = filter_masked(1, LOW32, (uint32_t)pgid);
 	if ((rc = deny(rs, d, "setpgid", 1, &cmp)) < 0)
 		return rc;
-	return add_owner(rs, broker, pgid);
+	return add_owner(rs, pid, pgid);
 }
 
 /*
@@ -629,23 +647,25 @@ add_owner(const struct rules *rs, pid_t broker, pid_t pgid)
 }
 
 /*
- * kill(broker), kill(-pgid of the broker), kill(-1) and kill(0).  The
- * sandboxed process keeps the broker's group (job control: one in a
- * background group of its own would be stopped by SIGTTIN reading the
- * terminal, and the broker would wait for it for ever), so kill(0)
- * would reach the broker; it is refused even after a setsid().
+ * kill(pid), kill(-pgid), kill(-1) and kill(0).  The sandboxed process
+ * keeps the broker's group (job control: one in a background group of
+ * its own would be stopped by SIGTTIN reading the terminal, and the
+ * broker would wait for it for ever), so kill(0) would reach the broker:
+ * it is refused, or left to the broker (r->kill0: fdbroker-run's decides
+ * on the caller's group, notify-kill.c).
  */
 static int
-add_kill(const struct rules *rs, pid_t broker, pid_t pgid)
+add_kill(const struct rules *rs, pid_t pid, pid_t pgid)
 {
 	const uint32_t targets[] = {
-		(uint32_t)broker, (uint32_t)-pgid, (uint32_t)-1, 0,
+		(uint32_t)pid, (uint32_t)-pgid, (uint32_t)-1, 0,
 	};
 	struct scmp_arg_cmp cmp;
 	size_t i;
 	int rc;
 
-	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+	for (i = 0; i < sizeof(targets) / sizeof(targets[0]) -
+	    (rs->r->kill0 ? 1 : 0); i++) {
 		cmp = filter_masked(0, LOW32, targets[i]);
 		if ((rc = deny(rs, SCMP_ACT_ERRNO(EPERM), "kill", 1, &cmp)) < 0)
 			return rc;

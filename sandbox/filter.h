@@ -28,6 +28,8 @@
 /* What a filter refuses, and with which errno where the filters differ. */
 struct filter_refusals {
 	pid_t broker;		/* > 0: its signals, group and ownership */
+	pid_t anchor;		/* > 0: the same, for a group it leads */
+	int kill0;		/* kill(0) is someone else's (the broker's) */
 	const int *mediated;	/* native numbers the filter sends elsewhere */
 	size_t n_mediated;
 	int path_errno;		/* a path call that is not mediated */

@@ -1,23 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * launch.c: fdbroker-run's process handling.  The parent is the broker:
- * it forks, receives the child's seccomp listener, serves it from the
- * broker's loop together with a signalfd, and reaps the child.  The child
- * confines itself before exec (Landlock, then the notify filters, so that
- * the dynamic loader and everything after it are confined), hands the
- * listener over, closes it and execs the command.
+ * it forks the anchor (anchor.c), which forks the command's process and
+ * ends the sandbox with it; the broker receives the command's seccomp
+ * listener, serves it from the broker's loop together with a signalfd,
+ * and reaps the anchor, which reports the command's wait status.  The
+ * command's process confines itself before exec (Landlock, then the
+ * notify filters, so that the dynamic loader and everything after it are
+ * confined), hands the listener over, closes it and execs the command.
  *
- * The child stays in the broker's process group: it keeps the terminal
- * as a job, and the filter refuses kill(0) and signals to the broker.
+ * The command stays in the broker's process group: it keeps the terminal
+ * as a job, and the filter refuses signals to the broker, its group and
+ * the anchor; kill(0) is the broker's to decide (transport-notify.c).
  */
 #include "config.h"
 
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -27,6 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "anchor.h"
 #include "broker.h"
 #include "fd.h"
 #include "fdpass.h"
@@ -51,18 +57,30 @@ struct hello {
 };
 
 struct run {
-	pid_t child;
+	pid_t child;			/* the anchor */
 	int exited;
-	int status;
+	int status;			/* the command's, once exited */
+	int report;			/* the anchor's report of it */
+};
+
+/* What the command's process needs, through anchor_run(). */
+struct child_arg {
+	const struct launch_opts *o;
+	const struct fdb_policy *policy;
+	int sock;
+	const sigset_t *mask;
+	pid_t broker;
 };
 
 static const int forwarded[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH,
 };
 
-static void	 child(const struct launch_opts *o,
-		    const struct fdb_policy *policy, int sock,
-		    const sigset_t *mask) __attribute__((noreturn));
+static void	 blocked(sigset_t *set);
+static void	 confine(const struct launch_opts *o);
+static void	 anchor(const struct child_arg *a, int report, int sock,
+		    int report_end, int sigfd) __attribute__((noreturn));
+static void	 child(void *arg);
 static const char *find_command(const char *name, char *buf, size_t len);
 static int	 receive(int sock, pid_t pid, int *listener, char *err,
 		    size_t errlen);
@@ -73,6 +91,7 @@ static int	 serve(struct fdb_broker *b, int sigfd, struct run *run);
 static void	 on_signal(void *arg, int fd, unsigned events);
 static void	 reap(struct run *run);
 static int	 early_exit(struct run *run);
+static void	 collect(struct run *run, int st);
 static void	 stop(pid_t pid);
 static int	 fail(char *err, size_t errlen, int e, const char *fmt, ...)
 		    __attribute__((format(printf, 4, 5)));
@@ -81,45 +100,47 @@ int
 launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 	   char *err, size_t errlen)
 {
-	struct run run = { .child = -1 };
+	struct run run = { .child = -1, .report = -1 };
+	struct child_arg ca = {
+		.o = o, .policy = broker_policy(b), .broker = getpid(),
+	};
 	sigset_t set, old;
-	int sv[2] = { -1, -1 }, sigfd = -1, rc = -1, e;
-	size_t i;
+	int sv[2] = { -1, -1 }, pp[2] = { -1, -1 }, sigfd = -1, rc = -1;
 
 	broker_set_net(b, o->allow_net);
 	if (filter_notify_supported() == -1)
 		return fail(err, errlen, ENOSYS, "this kernel has no seccomp "
 		    "user notification (Linux 5.0 or later is needed)");
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		sigaddset(&set, forwarded[i]);
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
-		return fail(err, errlen, errno, "socketpair: %s",
-		    strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1 ||
+	    pipe2(pp, O_CLOEXEC | O_NONBLOCK) == -1) {
+		fail(err, errlen, errno, "socketpair: %s", strerror(errno));
+		goto out_fds;
+	}
 	/* Blocked before fork: no signal is lost between fork and loop. */
+	blocked(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
+	ca.mask = &old;
 	if ((sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) == -1) {
 		fail(err, errlen, errno, "signalfd: %s", strerror(errno));
 		goto out;
 	}
+	confine(o);
 	/*
-	 * Defence in depth, after everything the broker opens for itself
-	 * and before the fork (landlock.c says why): failing to confine is
-	 * not fatal, the broker's checks are the primary guard.
+	 * Should the anchor be killed by an outside hand, the sandbox's
+	 * orphans come to us, and the sweep below ends them.
 	 */
-	if (o->confine != NULL) {
-		e = landlock_restrict_broker(o->confine) == -1 ? errno : 0;
-		if (o->confine_err != NULL)
-			*o->confine_err = e;
-	}
+	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if ((run.child = fork()) == -1) {
 		fail(err, errlen, errno, "fork: %s", strerror(errno));
 		goto out;
 	}
-	if (run.child == 0)
-		child(o, broker_policy(b), sv[1], &old);
+	if (run.child == 0) {
+		ca.sock = sv[1];
+		anchor(&ca, pp[1], sv[0], pp[0], sigfd);
+	}
 	sv[1] = fd_close(sv[1]);
+	pp[1] = fd_close(pp[1]);
+	run.report = pp[0];
 	if (broker_side(b, o, sv[0], sigfd, &run, err, errlen) == 0) {
 		*status = run.status;
 		rc = 0;
@@ -127,11 +148,68 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 out:
 	if (run.child > 0 && !run.exited)
 		stop(run.child);
+	(void)anchor_sweep();
 	fd_close(sigfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+out_fds:
 	fd_close(sv[0]);
 	fd_close(sv[1]);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	fd_close(pp[0]);
+	fd_close(pp[1]);
 	return rc;
+}
+
+/* What the broker takes through its signalfd: SIGCHLD, and forwarded. */
+static void
+blocked(sigset_t *set)
+{
+	size_t i;
+
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(set, forwarded[i]);
+}
+
+/*
+ * Defence in depth, after everything the broker opens for itself and
+ * before the fork (landlock.c says why): failing to confine is not
+ * fatal, the broker's checks are the primary guard.
+ */
+static void
+confine(const struct launch_opts *o)
+{
+	int e;
+
+	if (o->confine == NULL)
+		return;
+	e = landlock_restrict_broker(o->confine) == -1 ? errno : 0;
+	if (o->confine_err != NULL)
+		*o->confine_err = e;
+}
+
+/*
+ * In the forked child: become the anchor of the command (anchor.c),
+ * without the broker's ends of the channels.
+ */
+static void
+anchor(const struct child_arg *a, int report, int sock, int report_end,
+       int sigfd)
+{
+	struct anchor_opts ao = {
+		.broker = a->broker,
+		.report = report,
+		.handover = a->sock,
+		.command = child,
+		.arg = (void *)a,
+		.forward = forwarded,
+		.nforward = sizeof(forwarded) / sizeof(forwarded[0]),
+	};
+
+	fd_close(sock);
+	fd_close(report_end);
+	fd_close(sigfd);
+	anchor_run(&ao);
 }
 
 /*
@@ -143,7 +221,10 @@ static int
 broker_side(struct fdb_broker *b, const struct launch_opts *o, int sock,
 	    int sigfd, struct run *run, char *err, size_t errlen)
 {
-	struct transport_notify_opts topts = { .want_pid = o->want_pid };
+	struct transport_notify_opts topts = {
+		.want_pid = o->want_pid,
+		.keep = { getpgrp(), run->child },
+	};
 	struct transport_notify *t;
 	int listener = -1, rc = 0;
 
@@ -169,11 +250,13 @@ broker_side(struct fdb_broker *b, const struct launch_opts *o, int sock,
  * the parent's atexit handlers and stdio buffers are not ours to run.
  */
 static void
-child(const struct launch_opts *o, const struct fdb_policy *policy, int sock,
-      const sigset_t *mask)
+child(void *arg)
 {
+	const struct child_arg *a = arg;
+	const struct launch_opts *o = a->o;
 	struct filter_notify_opts fo = {
-		.broker = getppid(),
+		.broker = a->broker,
+		.anchor = getppid(),
 		.allow_net = o->allow_net,
 	};
 	struct hello h = { 0, STAGE_OK };
@@ -181,7 +264,7 @@ child(const struct launch_opts *o, const struct fdb_policy *policy, int sock,
 	const char *file;
 	int listener = -1, e;
 
-	sigprocmask(SIG_SETMASK, mask, NULL);
+	sigprocmask(SIG_SETMASK, a->mask, NULL);
 	/* The broker serves exactly the calls it has a handler for. */
 	fo.notify_nrs = notify_calls_numbers(&fo.n_notify);
 	/*
@@ -197,19 +280,19 @@ child(const struct launch_opts *o, const struct fdb_policy *policy, int sock,
 		_exit(127);
 	}
 	/* Without Landlock, the broker's check of execve() stays. */
-	if (landlock_restrict_exec(policy) == -1 && errno != EOPNOTSUPP) {
+	if (landlock_restrict_exec(a->policy) == -1 && errno != EOPNOTSUPP) {
 		h.err = errno;
 		h.stage = STAGE_LANDLOCK;
 	} else if ((listener = filter_notify_install(&fo)) == -1) {
 		h.err = errno;
 		h.stage = STAGE_FILTER;
 	}
-	if (fdpass_send(sock, &h, sizeof(h), listener, 0) == -1 ||
+	if (fdpass_send(a->sock, &h, sizeof(h), listener, 0) == -1 ||
 	    h.err != 0)
 		_exit(125);
 	/* The listener must not stay here: it answers for this process. */
 	fd_close(listener);
-	fd_close(sock);
+	fd_close(a->sock);
 	execv(file, o->argv);
 	e = errno;
 	dprintf(STDERR_FILENO, "fdbroker-run: %s: %s\n", o->argv[0],
@@ -337,9 +420,8 @@ early_exit(struct run *run)
 	while (waitpid(run->child, &st, 0) == -1)
 		if (errno != EINTR)
 			return 0;
-	run->exited = 1;
-	run->status = st;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 127;
+	collect(run, st);
+	return WIFEXITED(run->status) && WEXITSTATUS(run->status) == 127;
 }
 
 static void
@@ -349,18 +431,33 @@ reap(struct run *run)
 
 	if (run->exited)
 		return;
-	if (waitpid(run->child, &st, WNOHANG) == run->child) {
-		run->exited = 1;
-		run->status = st;
-	}
+	if (waitpid(run->child, &st, WNOHANG) == run->child)
+		collect(run, st);
 }
 
+/*
+ * The anchor exited with wait status @st: the command's status is what
+ * it reported; with no report (the anchor killed from outside), the
+ * anchor's own.
+ */
+static void
+collect(struct run *run, int st)
+{
+	int cmd;
+
+	run->exited = 1;
+	run->status = st;
+	if (read(run->report, &cmd, sizeof(cmd)) == (ssize_t)sizeof(cmd))
+		run->status = cmd;
+}
+
+/* End the sandbox now: the anchor kills the command and its own. */
 static void
 stop(pid_t pid)
 {
 	int st;
 
-	(void)kill(pid, SIGKILL);
+	(void)kill(pid, anchor_signal());
 	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		;
 }

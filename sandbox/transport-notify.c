@@ -29,6 +29,7 @@
 #include "fd.h"
 #include "loop.h"
 #include "notify-calls.h"
+#include "notify-kill.h"
 #include "transport-notify.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
@@ -43,6 +44,7 @@ struct transport_notify {
 	struct fdb_broker *b;
 	struct loop *loop;
 	int want_pid;
+	pid_t keep[2];			/* for kill(0) */
 	int listener;			/* -1 once out of the loop */
 	struct seccomp_notif *req;
 	size_t req_size;
@@ -54,7 +56,7 @@ struct transport_notify {
 static void	 on_ready(void *arg, int fd, unsigned events);
 static void	 on_release(void *arg);
 static void	 serve(struct transport_notify *t);
-static void	 answer(struct transport_notify *t, struct notify_reply *r);
+static int	 answer(struct transport_notify *t, struct notify_reply *r);
 
 int
 transport_notify_probe(int listener)
@@ -102,6 +104,8 @@ transport_notify_new(struct fdb_broker *b, int listener,
 	t->b = b;
 	t->loop = broker_loop(b);
 	t->want_pid = o->want_pid;
+	t->keep[0] = o->keep[0];
+	t->keep[1] = o->keep[1];
 	t->listener = listener;
 	t->call.mem = -1;
 	/*
@@ -178,17 +182,24 @@ serve(struct transport_notify *t)
 	struct notify_reply r = {
 		.kind = NOTIFY_VALUE, .err = ENOSYS, .fd = -1,
 	};
+	struct notify_kill k = { 0, 0 };
 
 	notify_call_reset(c, t->req, t->listener);
 	/* The filter kills foreign ABIs; a number here is native. */
-	if (t->req->data.arch == seccomp_arch_native())
+	if (t->req->data.arch != seccomp_arch_native())
+		;
+	else if (t->req->data.nr == SYS_kill)
+		notify_kill_serve(c, t->keep, 2, &r, &k);
+	else
 		notify_calls_serve(t->b, c, t->want_pid, &r);
 	/* The target waits for the answer, not for our clean-up. */
-	answer(t, &r);
+	if (answer(t, &r) == 0)
+		notify_kill_send(&k);
 	notify_call_end(c);
 }
 
-static void
+/* 0 once the requester has the answer. */
+static int
 answer(struct transport_notify *t, struct notify_reply *r)
 {
 	struct seccomp_notif_addfd a;
@@ -208,7 +219,7 @@ answer(struct transport_notify *t, struct notify_reply *r)
 		rc = ioctl(t->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
 		r->fd = fd_close(r->fd);
 		if (rc >= 0 || errno == ENOENT)
-			return;
+			return rc >= 0 ? 0 : -1;
 		r->kind = NOTIFY_VALUE;
 		r->err = errno;
 	}
@@ -221,5 +232,6 @@ answer(struct transport_notify *t, struct notify_reply *r)
 	else
 		t->resp->val = r->val;
 	/* ENOENT: the requester was interrupted or died meanwhile. */
-	(void)ioctl(t->listener, SECCOMP_IOCTL_NOTIF_SEND, t->resp);
+	return ioctl(t->listener, SECCOMP_IOCTL_NOTIF_SEND, t->resp) == -1 ?
+	    -1 : 0;
 }

@@ -10,6 +10,8 @@
 #ifndef FDBROKER_TRANSPORT_NOTIFY_H
 #define FDBROKER_TRANSPORT_NOTIFY_H
 
+#include <sys/types.h>
+
 #include "fdbroker.h"
 
 struct transport_notify;
@@ -21,6 +23,11 @@ struct transport_notify_opts {
 	 * an answer depends on it (/proc/self), and the hook sees 0.
 	 */
 	int want_pid;
+	/*
+	 * The process groups that kill(0) may not signal for a requester
+	 * in them (the broker's, the anchor's: notify-kill.h); 0: none.
+	 */
+	pid_t keep[2];
 };
 
 /*

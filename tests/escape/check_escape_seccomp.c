@@ -599,18 +599,23 @@ self_signals_delivered(void)
 	ck_has(want);
 }
 
-/* ESCAPE: kill, tgkill, sigqueue, pidfd_send_signal to the broker under fdbroker-run | EPERM, no signal arrives, the broker keeps serving */
-START_TEST(test_escape_seccomp_signal_run)
+/*
+ * Every route from the probe to @target: "ppid" is the anchor between
+ * fdbroker-run and the command, "pgrp" fdbroker-run itself (the leader
+ * of the group run() gives it).  Either forwards SIGUSR1 to the probe.
+ */
+static void
+signal_target(const char *target)
 {
 	int st;
 
 	st = run(ARGV(fx.run, "-r", fx.granted, "-c", fx.pub, "-x",
-	    fx.probedir, "--", fx.probe, "signals", "ppid", fx.pub,
+	    fx.probedir, "--", fx.probe, "signals", target, fx.pub,
 	    fx.granted));
 	ck_assert(exited(st, 0));
 	/* The routes work on the probe itself... */
 	self_signals_delivered();
-	/* ...and none on the broker, which forwards SIGUSR1 back to us. */
+	/* ...and none on the target, which forwards SIGUSR1 back to us. */
 	ck_has("kill_target: EPERM");
 	ck_has("kill_high_target: EPERM");
 	ck_has("tgkill_target: EPERM");
@@ -621,6 +626,13 @@ START_TEST(test_escape_seccomp_signal_run)
 	ck_hasnt("peer_pidfd_signal_target: ok");
 	ck_has("target_signals: 0");
 	ck_has("open_after: content granted");
+}
+
+/* ESCAPE: kill, tgkill, sigqueue, pidfd_send_signal to the broker and to the anchor process under fdbroker-run | EPERM, no signal arrives, the broker keeps serving */
+START_TEST(test_escape_seccomp_signal_run)
+{
+	signal_target("ppid");
+	signal_target("pgrp");
 }
 END_TEST
 

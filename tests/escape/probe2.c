@@ -16,7 +16,8 @@
  *   probe2 i386 | x32              getpid through a foreign ABI
  *   probe2 ptrace PID|ppid         ptrace, process_vm_*, pidfd_getfd on
  *                                  PID and on a child of our own
- *   probe2 signals PID|ppid DIR PATH  every way to signal PID (DIR for a
+ *   probe2 signals PID|ppid|pgrp DIR PATH  every way to signal PID (or
+ *                                  our group's leader; DIR for a
  *                                  socket whose peer is the broker), then
  *                                  open PATH
  *   probe2 sigio ROUTE PID|ppid SIG [PATH]  make PID a socket's owner by
@@ -52,6 +53,11 @@
  *   probe2 fan-open N PATH...      N processes open the PATHs at once
  *   probe2 kill-open PATH N        N processes open PATH in a loop and
  *                                  are killed at random moments
+ *   probe2 daemon MARKER MS        a daemon (fork, setsid, fork) holding
+ *                                  MARKER open writes "alive" to it after
+ *                                  MS milliseconds; we exit at once
+ *   probe2 linger MARKER MS        the same, but we stay (30 s)
+ *   probe2 sleep TAG SECONDS       sleep (TAG names us in /proc)
  */
 #include "config.h"
 
@@ -120,6 +126,9 @@ static int	do_fd_race(int, char **);
 static int	do_steps(int, char **);
 static int	do_fan_open(int, char **);
 static int	do_kill_open(int, char **);
+static int	do_daemon(int, char **);
+static int	do_linger(int, char **);
+static int	do_sleep(int, char **);
 
 static const struct {
 	const char *name;
@@ -151,6 +160,9 @@ static const struct {
 	{ "steps", 2, do_steps },
 	{ "fan-open", 2, do_fan_open },
 	{ "kill-open", 2, do_kill_open },
+	{ "daemon", 2, do_daemon },
+	{ "linger", 2, do_linger },
+	{ "sleep", 2, do_sleep },
 };
 
 /*
@@ -186,6 +198,8 @@ report(const char *name, long rc)
 static pid_t
 target_pid(const char *arg)
 {
+	if (strcmp(arg, "pgrp") == 0)
+		return getpgrp();
 	return strcmp(arg, "ppid") == 0 ? getppid() : (pid_t)atoi(arg);
 }
 
@@ -1359,4 +1373,75 @@ main(int argc, char *argv[])
 	}
 	fprintf(stderr, "usage: probe2 PROBE ARG... (see probe2.c)\n");
 	return 2;
+}
+
+/* --- lifetime --------------------------------------------------------- */
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/*
+ * A daemon as the books make one: fork, setsid, fork, so that it has
+ * left our session and has no parent of ours.  It holds MARKER open
+ * from the start, so that it needs the broker for nothing when it
+ * writes.  0 once the daemon exists.
+ */
+static int
+daemonize(const char *marker, long ms)
+{
+	pid_t pid;
+	int fd, st;
+
+	if ((fd = open(marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1)
+		return report("daemon_marker", -1), -1;
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		if (setsid() == -1 || fork() != 0)
+			_exit(0);
+		sleep_ms(ms);
+		(void)!write(fd, "alive\n", 6);
+		_exit(0);
+	}
+	close(fd);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	return 0;
+}
+
+static int
+do_daemon(int argc, char **argv)
+{
+	(void)argc;
+	if (daemonize(argv[0], atol(argv[1])) == -1)
+		return 2;
+	printf("daemon: ok\n");
+	return 0;
+}
+
+static int
+do_linger(int argc, char **argv)
+{
+	(void)argc;
+	if (daemonize(argv[0], atol(argv[1])) == -1)
+		return 2;
+	printf("linger: ready\n");
+	fflush(stdout);
+	sleep_ms(30000);
+	return 0;
+}
+
+static int
+do_sleep(int argc, char **argv)
+{
+	(void)argc;
+	sleep_ms(atol(argv[1]) * 1000);
+	return 0;
 }
