@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * launch.c: fdbroker-run's process handling.  The parent is the broker:
- * it forks, receives the child's seccomp listener, serves it from the
- * broker's loop together with a signalfd, and reaps the child.  The child
- * confines itself before exec (Landlock, then the notify filters, so that
- * the dynamic loader and everything after it are confined), hands the
- * listener over, closes it and execs the command.
+ * it builds the command's Landlock ruleset, forks, receives the child's
+ * seccomp listener, serves it from the broker's loop together with a
+ * signalfd, and reaps the child.  The child confines itself before exec
+ * (that Landlock ruleset, then the notify filters, so that the dynamic
+ * loader and everything after it are confined), hands the listener
+ * over, closes it and execs the command.
  *
  * The child stays in the broker's process group: it keeps the terminal
  * as a job, and the filter refuses kill(0) and signals to the broker.
@@ -59,9 +60,10 @@ static const int forwarded[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH,
 };
 
-static void	 child(const struct launch_opts *o,
-		    const struct fdb_policy *policy, int sock,
+static void	 child(const struct launch_opts *o, int ruleset, int sock,
 		    const sigset_t *mask) __attribute__((noreturn));
+static int	 exec_ruleset(const struct fdb_policy *p, char *err,
+		    size_t errlen);
 static const char *find_command(const char *name, char *buf, size_t len);
 static int	 receive(int sock, pid_t pid, int *listener, char *err,
 		    size_t errlen);
@@ -82,7 +84,7 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 {
 	struct run run = { .child = -1 };
 	sigset_t set, old;
-	int sv[2] = { -1, -1 }, sigfd = -1, rc = -1, e;
+	int sv[2] = { -1, -1 }, sigfd = -1, rs = -1, rc = -1, e;
 	size_t i;
 
 	broker_set_net(b, o->allow_net);
@@ -102,6 +104,11 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 		fail(err, errlen, errno, "signalfd: %s", strerror(errno));
 		goto out;
 	}
+	/* Before the broker confines itself: it lists directories. */
+	rs = exec_ruleset(o->exec != NULL ? o->exec : broker_policy(b), err,
+	    errlen);
+	if (rs == -1 && errno != EOPNOTSUPP)
+		goto out;
 	/*
 	 * Defence in depth, after everything the broker opens for itself
 	 * and before the fork (landlock.c says why): failing to confine is
@@ -117,7 +124,8 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 		goto out;
 	}
 	if (run.child == 0)
-		child(o, broker_policy(b), sv[1], &old);
+		child(o, rs, sv[1], &old);
+	rs = fd_close(rs);
 	sv[1] = fd_close(sv[1]);
 	if (broker_side(b, o, sv[0], sigfd, &run, err, errlen) == 0) {
 		*status = run.status;
@@ -126,6 +134,7 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 out:
 	if (run.child > 0 && !run.exited)
 		stop(run.child);
+	fd_close(rs);
 	fd_close(sigfd);
 	fd_close(sv[0]);
 	fd_close(sv[1]);
@@ -168,7 +177,7 @@ broker_side(struct fdb_broker *b, const struct launch_opts *o, int sock,
  * the parent's atexit handlers and stdio buffers are not ours to run.
  */
 static void
-child(const struct launch_opts *o, const struct fdb_policy *policy, int sock,
+child(const struct launch_opts *o, int ruleset, int sock,
       const sigset_t *mask)
 {
 	struct filter_notify_opts fo = {
@@ -193,8 +202,8 @@ child(const struct launch_opts *o, const struct fdb_policy *policy, int sock,
 		    "command not found");
 		_exit(127);
 	}
-	/* Without Landlock, the broker's check of execve() stays. */
-	if (landlock_restrict_exec(policy) == -1 && errno != EOPNOTSUPP) {
+	/* Without Landlock (-1), the broker's check of execve() stays. */
+	if (ruleset >= 0 && landlock_enforce(ruleset) == -1) {
 		h.err = errno;
 		h.stage = STAGE_LANDLOCK;
 	} else if ((listener = filter_notify_install(&fo)) == -1) {
@@ -212,6 +221,26 @@ child(const struct launch_opts *o, const struct fdb_policy *policy, int sock,
 	dprintf(STDERR_FILENO, "fdbroker-run: %s: %s\n", o->argv[0],
 	    strerror(e));
 	_exit(e == ENOENT || e == ENOTDIR ? 127 : 126);
+}
+
+/*
+ * The command's Landlock ruleset (landlock-exec.c), or -1: with errno
+ * EOPNOTSUPP when the kernel has no Landlock, else with a reason in @err.
+ */
+static int
+exec_ruleset(const struct fdb_policy *p, char *err, size_t errlen)
+{
+	int rs;
+
+	if ((rs = landlock_exec_ruleset(p)) != -1 || errno == EOPNOTSUPP)
+		return rs;
+	if (errno == E2BIG)
+		return fail(err, errlen, E2BIG, "Landlock: the x rules split "
+		    "around narrower rules (--deny, or rules without x) "
+		    "would need more than %d rules; grant x on narrower "
+		    "paths", LANDLOCK_SPLIT_MAX);
+	return fail(err, errlen, errno, "Landlock: the exec rules: %s",
+	    strerror(errno));
 }
 
 /*
