@@ -4,7 +4,9 @@
  * kernel executes after the broker answers an execve() with CONTINUE
  * (SPEC §2): the exact image of the policy's x decisions, so that a path
  * or descriptor swapped after the broker's check runs nothing the
- * policy refuses.
+ * policy refuses; and, from Landlock ABI 6, the scopes that keep the
+ * command from signalling processes, or reaching abstract unix sockets,
+ * outside its domain.
  *
  * Landlock can only allow, beneath a file or directory.  An x rule with
  * no narrower rule beneath it that takes x away (a deny, or r, rw...)
@@ -84,7 +86,8 @@ landlock_exec_ruleset(const struct fdb_policy *p)
 	size_t i;
 	int rs, e;
 
-	if ((rs = landlock_ruleset(LANDLOCK_ACCESS_FS_EXECUTE, 0)) == -1)
+	if ((rs = landlock_ruleset(LANDLOCK_ACCESS_FS_EXECUTE,
+	    landlock_abi() >= 6 ? LANDLOCK_SCOPES : 0)) == -1)
 		return -1;
 	if ((img = calloc(1, sizeof(*img))) == NULL)
 		return fd_close(rs);

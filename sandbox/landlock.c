@@ -142,6 +142,12 @@ add_rule(int ruleset, const char *path, __u64 access)
  * second, exec-free layer added after the fork would no longer be an
  * ancestor of the command's domain.  The command inheriting the union
  * loses nothing: every file access it makes goes through the broker.
+ *
+ * From ABI 6 the broker may not signal outside its domain either: it
+ * signals only the command, whose domain is nested in its own.  It is
+ * not scoped for abstract unix sockets: it connects them on the
+ * command's behalf (broker-fd.c), and what it may reach there is the
+ * policy's question, not its ruleset's.
  */
 int
 landlock_restrict_broker(const struct fdb_policy *p)
@@ -155,7 +161,8 @@ landlock_restrict_broker(const struct fdb_policy *p)
 		errno = EOPNOTSUPP;
 		return -1;
 	}
-	ruleset = landlock_ruleset(handled, 0);
+	ruleset = landlock_ruleset(handled, abi >= 6 ?
+	    LANDLOCK_SCOPE_SIGNAL : 0);
 	if (ruleset == -1)
 		return -1;
 	/*
