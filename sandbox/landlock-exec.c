@@ -50,7 +50,7 @@ struct image {
 	const struct policy_rule *rules;
 	size_t n;
 	int ruleset;
-	size_t split;		/* rules added by splits, <= LANDLOCK_SPLIT_MAX */
+	size_t split;		/* rules splits added, <= LANDLOCK_SPLIT_MAX */
 	char path[PATH_MAX];	/* the directory being split */
 	size_t len;
 };

@@ -62,6 +62,8 @@ static const int forwarded[] = {
 
 static void	 child(const struct launch_opts *o, int ruleset, int sock,
 		    const sigset_t *mask) __attribute__((noreturn));
+static int	 confine(struct fdb_broker *b, const struct launch_opts *o,
+		    int *rs, char *err, size_t errlen);
 static int	 exec_ruleset(const struct fdb_policy *p, char *err,
 		    size_t errlen);
 static const char *find_command(const char *name, char *buf, size_t len);
@@ -84,7 +86,7 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 {
 	struct run run = { .child = -1 };
 	sigset_t set, old;
-	int sv[2] = { -1, -1 }, sigfd = -1, rs = -1, rc = -1, e;
+	int sv[2] = { -1, -1 }, sigfd = -1, rs = -1, rc = -1;
 	size_t i;
 
 	broker_set_net(b, o->allow_net);
@@ -104,21 +106,8 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 		fail(err, errlen, errno, "signalfd: %s", strerror(errno));
 		goto out;
 	}
-	/* Before the broker confines itself: it lists directories. */
-	rs = exec_ruleset(o->exec != NULL ? o->exec : broker_policy(b), err,
-	    errlen);
-	if (rs == -1 && errno != EOPNOTSUPP)
+	if (confine(b, o, &rs, err, errlen) == -1)
 		goto out;
-	/*
-	 * Defence in depth, after everything the broker opens for itself
-	 * and before the fork (landlock.c says why): failing to confine is
-	 * not fatal, the broker's checks are the primary guard.
-	 */
-	if (o->confine != NULL) {
-		e = landlock_restrict_broker(o->confine) == -1 ? errno : 0;
-		if (o->confine_err != NULL)
-			*o->confine_err = e;
-	}
 	if ((run.child = fork()) == -1) {
 		fail(err, errlen, errno, "fork: %s", strerror(errno));
 		goto out;
@@ -140,6 +129,35 @@ out:
 	fd_close(sv[1]);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
+}
+
+/*
+ * Landlock before the fork: the command's ruleset into *@rs (-1 without
+ * Landlock), then the broker's own.  Returns 0, or -1 with a reason in
+ * @err.
+ */
+static int
+confine(struct fdb_broker *b, const struct launch_opts *o, int *rs,
+	char *err, size_t errlen)
+{
+	int e;
+
+	/* Before the broker confines itself: it lists directories. */
+	*rs = exec_ruleset(o->exec != NULL ? o->exec : broker_policy(b), err,
+	    errlen);
+	if (*rs == -1 && errno != EOPNOTSUPP)
+		return -1;
+	/*
+	 * Defence in depth, after everything the broker opens for itself
+	 * and before the fork (landlock.c says why): failing to confine is
+	 * not fatal, the broker's checks are the primary guard.
+	 */
+	if (o->confine != NULL) {
+		e = landlock_restrict_broker(o->confine) == -1 ? errno : 0;
+		if (o->confine_err != NULL)
+			*o->confine_err = e;
+	}
+	return 0;
 }
 
 /*
