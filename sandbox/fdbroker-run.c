@@ -42,7 +42,8 @@ struct run_state {
 static struct fdb_broker *new_broker(const struct fdb_policy *p,
 		    const struct run_opts *o, struct run_state *st);
 static int	 run_command(struct fdb_broker *b, const struct run_opts *o,
-		    struct run_state *st, const struct fdb_policy *confine);
+		    struct run_state *st, const struct fdb_policy *confine,
+		    const struct fdb_policy *exec);
 static int	 die(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
 static struct fdb_policy *build_policy(const struct run_opts *o);
@@ -91,9 +92,10 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	/*
-	 * The broker confines itself to @base (launch.c), except with
-	 * --learn: its policy is then "allow all", and the learnt policy is
-	 * written after the run.
+	 * The broker confines itself to @base (launch.c), and Landlock
+	 * bounds the command's execution by @base's x decisions, except
+	 * with --learn: its policy is then "allow all", and the learnt
+	 * policy is written after the run.
 	 */
 	confine = o.learn == NULL ? base : NULL;
 #ifdef FDB_TEST_NO_POLICY_CHECK
@@ -107,7 +109,8 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	if ((b = new_broker(all != NULL ? all : base, &o, &st)) != NULL)
-		rc = run_command(b, &o, &st, confine);
+		rc = run_command(b, &o, &st, confine,
+		    o.learn == NULL ? base : NULL);
 out:
 	fdb_broker_free(b);
 	learn_free(st.learn);
@@ -142,7 +145,8 @@ new_broker(const struct fdb_policy *p, const struct run_opts *o,
 /* Run the command under @b; the exit status of fdbroker-run. */
 static int
 run_command(struct fdb_broker *b, const struct run_opts *o,
-	    struct run_state *st, const struct fdb_policy *confine)
+	    struct run_state *st, const struct fdb_policy *confine,
+	    const struct fdb_policy *exec)
 {
 	struct launch_opts lo;
 	char err[ERR_MAX];
@@ -154,6 +158,7 @@ run_command(struct fdb_broker *b, const struct run_opts *o,
 	lo.want_pid = st->log != NULL;
 	lo.confine = confine;
 	lo.confine_err = &confine_err;
+	lo.exec = exec;
 	if (launch_run(b, &lo, &status, err, sizeof(err)) == -1) {
 		die("%s", err);
 		return RUN_EXIT_FAILURE;
@@ -277,9 +282,10 @@ write_learnt(struct learn *l, const char *file, const struct run_opts *o)
 /*
  * Test build only (tests/fdbroker-run-nocheck, never installed): with
  * FDB_TEST_NO_POLICY_CHECK=1 the broker decides with "allow all", as if
- * its checks were gone, while Landlock still confines it to the real
- * policy; FDB_TEST_NO_LANDLOCK=1 turns the self-confinement off.  So
- * tests/run-landlock.sh shows that Landlock alone stops the broker.
+ * its checks were gone, while Landlock still confines it, and the
+ * command's execution, to the real policy; FDB_TEST_NO_LANDLOCK=1 turns
+ * the self-confinement off.  So tests/run-landlock.sh shows that
+ * Landlock alone stops the broker, and an exec the policy refuses.
  */
 static int
 test_switches(struct fdb_policy **all, const struct fdb_policy **confine)

@@ -1,23 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * landlock.c: builds and enforces a Landlock ruleset that handles only
- * LANDLOCK_ACCESS_FS_EXECUTE, with one path-beneath rule per x rule of
- * the policy.  Runs in the child before the seccomp filters; owns the
- * ruleset descriptor for the duration of the call only.
+ * landlock.c: the broker's own Landlock ruleset (issue 5, defence in
+ * depth), and the steps every ruleset takes: the ABI, a ruleset with
+ * its scopes, a rule, enforcement.  The command's ruleset, the exact
+ * image of the x decisions, is built in landlock-exec.c.
  *
- * Landlock can only allow, so a deny rule (or a rule without x) inside
- * an x tree is not expressed here: the broker refuses such an execve()
- * when it checks the path, and Landlock is the bound that holds even if
- * the command swaps the path after that check.
- *
- * It also builds the broker's own ruleset (issue 5, defence in depth):
- * the union of every grant of the policy, so that a broker bug that
- * forgets a check still cannot open what no rule grants.  Landlock only
- * allows, so deny rules and the most-specific-rule-wins order of SPEC §3
- * are not expressed: the union is an upper bound of the policy (what a
- * --deny carves out of a granted tree stays reachable to the kernel),
- * which is what a second line needs; the broker's own check stays the
- * primary guard.
+ * The broker's ruleset is the union of every grant of the policy, so
+ * that a broker bug that forgets a check still cannot open what no rule
+ * grants.  Landlock only allows, so deny rules and the
+ * most-specific-rule-wins order of SPEC §3 are not expressed: the union
+ * is an upper bound of the policy (what a --deny carves out of a granted
+ * tree stays reachable to the kernel), which is what a second line
+ * needs; the broker's own check stays the primary guard.
  */
 #include "config.h"
 
@@ -61,47 +55,57 @@
 static int	add_rule(int ruleset, const char *path, __u64 access);
 static int	add_broker_rule(int ruleset, const char *path, __u64 access,
 		    __u64 c);
-static int	enforce(int ruleset);
-static __u64	broker_handled(void);
+static __u64	broker_handled(int abi);
 static __u64	broker_access(unsigned perms);
 
-int
-landlock_restrict_exec(const struct fdb_policy *p)
-{
-	struct landlock_ruleset_attr attr = {
-		.handled_access_fs = LANDLOCK_ACCESS_FS_EXECUTE,
-	};
-	const struct policy_rule *rules;
-	struct stat st;
-	size_t i, n;
-	int ruleset;
+/* The attributes of landlock_create_ruleset() up to ABI 6's scopes. */
+struct ruleset_attr {
+	__u64 handled_access_fs;
+	__u64 handled_access_net;	/* ABI 4 */
+	__u64 scoped;			/* ABI 6 */
+};
 
-	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr,
-	    sizeof(attr), 0);
-	if (ruleset == -1) {
-		if (errno == ENOSYS)
-			errno = EOPNOTSUPP;
-		return -1;
-	}
-	rules = policy_rules(p, &n);
-	for (i = 0; i < n; i++) {
-		/*
-		 * An exact rule grants its path alone: on a directory, x
-		 * runs nothing (a Landlock rule would cover the tree).
-		 */
-		if ((rules[i].perms & FDB_X) == 0 || (rules[i].exact &&
-		    stat(rules[i].path, &st) == 0 && S_ISDIR(st.st_mode)))
-			continue;
-		if (add_rule(ruleset, rules[i].path,
-		    LANDLOCK_ACCESS_FS_EXECUTE) == -1)
-			return fd_close(ruleset);
-	}
-	return enforce(ruleset);
+int
+landlock_abi(void)
+{
+	int abi;
+
+	abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+	return abi < 0 ? 0 : abi;
 }
 
-/* Restrict this process to @ruleset, which is closed either way. */
-static int
-enforce(int ruleset)
+int
+landlock_ruleset(__u64 fs, __u64 scoped)
+{
+	struct ruleset_attr attr = {
+		.handled_access_fs = fs,
+		.scoped = scoped,
+	};
+	int fd;
+
+	/* A kernel older than the scopes takes the first field alone. */
+	fd = (int)syscall(SYS_landlock_create_ruleset, &attr, scoped != 0 ?
+	    sizeof(attr) : sizeof(attr.handled_access_fs), 0);
+	if (fd == -1 && errno == ENOSYS)
+		errno = EOPNOTSUPP;
+	return fd;
+}
+
+int
+landlock_add(int ruleset, int fd, __u64 access)
+{
+	struct landlock_path_beneath_attr pb = {
+		.allowed_access = access,
+		.parent_fd = fd,
+	};
+
+	return (int)syscall(SYS_landlock_add_rule, ruleset,
+	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0) == -1 ? -1 : 0;
+}
+
+int
+landlock_enforce(int ruleset)
 {
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
 	    syscall(SYS_landlock_restrict_self, ruleset, 0) == -1)
@@ -111,63 +115,59 @@ enforce(int ruleset)
 }
 
 /*
- * The rule's path is opened as the kernel will see it at exec time,
- * following symlinks (Debian's /bin is usr/bin): the rule is on the
- * directory or file it names now.
+ * The rule's path is opened following symlinks: the broker's ruleset is
+ * an upper bound, and a link in a rule's path (Debian's /bin is usr/bin)
+ * must not take away what the broker may need to reach through it.
  */
 static int
 add_rule(int ruleset, const char *path, __u64 access)
 {
-	struct landlock_path_beneath_attr pb = {
-		.allowed_access = access,
-	};
 	struct stat st;
-	int rc;
+	int fd, rc;
 
-	pb.parent_fd = open(path, O_PATH | O_CLOEXEC);
-	if (pb.parent_fd == -1)
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1)
 		return errno == ENOENT || errno == ENOTDIR || errno == EACCES ?
 		    0 : -1;
 	/* The kernel refuses directory rights (EINVAL) on a file rule. */
-	if (fstat(pb.parent_fd, &st) == 0 && !S_ISDIR(st.st_mode))
-		pb.allowed_access &= LL_FILE;
+	if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
+		access &= LL_FILE;
 	/* Nothing left to allow (c on a file): no rule, as the kernel wants. */
-	if (pb.allowed_access == 0) {
-		fd_close(pb.parent_fd);
-		return 0;
-	}
-	rc = (int)syscall(SYS_landlock_add_rule, ruleset,
-	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
-	fd_close(pb.parent_fd);
-	return rc == -1 ? -1 : 0;
+	rc = access == 0 ? 0 : landlock_add(ruleset, fd, access);
+	fd_close(fd);
+	return rc;
 }
 
 /*
  * Called in the broker before it forks the command, not after: Landlock
  * lets a confined process ptrace (open /proc/TID/mem, pidfd_getfd(),
  * /proc/TID/fd) only a process whose domain is nested in its own, and
- * the command's domain (landlock_restrict_exec) is nested in the
+ * the command's domain (landlock_exec_ruleset) is nested in the
  * broker's only if the command inherits it.  So the broker keeps
  * EXECUTE on the x rules although it never executes anything itself: a
  * second, exec-free layer added after the fork would no longer be an
  * ancestor of the command's domain.  The command inheriting the union
  * loses nothing: every file access it makes goes through the broker.
+ *
+ * From ABI 6 the broker may not signal outside its domain either: it
+ * signals only the command, whose domain is nested in its own.  It is
+ * not scoped for abstract unix sockets: it connects them on the
+ * command's behalf (broker-fd.c), and what it may reach there is the
+ * policy's question, not its ruleset's.
  */
 int
 landlock_restrict_broker(const struct fdb_policy *p)
 {
-	struct landlock_ruleset_attr attr = { 0 };
 	const struct policy_rule *rules;
 	size_t i, n;
-	__u64 access;
-	int ruleset;
+	__u64 handled, access;
+	int ruleset, abi = landlock_abi();
 
-	if ((attr.handled_access_fs = broker_handled()) == 0) {
+	if ((handled = broker_handled(abi)) == 0) {
 		errno = EOPNOTSUPP;
 		return -1;
 	}
-	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr,
-	    sizeof(attr), 0);
+	ruleset = landlock_ruleset(handled, abi >= 6 ?
+	    LANDLOCK_SCOPE_SIGNAL : 0);
 	if (ruleset == -1)
 		return -1;
 	/*
@@ -175,17 +175,16 @@ landlock_restrict_broker(const struct fdb_policy *p)
 	 * back through /proc/TID/mem), status, cwd and fd links, and the
 	 * broker's own /proc/self/fd reopenings.
 	 */
-	if (add_rule(ruleset, "/proc", (LL_R | LL_W) &
-	    attr.handled_access_fs) == -1)
+	if (add_rule(ruleset, "/proc", (LL_R | LL_W) & handled) == -1)
 		return fd_close(ruleset);
 	rules = policy_rules(p, &n);
 	for (i = 0; i < n; i++) {
-		access = broker_access(rules[i].perms) & attr.handled_access_fs;
+		access = broker_access(rules[i].perms) & handled;
 		if (access != 0 && add_broker_rule(ruleset, rules[i].path,
 		    access, access & LL_C) == -1)
 			return fd_close(ruleset);
 	}
-	return enforce(ruleset);
+	return landlock_enforce(ruleset);
 }
 
 /*
@@ -225,18 +224,16 @@ add_broker_rule(int ruleset, const char *path, __u64 access, __u64 c)
 }
 
 /*
- * What this kernel can handle, 0 without Landlock.  ABI 1 is refused:
- * it denies every rename and link across directories (there is no
- * REFER to grant), which would break requests the policy allows.
+ * What a kernel of Landlock ABI @abi can handle, 0 without Landlock.
+ * ABI 1 is refused: it denies every rename and link across directories
+ * (there is no REFER to grant), which would break requests the policy
+ * allows.
  */
 static __u64
-broker_handled(void)
+broker_handled(int abi)
 {
 	__u64 all = LL_R | LL_W | LL_C | LL_X | LL_DEV;
-	int abi;
 
-	abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0,
-	    LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 2)
 		return 0;
 	if (abi < 3)

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * launch.c: fdbroker-run's process handling.  The parent is the broker:
- * it forks the anchor (anchor.c), which forks the command's process and
+ * it builds the command's Landlock ruleset (landlock-exec.c), confines
+ * itself, and forks the anchor (anchor.c), which forks the command's
+ * process and
  * ends the sandbox with it; the broker receives the command's seccomp
  * listener, serves it from the broker's loop together with a signalfd,
  * and reaps the anchor, which reports the command's wait status.  The
- * command's process confines itself before exec (Landlock, then the
- * notify filters, so that the dynamic loader and everything after it are
- * confined), hands the listener over, closes it and execs the command.
+ * command's process confines itself before exec (that Landlock ruleset,
+ * then the notify filters, so that the dynamic loader and everything
+ * after it are confined), hands the listener over, closes it and execs
+ * the command.
  *
  * The command stays in the broker's process group: it keeps the terminal
  * as a job, and the filter refuses signals to the broker, its group and
@@ -66,7 +69,7 @@ struct run {
 /* What the command's process needs, through anchor_run(). */
 struct child_arg {
 	const struct launch_opts *o;
-	const struct fdb_policy *policy;
+	int ruleset;			/* the exec ruleset, or -1 */
 	int sock;
 	const sigset_t *mask;
 	pid_t broker;
@@ -77,7 +80,10 @@ static const int forwarded[] = {
 };
 
 static void	 blocked(sigset_t *set);
-static void	 confine(const struct launch_opts *o);
+static int	 confine(struct fdb_broker *b, const struct launch_opts *o,
+		    int *rs, char *err, size_t errlen);
+static int	 exec_ruleset(const struct fdb_policy *p, char *err,
+		    size_t errlen);
 static void	 anchor(const struct child_arg *a, int report, int sock,
 		    int report_end, int sigfd) __attribute__((noreturn));
 static void	 child(void *arg);
@@ -102,7 +108,7 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 {
 	struct run run = { .child = -1, .report = -1 };
 	struct child_arg ca = {
-		.o = o, .policy = broker_policy(b), .broker = getpid(),
+		.o = o, .ruleset = -1, .broker = getpid(),
 	};
 	sigset_t set, old;
 	int sv[2] = { -1, -1 }, pp[2] = { -1, -1 }, sigfd = -1, rc = -1;
@@ -124,7 +130,8 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 		fail(err, errlen, errno, "signalfd: %s", strerror(errno));
 		goto out;
 	}
-	confine(o);
+	if (confine(b, o, &ca.ruleset, err, errlen) == -1)
+		goto out;
 	/*
 	 * Should the anchor be killed by an outside hand, the sandbox's
 	 * orphans come to us, and the sweep below ends them.
@@ -140,6 +147,7 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 	}
 	sv[1] = fd_close(sv[1]);
 	pp[1] = fd_close(pp[1]);
+	ca.ruleset = fd_close(ca.ruleset);
 	run.report = pp[0];
 	if (broker_side(b, o, sv[0], sigfd, &run, err, errlen) == 0) {
 		*status = run.status;
@@ -149,6 +157,7 @@ out:
 	if (run.child > 0 && !run.exited)
 		stop(run.child);
 	(void)anchor_sweep();
+	fd_close(ca.ruleset);
 	fd_close(sigfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 out_fds:
@@ -172,20 +181,46 @@ blocked(sigset_t *set)
 }
 
 /*
- * Defence in depth, after everything the broker opens for itself and
- * before the fork (landlock.c says why): failing to confine is not
- * fatal, the broker's checks are the primary guard.
+ * Landlock before the fork: the command's exec ruleset into *@rs (-1
+ * without Landlock), built before the broker confines itself (it lists
+ * directories), then the broker's own bound: defence in depth, after
+ * everything the broker opens for itself (landlock.c says why); failing
+ * to confine the broker is not fatal, its checks are the primary guard.
+ * Returns 0, or -1 with a reason in @err.
  */
-static void
-confine(const struct launch_opts *o)
+static int
+confine(struct fdb_broker *b, const struct launch_opts *o, int *rs,
+	char *err, size_t errlen)
 {
 	int e;
 
+	*rs = exec_ruleset(o->exec != NULL ? o->exec : broker_policy(b), err,
+	    errlen);
+	if (*rs == -1 && errno != EOPNOTSUPP)
+		return -1;
 	if (o->confine == NULL)
-		return;
+		return 0;
 	e = landlock_restrict_broker(o->confine) == -1 ? errno : 0;
 	if (o->confine_err != NULL)
 		*o->confine_err = e;
+	return 0;
+}
+
+/* The command's exec ruleset (-1 with EOPNOTSUPP: no Landlock). */
+static int
+exec_ruleset(const struct fdb_policy *p, char *err, size_t errlen)
+{
+	int rs;
+
+	if ((rs = landlock_exec_ruleset(p)) != -1 || errno == EOPNOTSUPP)
+		return rs;
+	if (errno == E2BIG)
+		return fail(err, errlen, E2BIG, "Landlock: the x rules split "
+		    "around narrower rules (--deny, or rules without x) "
+		    "would need more than %d rules; grant x on narrower "
+		    "paths", LANDLOCK_SPLIT_MAX);
+	return fail(err, errlen, errno, "Landlock: the exec rules: %s",
+	    strerror(errno));
 }
 
 /*
@@ -279,8 +314,8 @@ child(void *arg)
 		    "command not found");
 		_exit(127);
 	}
-	/* Without Landlock, the broker's check of execve() stays. */
-	if (landlock_restrict_exec(a->policy) == -1 && errno != EOPNOTSUPP) {
+	/* Without Landlock (-1), the broker's check of execve() stays. */
+	if (a->ruleset >= 0 && landlock_enforce(a->ruleset) == -1) {
 		h.err = errno;
 		h.stage = STAGE_LANDLOCK;
 	} else if ((listener = filter_notify_install(&fo)) == -1) {

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * launch.h: fdbroker-run's launcher.  Forks the command, confines it
- * (Landlock for exec, then the notify filters), receives the seccomp
- * listener over a socketpair with SCM_RIGHTS, serves it from the
- * broker's loop until the command exits, forwarding signals, and gives
- * back its wait status.
+ * (Landlock for exec and its scopes, then the notify filters), receives
+ * the seccomp listener over a socketpair with SCM_RIGHTS, serves it from
+ * the broker's loop until the command exits, forwarding signals, and
+ * gives back its wait status.
  */
 #ifndef FDBROKER_LAUNCH_H
 #define FDBROKER_LAUNCH_H
@@ -25,6 +25,11 @@ struct launch_opts {
 	 */
 	const struct fdb_policy *confine;
 	int *confine_err;
+	/*
+	 * The policy whose x decisions Landlock enforces in the command
+	 * (landlock_exec_ruleset()); NULL: the broker's.  Borrowed.
+	 */
+	const struct fdb_policy *exec;
 };
 
 /*

@@ -15,7 +15,8 @@
  * broker's check, because the broker cannot perform them for the
  * target: chdir (a current directory grants nothing, every later path is
  * resolved and checked again) and execve (Landlock limits execution to
- * the x rules in the kernel itself; see landlock.c).
+ * the exact image of the x decisions in the kernel itself; see
+ * landlock-exec.c).
  */
 #include "config.h"
 

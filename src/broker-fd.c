@@ -106,7 +106,7 @@ held_meta(struct broker_call *c)
  * fexecve(): x on what the held descriptor names, a regular file.  The
  * kernel then executes the requester's descriptor of that number; what
  * keeps a swap of it meanwhile from running something else is Landlock
- * (see landlock.c), not this check.
+ * (see landlock-exec.c), not this check.
  */
 int
 held_exec(struct broker_call *c)

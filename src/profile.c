@@ -65,6 +65,12 @@ static const struct policy_rule system_rules[] = {
 	RULE("/usr/lib", FDB_R | FDB_X),
 	RULE("/lib", FDB_R | FDB_X),
 	RULE("/lib64", FDB_R | FDB_X),
+	/*
+	 * Where /lib64 is a link (Fedora's to usr/lib64, holding the
+	 * dynamic loader), x is decided on the canonical path, by the
+	 * broker and by Landlock alike (landlock-exec.c).
+	 */
+	RULE("/usr/lib64", FDB_R | FDB_X),
 	RULE("/usr/libexec", FDB_R | FDB_X),
 	RULE("/usr/local/bin", FDB_R | FDB_X),
 };

@@ -737,7 +737,8 @@ static const struct rule_spec system_profile[] = {
 	{ "/dev/null", RW }, { "/dev/tty", RW },
 	{ "/usr/bin", RX }, { "/usr/sbin", RX }, { "/bin", RX },
 	{ "/sbin", RX }, { "/usr/lib", RX }, { "/lib", RX },
-	{ "/lib64", RX }, { "/usr/libexec", RX }, { "/usr/local/bin", RX },
+	{ "/lib64", RX }, { "/usr/lib64", RX }, { "/usr/libexec", RX },
+	{ "/usr/local/bin", RX },
 };
 
 START_TEST(test_policy_profile_system)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 #
-# run-landlock.sh: the broker's Landlock self-confinement (issue 5).
+# run-landlock.sh: the broker's Landlock self-confinement (issue 5), and
+# the command's exec ruleset, the exact image of the x decisions.
 # tests/fdbroker-run-nocheck is fdbroker-run built with
 # -DFDB_TEST_NO_POLICY_CHECK: FDB_TEST_NO_POLICY_CHECK=1 makes its broker
 # decide with "allow all", FDB_TEST_NO_LANDLOCK=1 turns the
@@ -99,6 +100,29 @@ expect "nocheck, no Landlock: the same creation succeeds" 0 \
 expect "real binary ignores the test switches" 1 \
     env FDB_TEST_NO_POLICY_CHECK=1 FDB_TEST_NO_LANDLOCK=1 \
     "$R" -r "$T/in" -- /bin/cat "$T/out/secret"
+
+# --- exec: the command's ruleset is the image of the x decisions ------
+# With the broker's checks off, Landlock alone decides what runs.
+mkdir "$T/x" "$T/x/sub" && cp /bin/true "$T/x/ok" && cp /bin/true "$T/x/bad" &&
+    cp /bin/true "$T/x/sub/bad" && ln -s x "$T/link" || exit 99
+nc() { env FDB_TEST_NO_POLICY_CHECK=1 "$N" "$@"; }
+expect "nocheck, exec: x on the tree runs x/bad" 0 nc -x "$T/x" -- "$T/x/bad"
+expect "nocheck, exec: --deny x/bad refuses it" 126 \
+    nc -x "$T/x" --deny "$T/x/bad" -- "$T/x/bad"
+expect "nocheck, exec: the rest of the split tree runs" 0 \
+    nc -x "$T/x" --deny "$T/x/bad" -- "$T/x/ok"
+expect "nocheck, exec: a narrower -r refuses x/sub/bad" 126 \
+    nc -x "$T/x" -r "$T/x/sub" -- "$T/x/sub/bad"
+expect "nocheck, exec: x on a link's path grants nothing" 126 \
+    nc -x "$T/link" -- "$T/x/ok"
+expect "real binary, exec: nor does the broker" 126 \
+    "$R" -r "$T" -x "$T/link" -- "$T/link/ok"
+expect "nocheck, exec: a file made later in a split directory" 126 \
+    nc -c "$T/x" -x "$T/x" --deny "$T/x/bad" -- /bin/sh -c \
+    "cp \"$T/x/ok\" \"$T/x/new\" && exec \"$T/x/new\""
+expect "nocheck, exec: made in a subdirectory granted whole, it runs" 0 \
+    nc -c "$T/x" -x "$T/x" --deny "$T/x/bad" -- /bin/sh -c \
+    "cp \"$T/x/ok\" \"$T/x/sub/new\" && exec \"$T/x/sub/new\""
 
 # --- the confined real broker still does its work ---------------------
 expect "confined: stat, write, create, rename, remove" 0 \

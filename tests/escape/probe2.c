@@ -40,6 +40,14 @@
  *   probe2 flip-open GRANTED SECRET N  open GRANTED while another thread
  *                                  rewrites the path into SECRET
  *   probe2 flip-exec OK BAD N      exec OK while a thread rewrites it
+ *   probe2 flip-fexec OK BAD N     fexecve() of one number while a
+ *                                  thread dup2()s OK and BAD onto it
+ *   probe2 signal-out PID ROUTE    SIGTERM to PID by one ROUTE: kill,
+ *                                  tgkill, sigqueue, pidfd, fowner
+ *                                  (SIGIO of an O_ASYNC pipe)
+ *   probe2 abstract NAME           a datagram to the abstract unix
+ *                                  socket NAME, with sendto() and with
+ *                                  sendmsg() from a socketpair
  *   probe2 fd-table RO RW [leader] [unshare]  a thread with a table of
  *                                  its own holds RW where we hold RO, and
  *                                  changes "its" file by number; with
@@ -121,6 +129,9 @@ static int	do_fds(int, char **);
 static int	do_emfile(int, char **);
 static int	do_flip_open(int, char **);
 static int	do_flip_exec(int, char **);
+static int	do_flip_fexec(int, char **);
+static int	do_signal_out(int, char **);
+static int	do_abstract(int, char **);
 static int	do_fd_table(int, char **);
 static int	do_fd_race(int, char **);
 static int	do_steps(int, char **);
@@ -155,6 +166,9 @@ static const struct {
 	{ "emfile", 1, do_emfile },
 	{ "flip-open", 3, do_flip_open },
 	{ "flip-exec", 3, do_flip_exec },
+	{ "flip-fexec", 3, do_flip_fexec },
+	{ "signal-out", 2, do_signal_out },
+	{ "abstract", 1, do_abstract },
 	{ "fd-table", 2, do_fd_table },
 	{ "fd-race", 5, do_fd_race },
 	{ "steps", 2, do_steps },
@@ -614,6 +628,47 @@ do_sigio(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * SIGTERM (SIGIO for fowner) to PID, a process outside the sandbox that
+ * is not the broker, by one route; the test sees whether PID died.  The
+ * fowner route asks the kernel to signal PID when our pipe has input.
+ */
+static int
+do_signal_out(int argc, char **argv)
+{
+	pid_t pid = (pid_t)atoi(argv[0]);
+	const char *how = argv[1];
+	siginfo_t si;
+	long rc = -1;
+	int fd, p[2];
+
+	(void)argc;
+	memset(&si, 0, sizeof(si));
+	si.si_code = SI_QUEUE;
+	si.si_pid = getpid();
+	si.si_uid = getuid();
+	if (strcmp(how, "kill") == 0)
+		rc = kill(pid, SIGTERM);
+	else if (strcmp(how, "tgkill") == 0)
+		rc = syscall(SYS_tgkill, pid, pid, SIGTERM);
+	else if (strcmp(how, "sigqueue") == 0)
+		rc = syscall(SYS_rt_sigqueueinfo, pid, SIGTERM, &si);
+	else if (strcmp(how, "pidfd") == 0) {
+		fd = (int)syscall(SYS_pidfd_open, pid, 0);
+		rc = fd == -1 ? -1 : syscall(SYS_pidfd_send_signal, fd,
+		    SIGTERM, NULL, 0);
+	} else if (strcmp(how, "fowner") == 0) {
+		if (pipe2(p, O_CLOEXEC) == -1)
+			return 2;
+		if ((rc = fcntl(p[0], F_SETOWN, pid)) == 0 &&
+		    (rc = fcntl(p[0], F_SETFL, O_ASYNC | O_NONBLOCK)) == 0)
+			rc = write(p[1], "x", 1);
+	} else
+		return 2;
+	report("signal_out", rc);
+	return 0;
+}
+
 /* --- our own seccomp filters ---------------------------------------- */
 
 static long
@@ -824,6 +879,49 @@ do_net(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * A datagram to an abstract name whose socket another process made: by
+ * sendto() on a socket of our own, and by sendmsg() with an address on
+ * one end of a socketpair.  Landlock's scope (ABI 6) refuses both when
+ * that process is outside our domain, whatever the seccomp filter lets
+ * through (with --allow-net it lets datagram sockets through).
+ */
+static int
+do_abstract(int argc, char **argv)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	struct iovec iov = { (void *)"pair", 4 };
+	struct msghdr m = { 0 };
+	socklen_t len;
+	size_t n = strlen(argv[0]);
+	int s, sv[2];
+
+	(void)argc;
+	if (n + 1 > sizeof(a.sun_path))
+		return 2;
+	memcpy(a.sun_path + 1, argv[0], n);
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	report("abstract_socket", s);
+	if (s >= 0) {
+		report("abstract_sendto", sendto(s, "sendto", 6, 0,
+		    (struct sockaddr *)&a, len));
+		close(s);
+	}
+	s = socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv);
+	report("abstract_socketpair", s);
+	if (s == 0) {
+		m.msg_name = &a;
+		m.msg_namelen = len;
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		report("abstract_sendmsg", sendmsg(sv[0], &m, 0));
+		close(sv[0]);
+		close(sv[1]);
+	}
+	return 0;
+}
+
 /* --- descriptors ---------------------------------------------------- */
 
 /* "fd: N TARGET" for each descriptor, read through /proc/self/fd. */
@@ -984,7 +1082,8 @@ do_flip_exec(int argc, char **argv)
 	unsigned long i, n = strtoul(argv[2], NULL, 10);
 	unsigned long ok = 0, bad = 0, refused = 0;
 	struct flip f = { buf, argv[0], argv[1], 0, 0 };
-	char *args[] = { buf, (char *)"mark", NULL };
+	/* Not @buf: a string torn while the kernel copies it loses its NUL. */
+	char *args[] = { (char *)"flip-exec", (char *)"mark", NULL };
 	pthread_t t;
 	pid_t pid;
 	int st;
@@ -1009,6 +1108,75 @@ do_flip_exec(int argc, char **argv)
 		refused += WEXITSTATUS(st) == 3;
 	}
 	printf("flip-exec: ok %lu bad %lu refused %lu\n", ok, bad, refused);
+	return 0;
+}
+
+/* The two files a dup-flipper puts in turn on FD_N. */
+struct dflip {
+	int a, b;
+	volatile int started;
+};
+
+static void *
+dup_flipper(void *arg)
+{
+	struct dflip *f = arg;
+
+	f->started = 1;
+	for (;;) {
+		dup2(f->a, FD_N);
+		dup2(f->b, FD_N);
+	}
+	return NULL;
+}
+
+/* One round of flip-fexec, in a child: the exec, or 3 (EACCES), 4, 2. */
+static void __attribute__((noreturn))
+fexec_round(const char *ok, const char *bad)
+{
+	char *args[] = { (char *)"fexec", (char *)"mark", NULL };
+	struct dflip f = { -1, -1, 0 };
+	pthread_t t;
+
+	f.a = open(ok, O_RDONLY | O_CLOEXEC);
+	f.b = open(bad, O_RDONLY | O_CLOEXEC);
+	if (f.a == -1 || f.b == -1 || dup2(f.a, FD_N) == -1 ||
+	    pthread_create(&t, NULL, dup_flipper, &f) != 0)
+		_exit(2);
+	while (!f.started)
+		;
+	fexecve(FD_N, args, environ);
+	_exit(errno == EACCES ? 3 : 4);
+}
+
+/*
+ * fexecve() is checked by the broker on its own copy of the descriptor
+ * and then run by the kernel on the number, which a thread may have
+ * pointed at another file meanwhile: only Landlock stands between BAD
+ * and its execution.  0 means OK ran, 42 BAD (probe2 mark).
+ */
+static int
+do_flip_fexec(int argc, char **argv)
+{
+	unsigned long i, n = strtoul(argv[2], NULL, 10);
+	unsigned long ok = 0, bad = 0, refused = 0;
+	pid_t pid;
+	int st;
+
+	(void)argc;
+	for (i = 0; i < n; i++) {
+		if ((pid = fork()) == -1)
+			return 2;
+		if (pid == 0)
+			fexec_round(argv[0], argv[1]);
+		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+			return 2;
+		ok += WEXITSTATUS(st) == 0;
+		bad += WEXITSTATUS(st) == 42;
+		refused += WEXITSTATUS(st) == 3;
+	}
+	printf("flip-fexec: ok %lu bad %lu refused %lu\n", ok, bad,
+	    refused);
 	return 0;
 }
 
