@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "anchor.h"
+#include "procstat.h"
 #include "fd.h"
 
 /* One process as /proc showed it. */
@@ -237,27 +238,8 @@ scan(DIR *d, struct proc **v, size_t *n)
 static int
 read_stat(int procfd, pid_t pid, struct proc *p)
 {
-	char path[32], buf[1024], *s;
-	ssize_t len;
-	int fd;
-
-	snprintf(path, sizeof(path), "%d/stat", (int)pid);
-	if ((fd = openat(procfd, path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	len = read(fd, buf, sizeof(buf) - 1);
-	fd_close(fd);
-	if (len <= 0)
-		return -1;
-	buf[len] = '\0';
-	/* The name, in parentheses, may hold anything: after the last ')'. */
-	if ((s = strrchr(buf, ')')) == NULL)
-		return -1;
 	p->pid = pid;
-	/* state ppid, 17 fields, starttime (field 22, proc(5)). */
-	if (sscanf(s + 1, " %*c %d %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s"
-	    " %*s %*s %*s %*s %*s %*s %*s %llu", &p->ppid, &p->start) != 2)
-		return -1;
-	return 0;
+	return procstat_read(procfd, pid, &p->ppid, &p->start);
 }
 
 /* Whether @p descends from @root in the snapshot @v (sorted by pid). */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "notify-kill.h"
+#include "procstat.h"
 
 void
 notify_kill_serve(struct notify_call *c, const pid_t *keep, size_t n,
@@ -50,6 +51,16 @@ notify_kill_serve(struct notify_call *c, const pid_t *keep, size_t n,
 	for (i = 0; i < n; i++)
 		if (keep[i] > 0 && pgid == keep[i])
 			return;
+	/*
+	 * A process may join another group of its session (setpgid), one
+	 * of the user's other jobs: the broker signals a group only when
+	 * its leader is a process of the sandbox, below the anchor
+	 * (keep[1]).  Without Landlock's signal scope (ABI 6) on the
+	 * broker, nothing else would stop it signalling for the command
+	 * what the command may not.
+	 */
+	if (n < 2 || keep[1] <= 0 || !procstat_below(pgid, keep[1]))
+		return;
 	r->err = 0;
 	r->val = 0;
 	k->pgid = pgid;

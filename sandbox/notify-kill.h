@@ -24,7 +24,9 @@ struct notify_kill {
 /*
  * notify_kill_serve: decide kill(0, SIG) of the requester of @c and fill
  * @r.  Refused (EPERM) when the requester's process group is one of the
- * @n groups of @keep, or when it acts under another user ID than the
+ * @n groups of @keep (the broker's, then the anchor's), when its leader
+ * is not below the anchor (keep[1]), or when it acts under another user
+ * ID than the
  * broker (the broker's signal must not carry more rights than the
  * requester's); else answered 0, and @k says which group to signal.
  */

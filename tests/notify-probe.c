@@ -24,6 +24,8 @@
  *                                 socketpair (sendmsg with an address)
  *   notify-probe autobind         bind() of an AF_UNIX socket with the
  *                                 family alone, then listen()
+ *   notify-probe joinkill PGID    join process group PGID (of our
+ *                                 session), then kill(0, SIGTERM)
  *   notify-probe flood PATH N LEN N refused opens: of PATH itself when
  *                                 LEN is 0, else each of another path
  *                                 of LEN bytes beneath PATH; "flood: N
@@ -424,6 +426,20 @@ autobind(void)
 	return 0;
 }
 
+/* Into another job's group, then kill(0): the broker must not follow. */
+static int
+joinkill(pid_t pgid)
+{
+	if (setpgid(0, pgid) == -1) {
+		printf("joinkill: setpgid: %s\n", strerrorname_np(errno));
+		return 0;
+	}
+	signal(SIGTERM, SIG_IGN);
+	printf("joinkill: %s\n", kill(0, SIGTERM) == 0 ? "ok" :
+	    strerrorname_np(errno));
+	return 0;
+}
+
 /* A command flooding the --log with refused requests. */
 static int
 flood(const char *path, long n, long len)
@@ -469,6 +485,8 @@ main(int argc, char *argv[])
 		stats(argv[2]);
 	else if (strcmp(argv[1], "dgram") == 0 && argc == 3)
 		return dgram(argv[2]);
+	else if (strcmp(argv[1], "joinkill") == 0 && argc == 3)
+		return joinkill((pid_t)atoi(argv[2]));
 	else if (strcmp(argv[1], "autobind") == 0)
 		return autobind();
 	else if (strcmp(argv[1], "flood") == 0 && argc == 5)

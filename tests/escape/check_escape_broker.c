@@ -408,6 +408,47 @@ START_TEST(test_escape_broker_autobind_run)
 }
 END_TEST
 
+/* ESCAPE: under fdbroker-run, join another job's process group of the session (setpgid), then kill(0) so that the broker signals that group | EPERM: the broker signals a group only when its leader is a process of the sandbox; the other job lives */
+START_TEST(test_escape_broker_joinkill_run)
+{
+	char pg[32];
+	pid_t job;
+	int st, i;
+
+	for (i = 0; i < 2; i++) {
+		/* Another job of our session: a group of its own. */
+		job = fork();
+		ck_assert_int_ne(job, -1);
+		if (job == 0) {
+			/* exec: not Check's SIGTERM handler, which kills ours. */
+			setpgid(0, 0);
+			execl("/bin/sleep", "sleep", "30", (char *)NULL);
+			_exit(127);
+		}
+		ck_assert_int_eq(setpgid(job, job) == 0 || errno == EACCES, 1);
+		snprintf(pg, sizeof(pg), "%d", (int)job);
+		(void)probe();
+		if (i == 0)	/* the control: unconfined it dies */
+			(void)hx_run(ARGV(probe_path, "joinkill", pg), out,
+			    sizeof(out));
+		else
+			(void)hx_run(ARGV(hx_fdbroker_run(), "-x", probe_dir,
+			    "--", probe_path, "joinkill", pg), out,
+			    sizeof(out));
+		usleep(100 * 1000);
+		ck_assert_int_eq(waitpid(job, &st, WNOHANG), i == 0 ? job : 0);
+		if (i == 0) {
+			ck_assert(hx_has_line(out, "joinkill: ok"));
+			ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+		} else {
+			ck_assert(hx_has_line(out, "joinkill: EPERM"));
+			kill(job, SIGKILL);
+			ck_assert_int_eq(waitpid(job, &st, 0), job);
+		}
+	}
+}
+END_TEST
+
 static Suite *
 escape_broker_suite(void)
 {
@@ -426,6 +467,7 @@ escape_broker_suite(void)
 	tcase_add_test(tc, test_escape_broker_dgram_run);
 	tcase_add_test(tc, test_escape_broker_dgram_worker);
 	tcase_add_test(tc, test_escape_broker_autobind_run);
+	tcase_add_test(tc, test_escape_broker_joinkill_run);
 	suite_add_tcase(s, tc);
 	return s;
 }
