@@ -68,7 +68,7 @@ static const char *const allowed[] = {
 	/*
 	 * New descriptors that name nothing in the file system: anonymous
 	 * objects, reachable only through this process tree.
-	 * inotify_add_watch, which takes a path, is refused (filter.c).
+	 * inotify_add_watch, which takes a path, goes to the broker.
 	 */
 	"pipe", "pipe2", "memfd_create", "eventfd", "eventfd2",
 	"signalfd", "signalfd4", "timerfd_create", "timerfd_settime",

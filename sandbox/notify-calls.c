@@ -134,6 +134,10 @@ static const struct sys table[] = {
 	  .x1 = A(2) },
 	{ SYS_bind, "bind", BROKER_BIND, .fd = A(0), .x0 = A(1),
 	  .x1 = A(2) },
+	{ SYS_statfs, "statfs", BROKER_STATFS, .path = A(0), .x0 = A(1) },
+	/* x1: the inotify descriptor, not a directory for the path. */
+	{ SYS_inotify_add_watch, "inotify_add_watch", BROKER_WATCH,
+	  .path = A(1), .x0 = A(2), .x1 = A(0) },
 };
 
 #define NCALLS	(sizeof(table) / sizeof(table[0]))
@@ -253,7 +257,7 @@ decode(struct decoding *d, struct notify_reply *r)
 	req->flags = (int)arg(d, s->flags) | s->implied;
 	req->mode = (mode_t)arg(d, s->mode);
 	write = s->op == BROKER_STAT || s->op == BROKER_STATX ||
-	    s->op == BROKER_READLINK;
+	    s->op == BROKER_READLINK || s->op == BROKER_STATFS;
 	if (!at_flags_known(s->op, req->flags))
 		errno = EINVAL, rc = -1;
 	else if ((rc = notify_target(d->c, write)) == 0 &&
@@ -272,7 +276,8 @@ decode(struct decoding *d, struct notify_reply *r)
  * The arguments beyond paths and flags: x0 and x1 are openat2's struct
  * and its size, stat's and readlink's buffers (and readlink's size),
  * statx's mask, access's mode, chown's ids, truncate's length,
- * utimensat's times, and a socket call's address and its length.
+ * utimensat's times, a socket call's address and its length, statfs's
+ * buffer, and inotify_add_watch's mask and descriptor.
  */
 static int
 decode_extra(struct decoding *d)
@@ -314,6 +319,10 @@ decode_extra(struct decoding *d)
 	case BROKER_CONNECT:
 	case BROKER_BIND:
 		return decode_socket(d);
+	case BROKER_WATCH:
+		req->arg.mask = (unsigned)arg(d, d->s->x0);
+		req->fd = notify_getfd(d->c, (int)arg(d, d->s->x1));
+		return req->fd == -1 ? -1 : 0;
 	default:
 		return 0;
 	}
@@ -634,6 +643,12 @@ encode(struct decoding *d, const struct broker_res *res,
 		break;
 	case BROKER_STATX:
 		rc = notify_write(d->c, buf, &res->stx, sizeof(res->stx));
+		break;
+	case BROKER_STATFS:
+		rc = notify_write(d->c, buf, &res->sfs, sizeof(res->sfs));
+		break;
+	case BROKER_WATCH:
+		r->val = res->val;
 		break;
 	case BROKER_READLINK:
 		if ((size_t)res->val > (size_t)arg(d, d->s->x1))

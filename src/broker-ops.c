@@ -14,7 +14,9 @@
  */
 #include "config.h"
 
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -342,6 +344,56 @@ act_utimens(struct broker_call *c)
 		return -1;
 	return utimensat(out->dirfd, out->name, REQ(c)->arg.times,
 	    AT_SYMLINK_NOFOLLOW);
+}
+
+/* Like stat: the directories above a grant may be asked about too. */
+int
+act_statfs(struct broker_call *c)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (check_stat(c, 1) == -1 ||
+	    (fd = broker_open_name(OUT(c, 0), &st)) == -1)
+		return -1;
+	rc = fstatfs(fd, &c->res->sfs);
+	fd_close(fd);
+	if (rc == 0)
+		rc = must_be_dir(OUT(c, 0), st.st_mode);
+	return rc;
+}
+
+/*
+ * inotify_add_watch() on the requester's inotify descriptor (the
+ * broker's copy, req->fd) of the file the walk reached, through
+ * /proc/self/fd of an O_PATH descriptor of it: the watch is on that very
+ * inode, and the kernel looks up no path of the requester's.
+ */
+int
+act_watch(struct broker_call *c)
+{
+	const struct broker_req *req = REQ(c);
+	struct stat st;
+	char proc[64];
+	int fd, wd = -1;
+
+	if (req->fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	if (broker_check(c, 0, !(req->arg.mask & IN_DONT_FOLLOW), FDB_R) ==
+	    -1 || (fd = broker_open_name(OUT(c, 0), &st)) == -1)
+		return -1;
+	if ((req->arg.mask & IN_ONLYDIR) && !S_ISDIR(st.st_mode))
+		errno = ENOTDIR;
+	else if (broker_proc_fd(fd, proc, sizeof(proc)) == 0)
+		wd = inotify_add_watch(req->fd, proc, req->arg.mask &
+		    ~(unsigned)IN_DONT_FOLLOW);
+	fd_close(fd);
+	if (wd == -1)
+		return -1;
+	c->res->val = wd;
+	return 0;
 }
 
 /* Like stat: the directories above a grant may be entered. */

@@ -47,6 +47,8 @@ int	act_truncate(struct broker_call *c);
 int	act_utimens(struct broker_call *c);
 int	act_chdir(struct broker_call *c);
 int	act_exec(struct broker_call *c);
+int	act_statfs(struct broker_call *c);
+int	act_watch(struct broker_call *c);
 
 /* broker-fd.c: sockets. */
 int	act_connect(struct broker_call *c);

@@ -14,6 +14,7 @@
 
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/types.h>
 #include <limits.h>
 #include <time.h>
@@ -44,6 +45,8 @@ enum broker_op {
 	BROKER_EXEC,		/* may it be executed; or req->fd */
 	BROKER_CONNECT,		/* socket req->fd to arg.addr */
 	BROKER_BIND,		/* socket req->fd to arg.addr */
+	BROKER_STATFS,		/* statfs(2) */
+	BROKER_WATCH,		/* inotify req->fd, arg.mask; flags IN_* */
 	BROKER_NOPS
 };
 
@@ -77,7 +80,7 @@ struct broker_req {
 		uid_t uid;
 		gid_t gid;
 		off_t length;
-		unsigned mask;	/* statx */
+		unsigned mask;	/* statx, inotify_add_watch */
 		const struct timespec *times;	/* NULL: now */
 		const struct sockaddr *addr;
 		socklen_t addrlen;
@@ -90,9 +93,10 @@ struct broker_req {
 struct broker_res {
 	int err;		/* 0, or the errno the requester gets */
 	int fd;			/* BROKER_OPEN: the new descriptor, or -1 */
-	long val;		/* BROKER_READLINK: the length */
+	long val;		/* READLINK: the length; WATCH: the watch */
 	struct stat st;		/* BROKER_STAT */
 	struct statx stx;	/* BROKER_STATX */
+	struct statfs sfs;	/* BROKER_STATFS */
 	char buf[PATH_MAX];	/* BROKER_READLINK: the target (no NUL) */
 	struct resolve_out out[2];	/* what each path resolved to */
 };

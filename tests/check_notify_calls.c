@@ -128,6 +128,9 @@ static const struct call_case refused[] = {
 	{ "execveat", "execveat", "r/f", NULL, NULL, EACCES, BY_PATH, 0 },
 	{ "connect", "connect", "no/sock", NULL, NULL, EACCES, BY_PATH, 0 },
 	{ "bind", "bind", "r/sock", NULL, NULL, EACCES, BY_PATH, 0 },
+	{ "statfs", "statfs", "no/f", NULL, NULL, EACCES, BY_PATH, 0 },
+	{ "inotify_add_watch", "inotify_add_watch", "no/f", NULL, NULL,
+	    EACCES, BY_PATH, 0 },
 	/* An abstract name is the network: refused without --allow-net. */
 	{ "connect-abstract", "connect", "abstract", NULL, NULL, EACCES,
 	    BY_CALL, 0 },

@@ -33,12 +33,14 @@
  */
 #include "config.h"
 
+#include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <sys/vfs.h>
 #include <linux/openat2.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -267,6 +269,20 @@ unix_call(long nr, const char *name, int abstract)
  * raw, so that the call the broker sees is exactly this one.  The calls
  * on a descriptor open @p read-only first.  -2 for an unknown @name.
  */
+/* inotify_add_watch() of @p on a new inotify descriptor. */
+static long
+watch(const char *p)
+{
+	int ifd = inotify_init1(IN_CLOEXEC);
+	long rc;
+
+	if (ifd == -1)
+		return -2;
+	rc = syscall(SYS_inotify_add_watch, ifd, p, IN_ALL_EVENTS);
+	close(ifd);
+	return rc;
+}
+
 static long
 one_call(const char *name, const char *p, const char *q)
 {
@@ -276,6 +292,7 @@ one_call(const char *name, const char *p, const char *q)
 	static char buf[PATH_MAX];
 	static struct statx stx;
 	static struct stat st;
+	static struct statfs sfs;
 	int flags = q != NULL ? (int)strtol(q, NULL, 0) : O_RDONLY;
 	int fd;
 
@@ -363,6 +380,10 @@ one_call(const char *name, const char *p, const char *q)
 		return unix_call(SYS_connect, p, 1);
 	if (IS("bind"))
 		return unix_call(SYS_bind, p, 0);
+	if (IS("statfs"))
+		return syscall(SYS_statfs, p, &sfs);
+	if (IS("inotify_add_watch"))
+		return watch(p);
 	if (!IS("fchmod") && !IS("fchown") && !IS("futimens"))
 		return -2;
 	if ((fd = ro_fd(p)) == -1)

@@ -155,6 +155,19 @@ expect "refused system calls fail with an errno" 0 "$R" -x "$PD" -- \
     "$PROBE" refused
 expect "stat, lstat, statx, fstat agree" 0 "$R" -r "$T/in" -x "$PD" -- \
     "$PROBE" stat "$T/in/file"
+# statfs and inotify_add_watch go to the broker: r (statfs: or above a grant).
+expect "statfs of a granted file" 0 "$R" -r "$T/in" -x "$PD" -- \
+    "$PROBE" call statfs "$T/in/file"
+has "statfs: ok" "$T/stdout" "^statfs: ok"
+expect "statfs of a directory above a grant" 0 "$R" -r "$T/in" -x "$PD" -- \
+    "$PROBE" call statfs "$T"
+has "statfs above: ok" "$T/stdout" "^statfs: ok"
+expect "inotify_add_watch of a granted file" 0 "$R" -r "$T/in" -x "$PD" -- \
+    "$PROBE" call inotify_add_watch "$T/in/file"
+has "inotify_add_watch: ok" "$T/stdout" "^inotify_add_watch: ok"
+if command -v df >/dev/null 2>&1; then
+	expect "df of a granted directory" 0 "$R" -r "$T/in" -- df "$T/in"
+fi
 expect "an x32 system call kills the command (SIGSYS)" 159 "$R" \
     -x "$PD" -- "$PROBE" x32
 "$R" -x "$PD" -- "$PROBE" i386 >"$T/stdout" 2>"$T/stderr"
