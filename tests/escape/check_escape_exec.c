@@ -283,14 +283,25 @@ END_TEST
 
 /* --- the scopes: outside the sandbox, not the broker ----------------- */
 
-/* A process of ours, outside any sandbox, that dies of SIGTERM or SIGIO. */
+/*
+ * A process of ours, outside any sandbox, that dies of SIGTERM or SIGIO.
+ * Both are blocked across the fork: until the child has reset them, a
+ * signal would run Check's SIGTERM handler in it, which kills the test's
+ * whole process group.
+ */
 static pid_t
 outside(void)
 {
-	sigset_t none;
+	sigset_t none, two, old;
 	pid_t pid;
 
+	sigemptyset(&two);
+	sigaddset(&two, SIGTERM);
+	sigaddset(&two, SIGIO);
+	sigprocmask(SIG_BLOCK, &two, &old);
 	pid = fork();
+	if (pid != 0)
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	ck_assert_int_ne(pid, -1);
 	if (pid == 0) {
 		signal(SIGTERM, SIG_DFL);
