@@ -411,20 +411,30 @@ END_TEST
 /* ESCAPE: under fdbroker-run, join another job's process group of the session (setpgid), then kill(0) so that the broker signals that group | EPERM: the broker signals a group only when its leader is a process of the sandbox; the other job lives */
 START_TEST(test_escape_broker_joinkill_run)
 {
+	sigset_t term, old;
 	char pg[32];
 	pid_t job;
 	int st, i;
 
 	for (i = 0; i < 2; i++) {
-		/* Another job of our session: a group of its own. */
+		/*
+		 * Another job of our session: a group of its own.  SIGTERM
+		 * is blocked until it has left Check's handler (which kills
+		 * the test's group) behind.
+		 */
+		sigemptyset(&term);
+		sigaddset(&term, SIGTERM);
+		sigprocmask(SIG_BLOCK, &term, &old);
 		job = fork();
 		ck_assert_int_ne(job, -1);
 		if (job == 0) {
-			/* exec: not Check's SIGTERM handler, which kills ours. */
 			setpgid(0, 0);
+			signal(SIGTERM, SIG_DFL);
+			sigprocmask(SIG_SETMASK, &old, NULL);
 			execl("/bin/sleep", "sleep", "30", (char *)NULL);
 			_exit(127);
 		}
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		ck_assert_int_eq(setpgid(job, job) == 0 || errno == EACCES, 1);
 		snprintf(pg, sizeof(pg), "%d", (int)job);
 		(void)probe();
