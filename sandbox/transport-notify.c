@@ -29,6 +29,7 @@
 #include "fd.h"
 #include "loop.h"
 #include "notify-calls.h"
+#include "notify-proc.h"
 #include "transport-notify.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
@@ -180,8 +181,12 @@ serve(struct transport_notify *t)
 	};
 
 	notify_call_reset(c, t->req, t->listener);
-	/* The filter kills foreign ABIs; a number here is native. */
-	if (t->req->data.arch == seccomp_arch_native())
+	/*
+	 * The filter kills foreign ABIs; a number here is native.  Calls
+	 * on a process are no file request: notify-proc.c serves them.
+	 */
+	if (t->req->data.arch == seccomp_arch_native() &&
+	    !notify_proc_serve(c, &r))
 		notify_calls_serve(t->b, c, t->want_pid, &r);
 	/* The target waits for the answer, not for our clean-up. */
 	answer(t, &r);

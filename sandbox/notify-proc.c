@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * notify-proc.c: the calls of an fdbroker-run command that name another
+ * process by number (notify-proc.h).  It owns the one answer to "is this
+ * process the sandbox's": a thread of the requester, or a descendant of
+ * the broker, whose only child is the command.  It decides nothing about
+ * files.
+ *
+ * Each call is made by the broker, never answered with CONTINUE: after
+ * CONTINUE the kernel looks the pid up again, and by then the number may
+ * name another process (pids are reused).  The broker takes a pidfd of
+ * the target before it looks at it, acts by number, and checks after the
+ * act that the pidfd's process is still alive: a pid is not given to a
+ * new process while the old one lives (or is a zombie), so then the act
+ * reached the process checked.  What remains: a target that dies, is
+ * reaped, and whose number an outside process gets, all between the
+ * check and the act (a few of the broker's system calls), is acted on;
+ * the broker sees it after (the pidfd's process is gone) and answers
+ * ESRCH, but cannot undo it.
+ *
+ * The broker acts with its own credentials.  They are the command's
+ * unless the command gave some up (it can only drop them: no_new_privs);
+ * where they differ the call is refused, so that the broker never lends
+ * an id or a capability back.
+ */
+#include "config.h"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fd.h"
+#include "notify-proc.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD		O_EXCL	/* Linux 6.9 */
+#endif
+#define IOPRIO_WHO_PROCESS	1
+#define SCHED_ATTR_VER0		48	/* struct sched_attr's first size */
+#define WALK_MAX		4096	/* ancestors: more than any real tree */
+#define STATUS_MAX		8192	/* /proc/N/status is about 1.5 KiB */
+#define AFFINITY_MAX		1024	/* a CPU mask of 8192 CPUs */
+#define ATTR_MAX		4096	/* the kernel's bound (a page) */
+
+enum proc_kind {
+	PROC_PRIO,		/* setpriority(PRIO_PROCESS, who, prio) */
+	PROC_IOPRIO,		/* ioprio_set(IOPRIO_WHO_PROCESS, who, prio) */
+	PROC_AFFINITY,		/* sched_setaffinity(pid, len, mask) */
+	PROC_SCHED,		/* sched_setscheduler(pid, policy, param) */
+	PROC_PARAM,		/* sched_setparam(pid, param) */
+	PROC_ATTR,		/* sched_setattr(pid, attr, flags) */
+	PROC_RLIMIT		/* prlimit64(pid, resource, new, old) */
+};
+
+struct proc_call {
+	int nr;
+	enum proc_kind kind;
+	int pid;		/* the argument that names the target */
+};
+
+static const struct proc_call table[] = {
+	{ SYS_setpriority, PROC_PRIO, 1 },
+	{ SYS_ioprio_set, PROC_IOPRIO, 1 },
+	{ SYS_sched_setaffinity, PROC_AFFINITY, 0 },
+	{ SYS_sched_setscheduler, PROC_SCHED, 0 },
+	{ SYS_sched_setparam, PROC_PARAM, 0 },
+	{ SYS_sched_setattr, PROC_ATTR, 0 },
+	{ SYS_prlimit64, PROC_RLIMIT, 0 },
+};
+
+#define NCALLS	(sizeof(table) / sizeof(table[0]))
+
+/* What /proc/N/status says of N. */
+struct pstatus {
+	pid_t tgid;
+	pid_t ppid;
+	char ids[256];		/* its Uid:, Gid: and CapEff: lines */
+};
+
+/* The kernel's struct rlimit64. */
+struct rlim64 {
+	uint64_t cur;
+	uint64_t max;
+};
+
+/* One call being served: the arguments read once from the requester. */
+struct proc_req {
+	struct notify_call *c;
+	const struct proc_call *p;
+	pid_t tid;		/* the target (0 in the call: the caller) */
+	int pidfd;		/* of the target, taken before the check */
+	size_t len;		/* bytes of buf read */
+	int has_new;		/* prlimit64: a new limit was given */
+	union {
+		unsigned char mask[AFFINITY_MAX];
+		struct sched_param param;
+		unsigned char attr[ATTR_MAX];
+		struct rlim64 lim;
+	} buf;
+	struct rlim64 old;
+};
+
+static const struct proc_call *find(int nr);
+static uint64_t	 arg(const struct proc_req *q, int i);
+static int	 decode(struct proc_req *q);
+static int	 read_args(struct proc_req *q);
+static int	 read_attr(struct proc_req *q);
+static long	 act(struct proc_req *q);
+static int	 write_back(struct proc_req *q, long rc, int err);
+static int	 pin(struct proc_req *q);
+static int	 alive(int pidfd);
+static int	 same_creds(struct notify_call *c);
+static int	 in_sandbox(const struct pstatus *ps, pid_t self);
+static int	 read_status(pid_t pid, struct pstatus *ps);
+static void	 copy_line(const char *buf, const char *key, struct pstatus *ps);
+static void	 answer(struct notify_reply *r, long rc, int err);
+
+const int *
+notify_proc_numbers(size_t *n)
+{
+	static int nrs[NCALLS];
+	size_t i;
+
+	for (i = 0; i < NCALLS; i++)
+		nrs[i] = table[i].nr;
+	*n = NCALLS;
+	return nrs;
+}
+
+int
+notify_proc_serve(struct notify_call *c, struct notify_reply *r)
+{
+	struct proc_req *q;
+	long rc;
+	int err;
+
+	if (find(c->n->data.nr) == NULL)
+		return 0;
+	/* A CPU mask and a sched_attr: too large for the broker's stack. */
+	if ((q = calloc(1, sizeof(*q))) == NULL) {
+		answer(r, -1, ENOMEM);
+		return 1;
+	}
+	q->c = c;
+	q->p = find(c->n->data.nr);
+	q->pidfd = -1;
+	if (decode(q) == -1 || pin(q) == -1) {
+		answer(r, -1, errno);
+	} else {
+		rc = act(q);
+		err = errno;
+		/* Gone meanwhile: its pid may have named another process. */
+		if (!alive(q->pidfd))
+			answer(r, -1, ESRCH);
+		else if (write_back(q, rc, err) == -1)
+			answer(r, -1, errno);
+		else
+			answer(r, rc, err);
+	}
+	fd_close(q->pidfd);
+	free(q);
+	return 1;
+}
+
+static const struct proc_call *
+find(int nr)
+{
+	size_t i;
+
+	for (i = 0; i < NCALLS; i++)
+		if (table[i].nr == nr)
+			return &table[i];
+	return NULL;
+}
+
+static uint64_t
+arg(const struct proc_req *q, int i)
+{
+	return q->c->n->data.args[i];
+}
+
+/*
+ * The target and what the call passes in memory, read once.  The
+ * filter sends only PRIO_PROCESS and IOPRIO_WHO_PROCESS here; the
+ * kernel reads int arguments as 32 bits, and so does this.  A group or
+ * a user reaches every process in it, outside ones too: refused.
+ */
+static int
+decode(struct proc_req *q)
+{
+	pid_t who = (pid_t)arg(q, q->p->pid);
+
+	if ((q->p->kind == PROC_PRIO && (int)arg(q, 0) != PRIO_PROCESS) ||
+	    (q->p->kind == PROC_IOPRIO &&
+	    (int)arg(q, 0) != IOPRIO_WHO_PROCESS))
+		return errno = EPERM, -1;
+	if (who < 0)
+		return errno = ESRCH, -1;
+	/* 0 is the calling thread (its process, for prlimit64). */
+	q->tid = who != 0 ? who : q->c->tid;
+	if (same_creds(q->c) == -1)
+		return -1;
+	return read_args(q);
+}
+
+static int
+read_args(struct proc_req *q)
+{
+	struct notify_call *c = q->c;
+	uint64_t at;
+
+	switch (q->p->kind) {
+	case PROC_AFFINITY:
+		q->len = (uint32_t)arg(q, 1);
+		if (q->len > AFFINITY_MAX)
+			q->len = AFFINITY_MAX;
+		return notify_target(c, 0) == -1 ? -1 :
+		    notify_read(c, arg(q, 2), q->buf.mask, q->len);
+	case PROC_SCHED:
+	case PROC_PARAM:
+		/* NULL: the kernel's EINVAL, from the broker's call. */
+		if ((at = arg(q, q->p->kind == PROC_SCHED ? 2 : 1)) == 0)
+			return 0;
+		q->len = sizeof(q->buf.param);
+		if (notify_target(c, 0) == -1)
+			return -1;
+		return notify_read(c, at, &q->buf.param, q->len);
+	case PROC_ATTR:
+		return read_attr(q);
+	case PROC_RLIMIT:
+		if (notify_target(c, arg(q, 3) != 0) == -1)
+			return -1;
+		q->has_new = arg(q, 2) != 0;
+		return q->has_new ? notify_read(c, arg(q, 2), &q->buf.lim,
+		    sizeof(q->buf.lim)) : 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * struct sched_attr grows: its first field is its size (0: the first
+ * version).  What the kernel would read is read once, at most a page;
+ * the kernel checks the copy as it would the original (sizes out of
+ * bounds: E2BIG, a larger struct's unknown fields: zero), and on E2BIG
+ * writes the size it knows into it, which goes back (write_back()).
+ */
+static int
+read_attr(struct proc_req *q)
+{
+	uint32_t size;
+
+	if (notify_target(q->c, 1) == -1 ||
+	    notify_read(q->c, arg(q, 1), &size, sizeof(size)) == -1)
+		return -1;
+	if (size == 0)
+		size = SCHED_ATTR_VER0;
+	q->len = size > ATTR_MAX ? ATTR_MAX : size;
+	if (q->len < sizeof(size))
+		q->len = sizeof(size);
+	return notify_read(q->c, arg(q, 1), q->buf.attr, q->len);
+}
+
+/* The call itself, on the broker's copy of the arguments. */
+static long
+act(struct proc_req *q)
+{
+	const void *p = q->len != 0 ? (const void *)&q->buf : NULL;
+
+	switch (q->p->kind) {
+	case PROC_PRIO:
+		return syscall(SYS_setpriority, PRIO_PROCESS, q->tid,
+		    (int)arg(q, 2));
+	case PROC_IOPRIO:
+		return syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, q->tid,
+		    (int)arg(q, 2));
+	case PROC_AFFINITY:
+		return syscall(SYS_sched_setaffinity, q->tid, q->len, p);
+	case PROC_SCHED:
+		return syscall(SYS_sched_setscheduler, q->tid,
+		    (int)arg(q, 1), p);
+	case PROC_PARAM:
+		return syscall(SYS_sched_setparam, q->tid, p);
+	case PROC_ATTR:
+		return syscall(SYS_sched_setattr, q->tid, p,
+		    (unsigned)arg(q, 2));
+	case PROC_RLIMIT:
+		return syscall(SYS_prlimit64, q->tid, (unsigned)arg(q, 1),
+		    q->has_new ? &q->buf.lim : NULL,
+		    arg(q, 3) != 0 ? &q->old : NULL);
+	}
+	errno = ENOSYS;
+	return -1;
+}
+
+/*
+ * What the call returns in memory: prlimit64's old limit, or the size
+ * sched_setattr knows after E2BIG.  Through the memory handle proven the
+ * requester's (notify_target()).  @rc and @err: the call's result.
+ */
+static int
+write_back(struct proc_req *q, long rc, int err)
+{
+	if (q->p->kind == PROC_RLIMIT && rc == 0 && arg(q, 3) != 0)
+		return notify_write(q->c, arg(q, 3), &q->old, sizeof(q->old));
+	if (q->p->kind == PROC_ATTR && rc == -1 && err == E2BIG)
+		return notify_write(q->c, arg(q, 1), q->buf.attr,
+		    sizeof(uint32_t));
+	return 0;
+}
+
+/*
+ * A pidfd of the target, then what /proc says of it: alive() after the
+ * act then means "the same process".  0, or -1 with errno: ESRCH (no
+ * such process), EPERM (not the sandbox's).
+ */
+static int
+pin(struct proc_req *q)
+{
+	struct pstatus ps;
+	pid_t self;
+
+	q->pidfd = (int)syscall(SYS_pidfd_open, q->tid, PIDFD_THREAD);
+	/* Before Linux 6.9 only a thread-group leader has one: refused. */
+	if (q->pidfd == -1 && errno == EINVAL)
+		q->pidfd = (int)syscall(SYS_pidfd_open, q->tid, 0);
+	if (q->pidfd == -1)
+		return errno = (errno == EINVAL ? EPERM : ESRCH), -1;
+	if ((self = notify_pid(q->c)) <= 0 ||
+	    read_status(q->tid, &ps) == -1 || !alive(q->pidfd))
+		return errno = ESRCH, -1;
+	if (!in_sandbox(&ps, self))
+		return errno = EPERM, -1;
+	return 0;
+}
+
+/*
+ * Whether the pidfd's thread or process has not exited.  A thread's
+ * pidfd (PIDFD_THREAD) is readable once that thread exits, a process's
+ * once all its threads have.
+ */
+static int
+alive(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return pidfd >= 0 && poll(&p, 1, 0) == 0;
+}
+
+/*
+ * The requesting thread's ids and effective capabilities are the
+ * broker's: else EPERM.  It cannot change its own while it waits here;
+ * the status is the requester's if the notification is still valid
+ * after the read (a tid is reused only once its thread is gone).
+ */
+static int
+same_creds(struct notify_call *c)
+{
+	struct pstatus mine, theirs;
+
+	if (read_status(getpid(), &mine) == -1 ||
+	    read_status(c->tid, &theirs) == -1 || !notify_valid(c))
+		return errno = ESRCH, -1;
+	if (strcmp(mine.ids, theirs.ids) != 0)
+		return errno = EPERM, -1;
+	return 0;
+}
+
+/*
+ * Whether @ps is the sandbox's: a thread of the requester (@self), or a
+ * descendant of the broker.  fdbroker-run starts nothing but the
+ * command, so its descendants are the command's tree.  One whose parent
+ * died is reparented to init (or to a subreaper) and is not recognised
+ * any more: refused, which fails closed.  Each ancestor is read by
+ * number; one that exits during the walk ends it (refused), and for a
+ * wrong "yes" an outside ancestor's pid would have to be taken by a
+ * process of the sandbox in that instant.
+ */
+static int
+in_sandbox(const struct pstatus *ps, pid_t self)
+{
+	struct pstatus up;
+	pid_t broker = getpid(), cur = ps->ppid;
+	int i;
+
+	if (ps->tgid == self)
+		return 1;
+	if (ps->tgid == broker)
+		return 0;
+	for (i = 0; i < WALK_MAX && cur > 1; i++) {
+		if (cur == broker)
+			return 1;
+		if (read_status(cur, &up) == -1)
+			return 0;
+		cur = up.ppid;
+	}
+	return 0;
+}
+
+/* /proc/@pid/status (of a process or a thread); -1 with ESRCH. */
+static int
+read_status(pid_t pid, struct pstatus *ps)
+{
+	char path[64], buf[STATUS_MAX];
+	const char *p;
+	ssize_t n;
+	int fd;
+
+	memset(ps, 0, sizeof(*ps));
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (pid <= 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno = ESRCH, -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	fd_close(fd);
+	if (n <= 0)
+		return errno = ESRCH, -1;
+	buf[n] = '\0';
+	if ((p = strstr(buf, "\nTgid:\t")) != NULL)
+		ps->tgid = (pid_t)strtol(p + 7, NULL, 10);
+	if ((p = strstr(buf, "\nPPid:\t")) != NULL)
+		ps->ppid = (pid_t)strtol(p + 7, NULL, 10);
+	copy_line(buf, "\nUid:\t", ps);
+	copy_line(buf, "\nGid:\t", ps);
+	copy_line(buf, "\nCapEff:\t", ps);
+	return ps->tgid > 0 ? 0 : (errno = ESRCH, -1);
+}
+
+/* Append the line that starts with @key to ps->ids (or "?"). */
+static void
+copy_line(const char *buf, const char *key, struct pstatus *ps)
+{
+	const char *p = strstr(buf, key), *end;
+	size_t used = strlen(ps->ids);
+
+	if (p == NULL || (end = strchr(p + 1, '\n')) == NULL)
+		p = "?", end = p + 1;
+	snprintf(ps->ids + used, sizeof(ps->ids) - used, "%.*s;",
+	    (int)(end - p), p);
+}
+
+static void
+answer(struct notify_reply *r, long rc, int err)
+{
+	r->kind = NOTIFY_VALUE;
+	r->err = rc == -1 ? (err != 0 ? err : EIO) : 0;
+	r->val = rc == -1 ? 0 : rc;
+}
