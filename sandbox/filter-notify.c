@@ -28,6 +28,7 @@
 #include <sys/types.h>
 #include <linux/seccomp.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,6 +43,8 @@ static int	 add_mediated(scmp_filter_ctx,
 static int	 add_sockets(scmp_filter_ctx, int);
 static int	 add_process(scmp_filter_ctx);
 static int	 add_on_process(scmp_filter_ctx);
+static int	 add_signals(scmp_filter_ctx);
+static int	 add_fcntl_cmd(scmp_filter_ctx);
 static int	*mediated(const struct filter_notify_opts *, size_t *);
 static int	 load(scmp_filter_ctx, int *);
 
@@ -84,13 +87,13 @@ static const char *const allowed[] = {
 	"preadv", "pwritev", "preadv2", "pwritev2", "lseek",
 	"sendfile", "splice", "tee", "vmsplice", "copy_file_range",
 	/*
-	 * The descriptor table and files through held descriptors.  fcntl
-	 * and ioctl: the argument filter refuses owners and requests that
-	 * reach other processes or the terminal (filter.c).  ftruncate and
+	 * The descriptor table and files through held descriptors.  ioctl:
+	 * the argument filter refuses requests that reach other processes
+	 * or the terminal (filter.c); fcntl is in add_signals().  ftruncate and
 	 * fallocate need a descriptor open for writing; fchdir moves to a
 	 * directory held, and relative paths still go to the broker.
 	 */
-	"close", "close_range", "dup", "dup2", "dup3", "fcntl", "ioctl",
+	"close", "close_range", "dup", "dup2", "dup3", "ioctl",
 	"fstat", "fstatfs", "flock", "fsync", "fdatasync", "sync_file_range",
 	"ftruncate", "fallocate", "fadvise64", "readahead", "getdents",
 	"getdents64", "fgetxattr", "flistxattr", "fchdir", "getcwd", "umask",
@@ -111,14 +114,15 @@ static const char *const allowed[] = {
 	"epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait",
 	"epoll_pwait2",
 	/*
-	 * Signals: the caller's own handlers and mask.  Sending to the
-	 * broker, its group, its threads, or everyone (-1) is refused by
-	 * the argument filter; other processes of the same user are not
-	 * yet (SPEC §4, the containment issue), only the kernel's checks.
+	 * Signals: the caller's own handlers and mask; alarm signals the
+	 * caller.  Sending is in add_signals().  pidfd_open: a pidfd can
+	 * only be polled for the process's exit here (pidfd_send_signal,
+	 * pidfd_getfd and setns are refused; waitid only waits for
+	 * children); the broker's own pid and threads are refused by the
+	 * argument filter.
 	 */
 	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigpending",
 	"rt_sigtimedwait", "rt_sigsuspend", "sigaltstack", "pause", "alarm",
-	"kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
 	"pidfd_open",
 	/* Clocks are read, never set; timers are the caller's own. */
 	"nanosleep", "clock_nanosleep", "clock_gettime", "clock_getres",
@@ -221,6 +225,7 @@ filter_notify_install(const struct filter_notify_opts *o)
 	r.parts = FILTER_BY_NAME | FILTER_BY_ARG;
 	if ((rc = filter_set_attrs(args, 0)) < 0 ||
 	    (rc = filter_add_refusals(args, &r)) < 0 ||
+	    (rc = add_fcntl_cmd(args)) < 0 ||
 	    (rc = load(args, NULL)) < 0)
 		goto out;
 	r.parts = FILTER_BY_NAME;
@@ -232,7 +237,8 @@ filter_notify_install(const struct filter_notify_opts *o)
 	    refused_here)) < 0 ||
 	    (rc = add_sockets(allow, o->allow_net)) < 0 ||
 	    (rc = add_process(allow)) < 0 ||
-	    (rc = add_on_process(allow)) < 0)
+	    (rc = add_on_process(allow)) < 0 ||
+	    (rc = add_signals(allow)) < 0)
 		goto out;
 	rc = load(allow, &listener);
 out:
@@ -262,7 +268,8 @@ mediated(const struct filter_notify_opts *o, size_t *n)
 	memcpy(nrs, o->notify_nrs, o->n_notify * sizeof(*nrs));
 	*n = o->n_notify;
 	for (i = 0; i < N_ON_PROCESS; i++)
-		if ((nr = seccomp_syscall_resolve_name(on_process[i].name)) >= 0)
+		if ((nr = seccomp_syscall_resolve_name(
+		    on_process[i].name)) >= 0)
 			nrs[(*n)++] = nr;
 	return nrs;
 }
@@ -401,4 +408,48 @@ add_on_process(scmp_filter_ctx ctx)
 			return rc;
 	}
 	return 0;
+}
+
+/*
+ * Signals to a pid, a thread or a group, and F_SETOWN (the owner of a
+ * file gets SIGIO, or with F_SETSIG any signal): to the broker, which
+ * lets them reach the sandbox's processes only (notify-proc.c).  The
+ * argument filter refuses first, with EPERM, what goes to the broker
+ * itself, its group, its threads and everyone (-1) (filter.c).
+ * F_SETOWN of 0 clears the owner; other fcntl commands reach no
+ * process: allowed.  The argument filter refuses a command with
+ * garbage above its 32 bits (add_fcntl_cmd()), which the kernel drops,
+ * so that the full comparisons here cannot be dodged.
+ */
+static int
+add_signals(scmp_filter_ctx ctx)
+{
+	static const char *const send[] = {
+		"kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", NULL,
+	};
+	struct scmp_arg_cmp cmp[2] = {
+		{ .arg = 1, .op = SCMP_CMP_NE, .datum_a = F_SETOWN },
+		{ .arg = 2, .op = SCMP_CMP_EQ, .datum_a = 0 },
+	};
+	int rc;
+
+	if ((rc = filter_add_list(ctx, SCMP_ACT_NOTIFY, send)) < 0 ||
+	    (rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "fcntl", 1, cmp)) < 0)
+		return rc;
+	cmp[0].op = SCMP_CMP_EQ;
+	if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "fcntl", 2, cmp)) < 0)
+		return rc;
+	cmp[1].op = SCMP_CMP_NE;
+	return filter_add_name(ctx, SCMP_ACT_NOTIFY, "fcntl", 2, cmp);
+}
+
+/* fcntl's command is 32 bits: refuse one with more (add_signals()). */
+static int
+add_fcntl_cmd(scmp_filter_ctx ctx)
+{
+	struct scmp_arg_cmp cmp = {
+		.arg = 1, .op = SCMP_CMP_GT, .datum_a = FILTER_LOW32,
+	};
+
+	return filter_add_name(ctx, SCMP_ACT_ERRNO(EPERM), "fcntl", 1, &cmp);
 }

@@ -18,6 +18,18 @@
  * the broker sees it after (the pidfd's process is gone) and answers
  * ESRCH, but cannot undo it.
  *
+ * Signals need no such bet: the broker sends them through the pidfd,
+ * which names one process for good.  The receiver then sees the broker
+ * as the sender (si_pid).  A signal to the requester's own thread group
+ * (raise(), pthread_kill(), glibc's own SIGCANCEL and SIGSETXID, which
+ * check the sender) is answered with CONTINUE: the tgid is a register,
+ * the requester is alive so its tgid names it, and the kernel sends
+ * only to a thread of that group.  A signal to a process group goes on
+ * with CONTINUE too, when every member is the sandbox's: the sandbox
+ * cannot put an outside process in a group (setpgid() moves only the
+ * caller and its children); what remains is the group dying out and its
+ * number being taken by an outside group between the check and the call.
+ *
  * The broker acts with its own credentials.  They are the command's
  * unless the command gave some up (it can only drop them: no_new_privs);
  * where they differ the call is refused, so that the broker never lends
@@ -28,10 +40,12 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +57,10 @@
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD		O_EXCL	/* Linux 6.9 */
+#endif
+#ifndef PIDFD_SIGNAL_THREAD
+#define PIDFD_SIGNAL_THREAD	(1U << 0)
+#define PIDFD_SIGNAL_THREAD_GROUP (1U << 1)
 #endif
 #define IOPRIO_WHO_PROCESS	1
 #define SCHED_ATTR_VER0		48	/* struct sched_attr's first size */
@@ -58,23 +76,36 @@ enum proc_kind {
 	PROC_SCHED,		/* sched_setscheduler(pid, policy, param) */
 	PROC_PARAM,		/* sched_setparam(pid, param) */
 	PROC_ATTR,		/* sched_setattr(pid, attr, flags) */
-	PROC_RLIMIT		/* prlimit64(pid, resource, new, old) */
+	PROC_RLIMIT,		/* prlimit64(pid, resource, new, old) */
+	PROC_KILL,		/* kill(pid, sig) */
+	PROC_TGKILL,		/* tgkill(tgid, tid, sig) */
+	PROC_QUEUE,		/* rt_sigqueueinfo(tgid, sig, info) */
+	PROC_TGQUEUE,		/* rt_tgsigqueueinfo(tgid, tid, sig, info) */
+	PROC_SETOWN		/* fcntl(fd, F_SETOWN, who) */
 };
 
 struct proc_call {
 	int nr;
 	enum proc_kind kind;
 	int pid;		/* the argument that names the target */
+	int tid;		/* signals: the thread's, or -1 */
+	int sig;		/* signals: the signal's, or -1 */
+	int info;		/* signals: the siginfo's, or -1 */
 };
 
 static const struct proc_call table[] = {
-	{ SYS_setpriority, PROC_PRIO, 1 },
-	{ SYS_ioprio_set, PROC_IOPRIO, 1 },
-	{ SYS_sched_setaffinity, PROC_AFFINITY, 0 },
-	{ SYS_sched_setscheduler, PROC_SCHED, 0 },
-	{ SYS_sched_setparam, PROC_PARAM, 0 },
-	{ SYS_sched_setattr, PROC_ATTR, 0 },
-	{ SYS_prlimit64, PROC_RLIMIT, 0 },
+	{ SYS_setpriority, PROC_PRIO, 1, -1, -1, -1 },
+	{ SYS_ioprio_set, PROC_IOPRIO, 1, -1, -1, -1 },
+	{ SYS_sched_setaffinity, PROC_AFFINITY, 0, -1, -1, -1 },
+	{ SYS_sched_setscheduler, PROC_SCHED, 0, -1, -1, -1 },
+	{ SYS_sched_setparam, PROC_PARAM, 0, -1, -1, -1 },
+	{ SYS_sched_setattr, PROC_ATTR, 0, -1, -1, -1 },
+	{ SYS_prlimit64, PROC_RLIMIT, 0, -1, -1, -1 },
+	{ SYS_kill, PROC_KILL, 0, -1, 1, -1 },
+	{ SYS_tgkill, PROC_TGKILL, 0, 1, 2, -1 },
+	{ SYS_rt_sigqueueinfo, PROC_QUEUE, 0, -1, 1, 2 },
+	{ SYS_rt_tgsigqueueinfo, PROC_TGQUEUE, 0, 1, 2, 3 },
+	{ SYS_fcntl, PROC_SETOWN, 2, -1, -1, -1 },
 };
 
 #define NCALLS	(sizeof(table) / sizeof(table[0]))
@@ -98,6 +129,7 @@ struct proc_req {
 	const struct proc_call *p;
 	pid_t tid;		/* the target (0 in the call: the caller) */
 	int pidfd;		/* of the target, taken before the check */
+	int thread_fd;		/* pidfd is of a thread (PIDFD_THREAD) */
 	size_t len;		/* bytes of buf read */
 	int has_new;		/* prlimit64: a new limit was given */
 	union {
@@ -105,12 +137,20 @@ struct proc_req {
 		struct sched_param param;
 		unsigned char attr[ATTR_MAX];
 		struct rlim64 lim;
+		siginfo_t info;
 	} buf;
 	struct rlim64 old;
 };
 
 static const struct proc_call *find(int nr);
 static uint64_t	 arg(const struct proc_req *q, int i);
+static void	 serve(struct proc_req *q, struct notify_reply *r);
+static void	 serve_signal(struct proc_req *q, struct notify_reply *r);
+static int	 own_group(struct proc_req *q, pid_t self);
+static long	 send_signal(struct proc_req *q);
+static int	 set_owner(struct proc_req *q);
+static int	 group_in_sandbox(pid_t pgid, pid_t self);
+static pid_t	 pgid_of(pid_t pid);
 static int	 decode(struct proc_req *q);
 static int	 read_args(struct proc_req *q);
 static int	 read_attr(struct proc_req *q);
@@ -121,27 +161,14 @@ static int	 alive(int pidfd);
 static int	 same_creds(struct notify_call *c);
 static int	 in_sandbox(const struct pstatus *ps, pid_t self);
 static int	 read_status(pid_t pid, struct pstatus *ps);
-static void	 copy_line(const char *buf, const char *key, struct pstatus *ps);
+static void	 copy_line(const char *buf, const char *key,
+		    struct pstatus *ps);
 static void	 answer(struct notify_reply *r, long rc, int err);
-
-const int *
-notify_proc_numbers(size_t *n)
-{
-	static int nrs[NCALLS];
-	size_t i;
-
-	for (i = 0; i < NCALLS; i++)
-		nrs[i] = table[i].nr;
-	*n = NCALLS;
-	return nrs;
-}
 
 int
 notify_proc_serve(struct notify_call *c, struct notify_reply *r)
 {
 	struct proc_req *q;
-	long rc;
-	int err;
 
 	if (find(c->n->data.nr) == NULL)
 		return 0;
@@ -153,22 +180,34 @@ notify_proc_serve(struct notify_call *c, struct notify_reply *r)
 	q->c = c;
 	q->p = find(c->n->data.nr);
 	q->pidfd = -1;
-	if (decode(q) == -1 || pin(q) == -1) {
-		answer(r, -1, errno);
-	} else {
-		rc = act(q);
-		err = errno;
-		/* Gone meanwhile: its pid may have named another process. */
-		if (!alive(q->pidfd))
-			answer(r, -1, ESRCH);
-		else if (write_back(q, rc, err) == -1)
-			answer(r, -1, errno);
-		else
-			answer(r, rc, err);
-	}
+	if (q->p->kind >= PROC_KILL)
+		serve_signal(q, r);
+	else
+		serve(q, r);
 	fd_close(q->pidfd);
 	free(q);
 	return 1;
+}
+
+/* Scheduling, priority and limits: pin, check, act, check again. */
+static void
+serve(struct proc_req *q, struct notify_reply *r)
+{
+	long rc;
+	int err;
+
+	if (decode(q) == -1 || same_creds(q->c) == -1 ||
+	    read_args(q) == -1 || pin(q) == -1)
+		return answer(r, -1, errno);
+	rc = act(q);
+	err = errno;
+	/* Gone meanwhile: its pid may have named another process. */
+	if (!alive(q->pidfd))
+		answer(r, -1, ESRCH);
+	else if (write_back(q, rc, err) == -1)
+		answer(r, -1, errno);
+	else
+		answer(r, rc, err);
 }
 
 static const struct proc_call *
@@ -207,9 +246,7 @@ decode(struct proc_req *q)
 		return errno = ESRCH, -1;
 	/* 0 is the calling thread (its process, for prlimit64). */
 	q->tid = who != 0 ? who : q->c->tid;
-	if (same_creds(q->c) == -1)
-		return -1;
-	return read_args(q);
+	return 0;
 }
 
 static int
@@ -297,6 +334,8 @@ act(struct proc_req *q)
 		return syscall(SYS_prlimit64, q->tid, (unsigned)arg(q, 1),
 		    q->has_new ? &q->buf.lim : NULL,
 		    arg(q, 3) != 0 ? &q->old : NULL);
+	default:
+		break;		/* signals: serve_signal() */
 	}
 	errno = ENOSYS;
 	return -1;
@@ -319,6 +358,169 @@ write_back(struct proc_req *q, long rc, int err)
 }
 
 /*
+ * Signals, and F_SETOWN (which names who gets SIGIO, or with F_SETSIG
+ * any signal, later).  To the requester's own thread group: CONTINUE.
+ * To a process or thread of the sandbox: sent (or the owner set) by the
+ * broker on a pidfd.  To a group whose every member is the sandbox's:
+ * CONTINUE.  Anything else fails as if there were no such process
+ * (ESRCH), so that a sweep over pids learns nothing; kill(-1) is EPERM.
+ */
+static void
+serve_signal(struct proc_req *q, struct notify_reply *r)
+{
+	pid_t who = (pid_t)arg(q, q->p->pid), self;
+	long rc;
+
+	if (q->p->kind == PROC_SETOWN && (unsigned)arg(q, 1) != F_SETOWN)
+		return answer(r, -1, ENOSYS);	/* not sent by the filter */
+	if ((self = notify_pid(q->c)) <= 0)
+		return answer(r, -1, ESRCH);
+	if (who == self || (who == 0 && q->p->kind == PROC_SETOWN)) {
+		r->kind = NOTIFY_CONTINUE;
+		return;
+	}
+	if (who == -1 && q->p->kind == PROC_KILL)
+		return answer(r, -1, EPERM);
+	if (who <= 0 && (q->p->kind == PROC_KILL ||
+	    q->p->kind == PROC_SETOWN)) {
+		if (own_group(q, self) == -1)
+			return answer(r, -1, errno);
+		r->kind = NOTIFY_CONTINUE;
+		return;
+	}
+	if (who <= 0)
+		return answer(r, -1, EINVAL);	/* the kernel's answer */
+	rc = q->p->kind == PROC_SETOWN ? set_owner(q) : send_signal(q);
+	answer(r, rc, errno);
+}
+
+/*
+ * kill(0) and kill(-pgid), F_SETOWN(-pgid): the group must have members,
+ * all of them the sandbox's.  0, or -1 with errno.
+ */
+static int
+own_group(struct proc_req *q, pid_t self)
+{
+	pid_t pgid = -(pid_t)arg(q, q->p->pid);
+
+	if (pgid == 0) {
+		pgid = pgid_of(q->c->tid);
+		/* Read by number: the requester's only if still valid. */
+		if (pgid <= 0 || !notify_valid(q->c))
+			return errno = ESRCH, -1;
+	}
+	return group_in_sandbox(pgid, self);
+}
+
+/* The signal, through a pidfd of a process or thread of the sandbox. */
+static long
+send_signal(struct proc_req *q)
+{
+	unsigned flags = 0;
+	int sig = (int)arg(q, q->p->sig);
+
+	if (q->p->tid >= 0) {
+		if ((pid_t)arg(q, q->p->tid) <= 0)
+			return errno = EINVAL, -1;
+		q->tid = (pid_t)arg(q, q->p->tid);
+	} else
+		q->tid = (pid_t)arg(q, q->p->pid);
+	if (q->p->info >= 0 && (notify_target(q->c, 0) == -1 ||
+	    notify_read(q->c, arg(q, q->p->info), &q->buf.info,
+	    sizeof(q->buf.info)) == -1))
+		return -1;
+	if (same_creds(q->c) == -1)
+		return -1;
+	if (pin(q) == -1)
+		return errno = errno == EPERM ? ESRCH : errno, -1;
+	/* kill(tid) reaches the whole group of that thread, as the kernel's. */
+	if (q->thread_fd)
+		flags = q->p->tid >= 0 ? PIDFD_SIGNAL_THREAD :
+		    PIDFD_SIGNAL_THREAD_GROUP;
+	return syscall(SYS_pidfd_send_signal, q->pidfd, sig,
+	    q->p->info >= 0 ? &q->buf.info : NULL, flags);
+}
+
+/*
+ * F_SETOWN to a process of the sandbox: set by the broker on its copy of
+ * the very open file (the owner belongs to the open file, shared with
+ * the requester's descriptor).  The kernel keeps the owner as a process,
+ * not a number, so the check holds for as long as the owner is set.
+ */
+static int
+set_owner(struct proc_req *q)
+{
+	int fd, rc, err;
+
+	q->tid = (pid_t)arg(q, q->p->pid);
+	if (same_creds(q->c) == -1)
+		return -1;
+	if (pin(q) == -1)
+		return errno = errno == EPERM ? ESRCH : errno, -1;
+	if ((fd = notify_getfd(q->c, (int)arg(q, 0))) == -1)
+		return -1;
+	rc = fcntl(fd, F_SETOWN, (int)q->tid);
+	err = errno;
+	fd_close(fd);
+	if (!alive(q->pidfd))
+		return errno = ESRCH, -1;
+	return rc == -1 ? (errno = err, -1) : 0;
+}
+
+/*
+ * Whether group @pgid has members and all are the sandbox's: 0, or -1
+ * with ESRCH (none) or EPERM (one is not).
+ */
+static int
+group_in_sandbox(pid_t pgid, pid_t self)
+{
+	struct pstatus ps;
+	struct dirent *de;
+	DIR *d;
+	pid_t pid;
+	int found = 0, rc = 0;
+
+	if ((d = opendir("/proc")) == NULL)
+		return errno = ESRCH, -1;
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if ((pid = (pid_t)strtol(de->d_name, NULL, 10)) <= 0 ||
+		    pgid_of(pid) != pgid)
+			continue;
+		found = 1;
+		if (read_status(pid, &ps) == 0 && !in_sandbox(&ps, self))
+			rc = -1;
+	}
+	closedir(d);
+	if (rc == -1)
+		return errno = EPERM, -1;
+	return found ? 0 : (errno = ESRCH, -1);
+}
+
+/* The process group of @pid, from /proc/@pid/stat; -1 if gone. */
+static pid_t
+pgid_of(pid_t pid)
+{
+	char path[64], buf[1024];
+	const char *p;
+	ssize_t n;
+	int fd, ppid, pgrp;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	fd_close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* The name may hold anything, ')' too: the fields follow the last. */
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 1, " %*c %d %d", &ppid, &pgrp) != 2)
+		return -1;
+	return (pid_t)pgrp;
+}
+
+/*
  * A pidfd of the target, then what /proc says of it: alive() after the
  * act then means "the same process".  0, or -1 with errno: ESRCH (no
  * such process), EPERM (not the sandbox's).
@@ -330,6 +532,7 @@ pin(struct proc_req *q)
 	pid_t self;
 
 	q->pidfd = (int)syscall(SYS_pidfd_open, q->tid, PIDFD_THREAD);
+	q->thread_fd = q->pidfd >= 0;
 	/* Before Linux 6.9 only a thread-group leader has one: refused. */
 	if (q->pidfd == -1 && errno == EINVAL)
 		q->pidfd = (int)syscall(SYS_pidfd_open, q->tid, 0);

@@ -891,10 +891,13 @@ static const struct call compare_args[] = {
 	{ "unshare newuser", SYS_unshare, { CLONE_NEWUSER }, 0 },
 };
 
-/* What both let through: the witness must see these, or it proves nothing. */
+/*
+ * What both let through: the witness must see these, or it proves
+ * nothing.  kill(self) and F_SETOWN(self) go to fdbroker-run's broker,
+ * which is not served here (tests/notify-probe "refused" and "own").
+ */
 static const struct call compare_allowed[] = {
-	{ "kill self", SYS_kill, { A_SELF, 0 }, 0 },
-	{ "fcntl setown self", SYS_fcntl, { A_FD, F_SETOWN, A_SELF }, 0 },
+	{ "fcntl getfl", SYS_fcntl, { A_FD, F_GETFL, 0 }, 0 },
 	{ "ioctl fionread", SYS_ioctl, { A_FD, FIONREAD, A_BUF }, 0 },
 	{ "setpgid own", SYS_setpgid, { 0, 0 }, 0 },
 	{ "clone thread", SYS_clone, { ALLOC }, 0 },

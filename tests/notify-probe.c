@@ -31,7 +31,8 @@
  *   notify-probe proc OP ID [N]   one raw call on another process (see
  *                                 proc_call()): "OP: ok" or the errno
  *   notify-probe sweep N          kill(pid, 0) for every pid 2..N:
- *                                 "sweep: PID" for each one found
+ *                                 "sweep: PID" for each one found but
+ *                                 itself and its parent
  *   notify-probe own              the same calls on its own thread and
  *                                 child, which must work: "own: ok"
  */
@@ -533,14 +534,18 @@ proc(const char *op, const char *id, const char *n)
 	return 0;
 }
 
-/* Every pid kill(pid, 0) finds, up to @max. */
+/*
+ * Every pid kill(pid, 0) finds, up to @max, but itself and its parent
+ * (the broker, which getppid() names anyway).
+ */
 static int
 sweep(long max)
 {
 	long pid;
 
 	for (pid = 2; pid <= max; pid++)
-		if (kill((pid_t)pid, 0) == 0 || errno == EPERM)
+		if (pid != getpid() && pid != getppid() &&
+		    (kill((pid_t)pid, 0) == 0 || errno == EPERM))
 			printf("sweep: %ld\n", pid);
 	printf("sweep: done\n");
 	return 0;
