@@ -473,12 +473,39 @@ struct attr0 {
 	uint64_t runtime, deadline, period;
 };
 
+static long
+sigqueue_raw(pid_t id, int sig)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sig;
+	si.si_code = SI_QUEUE;
+	return syscall(SYS_rt_sigqueueinfo, id, sig, &si);
+}
+
+/* @id owns a pipe, gets @sig for its SIGIO, and data arrives. */
+static long
+setown(pid_t id, int sig)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return -1;
+	if (syscall(SYS_fcntl, p[0], F_SETOWN, id) == -1)
+		return -1;
+	if (fcntl(p[0], F_SETSIG, sig) == -1 ||
+	    fcntl(p[0], F_SETFL, O_ASYNC) == -1 || write(p[1], "x", 1) != 1)
+		return -1;
+	return 0;
+}
+
 /*
  * One call on process @id (a pid, a uid for the user forms): nice,
  * user-nice, pgrp-nice, affinity (CPU 0), sched (SCHED_BATCH), param,
  * attr (SCHED_BATCH), ioprio (idle), ioprio-user, rlimit-read,
- * rlimit-write (RLIMIT_NOFILE's soft limit to @n), kill (signal @n).
- * -2: no such OP.
+ * rlimit-write (RLIMIT_NOFILE's soft limit to @n), kill, tgkill,
+ * sigqueue, setown (signal @n).  -2: no such OP.
  */
 static long
 proc_call(const char *op, pid_t id, long n)
@@ -519,6 +546,12 @@ proc_call(const char *op, pid_t id, long n)
 	}
 	if (IS("kill"))
 		return syscall(SYS_kill, id, (int)n);
+	if (IS("tgkill"))
+		return syscall(SYS_tgkill, id, id, (int)n);
+	if (IS("sigqueue"))
+		return sigqueue_raw(id, (int)n);
+	if (IS("setown"))
+		return setown(id, (int)n);
 	return -2;
 #undef IS
 }
