@@ -28,8 +28,11 @@
 #include <sys/types.h>
 #include <linux/seccomp.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "filter-notify.h"
@@ -38,9 +41,38 @@
 static int	 add_mediated(scmp_filter_ctx,
 		    const struct filter_notify_opts *);
 static int	 add_sockets(scmp_filter_ctx, int);
-static int	 add_kill(scmp_filter_ctx);
 static int	 add_process(scmp_filter_ctx);
+static int	 add_on_process(scmp_filter_ctx);
+static int	 add_signals(scmp_filter_ctx);
+static int	 add_fcntl_cmd(scmp_filter_ctx);
+static int	*mediated(const struct filter_notify_opts *, size_t *);
 static int	 load(scmp_filter_ctx, int *);
+
+/*
+ * Calls that change another process's scheduling, priority or limits
+ * (SPEC §4), by the number in one argument.  On the caller itself (0:
+ * a register, which the caller cannot change once the call is made)
+ * allowed; on a pid or thread id sent to the broker, which makes the
+ * call only on a process of the sandbox (notify-proc.c); with @which
+ * other than a process (PRIO_PGRP, PRIO_USER, IOPRIO_WHO_PGRP,
+ * IOPRIO_WHO_USER) refused: a group or a user reaches processes
+ * outside.  Comparisons are of all 64 bits: a number with garbage above
+ * its 32 goes to the broker, which reads it as the kernel does.
+ */
+static const struct {
+	const char *name;
+	int which;		/* -1: the pid is argument 0, no which */
+} on_process[] = {
+	{ "setpriority", 0 /* PRIO_PROCESS */ },
+	{ "ioprio_set", 1 /* IOPRIO_WHO_PROCESS */ },
+	{ "sched_setaffinity", -1 },
+	{ "sched_setscheduler", -1 },
+	{ "sched_setparam", -1 },
+	{ "sched_setattr", -1 },
+	{ "prlimit64", -1 },
+};
+
+#define N_ON_PROCESS	(sizeof(on_process) / sizeof(on_process[0]))
 
 /*
  * Compute, memory, descriptors already held, time, threads, processes.
@@ -55,13 +87,13 @@ static const char *const allowed[] = {
 	"preadv", "pwritev", "preadv2", "pwritev2", "lseek",
 	"sendfile", "splice", "tee", "vmsplice", "copy_file_range",
 	/*
-	 * The descriptor table and files through held descriptors.  fcntl
-	 * and ioctl: the argument filter refuses owners and requests that
-	 * reach other processes or the terminal (filter.c).  ftruncate and
+	 * The descriptor table and files through held descriptors.  ioctl:
+	 * the argument filter refuses requests that reach other processes
+	 * or the terminal (filter.c); fcntl is in add_signals().  ftruncate and
 	 * fallocate need a descriptor open for writing; fchdir moves to a
 	 * directory held, and relative paths still go to the broker.
 	 */
-	"close", "close_range", "dup", "dup2", "dup3", "fcntl", "ioctl",
+	"close", "close_range", "dup", "dup2", "dup3", "ioctl",
 	"fstat", "fstatfs", "flock", "fsync", "fdatasync", "sync_file_range",
 	"ftruncate", "fallocate", "fadvise64", "readahead", "getdents",
 	"getdents64", "fgetxattr", "flistxattr", "fchdir", "getcwd", "umask",
@@ -82,14 +114,15 @@ static const char *const allowed[] = {
 	"epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait",
 	"epoll_pwait2",
 	/*
-	 * Signals: the caller's own handlers and mask.  Sending to the
-	 * broker, its group, its threads, or everyone (-1) is refused by
-	 * the argument filter; other processes of the same user are not
-	 * yet (SPEC §4, the containment issue), only the kernel's checks.
+	 * Signals: the caller's own handlers and mask; alarm signals the
+	 * caller.  Sending is in add_signals().  pidfd_open: a pidfd can
+	 * only be polled for the process's exit here (pidfd_send_signal,
+	 * pidfd_getfd and setns are refused; waitid only waits for
+	 * children); the broker's own pid and threads are refused by the
+	 * argument filter.
 	 */
 	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigpending",
 	"rt_sigtimedwait", "rt_sigsuspend", "sigaltstack", "pause", "alarm",
-	"tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo",
 	"pidfd_open",
 	/* Clocks are read, never set; timers are the caller's own. */
 	"nanosleep", "clock_nanosleep", "clock_gettime", "clock_getres",
@@ -107,17 +140,15 @@ static const char *const allowed[] = {
 	"setreuid", "setregid", "setresuid", "setresgid", "setgroups",
 	"setfsuid", "setfsgid", "capget", "capset",
 	/*
-	 * Limits and scheduling of the caller (prlimit64 is in
-	 * add_process()).  setpriority, sched_set* and ioprio_set with
-	 * another pid, group or user are not refused yet (SPEC §4, the
-	 * containment issue).
+	 * Limits and scheduling: setrlimit changes the caller's own; the
+	 * rest only read (another process's scheduling, never its limits).
+	 * Changing them, and prlimit64, are in add_on_process().
 	 */
-	"getrlimit", "setrlimit", "getrusage", "getpriority", "setpriority",
-	"sched_yield", "sched_getaffinity", "sched_setaffinity",
-	"sched_getparam", "sched_setparam", "sched_getscheduler",
-	"sched_setscheduler", "sched_get_priority_max",
+	"getrlimit", "setrlimit", "getrusage", "getpriority",
+	"sched_yield", "sched_getaffinity", "sched_getparam",
+	"sched_getscheduler", "sched_get_priority_max",
 	"sched_get_priority_min", "sched_rr_get_interval", "sched_getattr",
-	"sched_setattr", "ioprio_get", "ioprio_set", "getcpu",
+	"ioprio_get", "getcpu",
 	/* Facts about the system, and randomness. */
 	"uname", "sysinfo", "getrandom",
 	/*
@@ -175,7 +206,7 @@ filter_notify_install(const struct filter_notify_opts *o)
 	struct filter_refusals r = { .path_errno = EPERM,
 	    .xattr_errno = EOPNOTSUPP };
 	scmp_filter_ctx args = NULL, allow = NULL;
-	int rc, listener = -1;
+	int rc, listener = -1, *nrs;
 
 	if (o == NULL || o->broker <= 0 || o->notify_nrs == NULL ||
 	    o->n_notify == 0) {
@@ -185,8 +216,9 @@ filter_notify_install(const struct filter_notify_opts *o)
 	r.broker = o->broker;
 	r.anchor = o->anchor;
 	r.kill0 = 1;
-	r.mediated = o->notify_nrs;
-	r.n_mediated = o->n_notify;
+	if ((nrs = mediated(o, &r.n_mediated)) == NULL)
+		return -1;
+	r.mediated = nrs;
 	if ((args = seccomp_init(SCMP_ACT_ALLOW)) == NULL ||
 	    (allow = seccomp_init(SCMP_ACT_ERRNO(ENOSYS))) == NULL) {
 		rc = -ENOMEM;
@@ -195,27 +227,53 @@ filter_notify_install(const struct filter_notify_opts *o)
 	r.parts = FILTER_BY_NAME | FILTER_BY_ARG;
 	if ((rc = filter_set_attrs(args, 0)) < 0 ||
 	    (rc = filter_add_refusals(args, &r)) < 0 ||
+	    (rc = add_fcntl_cmd(args)) < 0 ||
 	    (rc = load(args, NULL)) < 0)
 		goto out;
 	r.parts = FILTER_BY_NAME;
 	if ((rc = filter_set_attrs(allow, 0)) < 0 ||
-	    (rc = add_mediated(allow, o)) < 0 || (rc = add_kill(allow)) < 0 ||
+	    (rc = add_mediated(allow, o)) < 0 ||
 	    (rc = filter_add_list(allow, SCMP_ACT_ALLOW, allowed)) < 0 ||
 	    (rc = filter_add_refusals(allow, &r)) < 0 ||
 	    (rc = filter_add_list(allow, SCMP_ACT_ERRNO(EPERM),
 	    refused_here)) < 0 ||
 	    (rc = add_sockets(allow, o->allow_net)) < 0 ||
-	    (rc = add_process(allow)) < 0)
+	    (rc = add_process(allow)) < 0 ||
+	    (rc = add_on_process(allow)) < 0 ||
+	    (rc = add_signals(allow)) < 0)
 		goto out;
 	rc = load(allow, &listener);
 out:
 	seccomp_release(args);
 	seccomp_release(allow);
+	free(nrs);
 	if (rc < 0) {
 		errno = -rc;
 		return -1;
 	}
 	return listener;
+}
+
+/*
+ * What the shared refusals leave to the broker: the caller's mediated
+ * calls and the calls on a process.  Returns an array to free, with
+ * *@n numbers, or NULL with errno.
+ */
+static int *
+mediated(const struct filter_notify_opts *o, size_t *n)
+{
+	size_t i;
+	int *nrs, nr;
+
+	if ((nrs = calloc(o->n_notify + N_ON_PROCESS, sizeof(*nrs))) == NULL)
+		return NULL;
+	memcpy(nrs, o->notify_nrs, o->n_notify * sizeof(*nrs));
+	*n = o->n_notify;
+	for (i = 0; i < N_ON_PROCESS; i++)
+		if ((nr = seccomp_syscall_resolve_name(
+		    on_process[i].name)) >= 0)
+			nrs[(*n)++] = nr;
+	return nrs;
 }
 
 static int
@@ -248,31 +306,6 @@ load(scmp_filter_ctx ctx, int *listener)
 	if ((fd = seccomp_notify_fd(ctx)) < 0)
 		return fd == -1 ? -ENOSYS : fd;
 	*listener = fd;
-	return 0;
-}
-
-/*
- * kill(0) goes to the broker, which alone knows the caller's group
- * (notify-kill.c); any other pid is allowed here, the argument filter
- * refusing the broker, the anchor, their groups and -1.  libseccomp lets
- * an unconditional rule override a conditional one and compares all 64
- * bits, so "the low 32 bits are not 0" takes one rule per bit.
- */
-static int
-add_kill(scmp_filter_ctx ctx)
-{
-	struct scmp_arg_cmp cmp = filter_masked(0, FILTER_LOW32, 0);
-	unsigned i;
-	int rc;
-
-	if ((rc = filter_add_name(ctx, SCMP_ACT_NOTIFY, "kill", 1, &cmp)) < 0)
-		return rc;
-	for (i = 0; i < 32; i++) {
-		cmp = filter_masked(0, 1ULL << i, 1ULL << i);
-		if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "kill", 1,
-		    &cmp)) < 0)
-			return rc;
-	}
 	return 0;
 }
 
@@ -334,23 +367,91 @@ add_sockets(scmp_filter_ctx ctx, int allow_net)
  * New processes: clone() is allowed without the flags the shared
  * builder refuses (namespaces, CLONE_PARENT), which the argument filter
  * refuses with EPERM.  clone3 passes its flags in memory seccomp cannot
- * read: ENOSYS, and glibc falls back to clone().  prlimit64 may change
- * the caller's own limits only (reading any is allowed).
+ * read: ENOSYS, and glibc falls back to clone().
  */
 static int
 add_process(scmp_filter_ctx ctx)
 {
 	struct scmp_arg_cmp cmp = filter_masked(0, filter_clone_mask(), 0);
+
+	return filter_add_name(ctx, SCMP_ACT_ALLOW, "clone", 1, &cmp);
+}
+
+/*
+ * The rules of on_process[]: three that do not overlap, as libseccomp
+ * wants for one call (which == process and pid == 0; which == process
+ * and pid != 0; which != process), or two without a which.
+ */
+static int
+add_on_process(scmp_filter_ctx ctx)
+{
+	struct scmp_arg_cmp cmp[2];
+	size_t i;
+	int rc, pid;
+
+	for (i = 0; i < N_ON_PROCESS; i++) {
+		pid = on_process[i].which >= 0;	/* the pid's argument */
+		cmp[0].arg = 0;
+		cmp[0].op = SCMP_CMP_EQ;
+		cmp[0].datum_a = (uint64_t)on_process[i].which;
+		cmp[pid].arg = (unsigned)pid;
+		cmp[pid].op = SCMP_CMP_EQ;
+		cmp[pid].datum_a = 0;
+		if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW,
+		    on_process[i].name, (unsigned)pid + 1, cmp)) < 0)
+			return rc;
+		cmp[pid].op = SCMP_CMP_NE;
+		if ((rc = filter_add_name(ctx, SCMP_ACT_NOTIFY,
+		    on_process[i].name, (unsigned)pid + 1, cmp)) < 0)
+			return rc;
+		cmp[0].op = SCMP_CMP_NE;
+		if (pid && (rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EPERM),
+		    on_process[i].name, 1, cmp)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * Signals to a pid, a thread or a group, and F_SETOWN (the owner of a
+ * file gets SIGIO, or with F_SETSIG any signal): to the broker, which
+ * lets them reach the sandbox's processes only (notify-proc.c).  The
+ * argument filter refuses first, with EPERM, what goes to the broker
+ * itself, its group, its threads and everyone (-1) (filter.c).
+ * F_SETOWN of 0 clears the owner; other fcntl commands reach no
+ * process: allowed.  The argument filter refuses a command with
+ * garbage above its 32 bits (add_fcntl_cmd()), which the kernel drops,
+ * so that the full comparisons here cannot be dodged.
+ */
+static int
+add_signals(scmp_filter_ctx ctx)
+{
+	static const char *const send[] = {
+		"kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", NULL,
+	};
+	struct scmp_arg_cmp cmp[2] = {
+		{ .arg = 1, .op = SCMP_CMP_NE, .datum_a = F_SETOWN },
+		{ .arg = 2, .op = SCMP_CMP_EQ, .datum_a = 0 },
+	};
 	int rc;
 
-	if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "clone", 1, &cmp)) < 0)
+	if ((rc = filter_add_list(ctx, SCMP_ACT_NOTIFY, send)) < 0 ||
+	    (rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "fcntl", 1, cmp)) < 0)
 		return rc;
-	cmp = filter_masked(0, FILTER_LOW32, 0);
-	if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "prlimit64", 1,
-	    &cmp)) < 0)
+	cmp[0].op = SCMP_CMP_EQ;
+	if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "fcntl", 2, cmp)) < 0)
 		return rc;
-	cmp.arg = 2;
-	cmp.op = SCMP_CMP_EQ;
-	cmp.datum_a = 0;
-	return filter_add_name(ctx, SCMP_ACT_ALLOW, "prlimit64", 1, &cmp);
+	cmp[1].op = SCMP_CMP_NE;
+	return filter_add_name(ctx, SCMP_ACT_NOTIFY, "fcntl", 2, cmp);
+}
+
+/* fcntl's command is 32 bits: refuse one with more (add_signals()). */
+static int
+add_fcntl_cmd(scmp_filter_ctx ctx)
+{
+	struct scmp_arg_cmp cmp = {
+		.arg = 1, .op = SCMP_CMP_GT, .datum_a = FILTER_LOW32,
+	};
+
+	return filter_add_name(ctx, SCMP_ACT_ERRNO(EPERM), "fcntl", 1, &cmp);
 }

@@ -94,6 +94,7 @@ static int	add_stat(const struct rules *);
 static int	add_ioctls(const struct rules *);
 static int	add_persona(const struct rules *);
 static int	add_process(const struct rules *);
+static int	add_sched(const struct rules *);
 static int	add_signals(const struct rules *);
 static int	add_owner(const struct rules *, pid_t, pid_t);
 static int	add_kill(const struct rules *, pid_t, pid_t);
@@ -550,18 +551,11 @@ add_persona(const struct rules *rs)
  * New processes and namespaces: no clone() or unshare() flag of
  * filter_clone_flags.  unshare() of CLONE_FILES, CLONE_FS or
  * CLONE_SYSVSEM stays: a thread with a table or a current directory of
- * its own is served from its own (notify-target.c).  prlimit64 may
- * change the caller's own limits only: a lowered RLIMIT_CPU or
- * RLIMIT_FSIZE kills the process it is set on, and any thread id of the
- * broker would do.
+ * its own is served from its own (notify-target.c).
  */
 static int
 add_process(const struct rules *rs)
 {
-	struct scmp_arg_cmp cmp[2] = {
-		{ .arg = 0, .op = SCMP_CMP_NE, .datum_a = 0 },
-		{ .arg = 2, .op = SCMP_CMP_NE, .datum_a = 0 },
-	};
 	const uint64_t *f;
 	struct scmp_arg_cmp fl;
 	int rc;
@@ -573,7 +567,45 @@ add_process(const struct rules *rs)
 		    "unshare", 1, &fl)) < 0)
 			return rc;
 	}
-	return deny(rs, SCMP_ACT_ERRNO(EPERM), "prlimit64", 2, cmp);
+	return add_sched(rs);
+}
+
+/*
+ * Scheduling, priority and limits of the caller itself only (pid 0):
+ * another pid may be outside the sandbox, whose processes of the same
+ * user the kernel lets the caller renice, pin, starve or read the limits
+ * of (a lowered RLIMIT_CPU or RLIMIT_FSIZE kills); a group or a user
+ * (PRIO_PGRP, PRIO_USER, IOPRIO_WHO_PGRP, IOPRIO_WHO_USER) reaches them
+ * all.  All 64 bits are compared: garbage above an int's 32 is refused
+ * too.  fdbroker-run's broker does the calls on a pid of the sandbox
+ * for it (notify-proc.c), so these are skipped there.
+ */
+static int
+add_sched(const struct rules *rs)
+{
+	static const char *const by_pid[] = {
+		"sched_setaffinity", "sched_setscheduler", "sched_setparam",
+		"sched_setattr", "prlimit64", NULL,
+	};
+	const uint32_t d = SCMP_ACT_ERRNO(EPERM);
+	struct scmp_arg_cmp cmp = { .arg = 0, .op = SCMP_CMP_NE };
+	const char *const *name;
+	int rc;
+
+	for (name = by_pid; *name != NULL; name++)
+		if ((rc = deny(rs, d, *name, 1, &cmp)) < 0)
+			return rc;
+	/* setpriority(PRIO_PROCESS = 0, 0, ...) */
+	if ((rc = deny(rs, d, "setpriority", 1, &cmp)) < 0)
+		return rc;
+	cmp.arg = 1;
+	if ((rc = deny(rs, d, "setpriority", 1, &cmp)) < 0 ||
+	    (rc = deny(rs, d, "ioprio_set", 1, &cmp)) < 0)
+		return rc;
+	/* ioprio_set(IOPRIO_WHO_PROCESS = 1, 0, ...) */
+	cmp.arg = 0;
+	cmp.datum_a = 1;
+	return deny(rs, d, "ioprio_set", 1, &cmp);
 }
 
 /*

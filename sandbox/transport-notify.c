@@ -30,6 +30,7 @@
 #include "loop.h"
 #include "notify-calls.h"
 #include "notify-kill.h"
+#include "notify-proc.h"
 #include "transport-notify.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
@@ -185,12 +186,18 @@ serve(struct transport_notify *t)
 	struct notify_kill k = { 0, 0 };
 
 	notify_call_reset(c, t->req, t->listener);
-	/* The filter kills foreign ABIs; a number here is native. */
+	/*
+	 * The filter kills foreign ABIs; a number here is native.  Calls
+	 * on a process are no file request: notify-kill.c serves kill(0),
+	 * which means the caller's group, the one thing another of its
+	 * threads could change after a check; notify-proc.c the others.
+	 */
 	if (t->req->data.arch != seccomp_arch_native())
 		;
-	else if (t->req->data.nr == SYS_kill)
+	else if (t->req->data.nr == SYS_kill &&
+	    (uint32_t)t->req->data.args[0] == 0)
 		notify_kill_serve(c, t->keep, 2, &r, &k);
-	else
+	else if (!notify_proc_serve(c, t->keep[1], &r))
 		notify_calls_serve(t->b, c, t->want_pid, &r);
 	/* The target waits for the answer, not for our clean-up. */
 	if (answer(t, &r) == 0)

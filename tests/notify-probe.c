@@ -30,17 +30,26 @@
  *                                 LEN is 0, else each of another path
  *                                 of LEN bytes beneath PATH; "flood: N
  *                                 refused" when every one was refused
+ *   notify-probe proc OP ID [N]   one raw call on another process (see
+ *                                 proc_call()): "OP: ok" or the errno
+ *   notify-probe sweep N          kill(pid, 0) for every pid 2..N:
+ *                                 "sweep: PID" for each one found but
+ *                                 itself and its parent
+ *   notify-probe own              the same calls on its own thread and
+ *                                 child, which must work: "own: ok"
  */
 #include "config.h"
 
 #include <sys/inotify.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <linux/openat2.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -49,6 +58,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -491,6 +501,175 @@ flood(const char *path, long n, long len)
 	return refused == n ? 0 : 1;
 }
 
+/* struct sched_attr's first version (the kernel's; glibc 2.36 has none). */
+struct attr0 {
+	uint32_t size, policy;
+	uint64_t flags;
+	int32_t nice;
+	uint32_t prio;
+	uint64_t runtime, deadline, period;
+};
+
+static long
+sigqueue_raw(pid_t id, int sig)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sig;
+	si.si_code = SI_QUEUE;
+	return syscall(SYS_rt_sigqueueinfo, id, sig, &si);
+}
+
+/* @id owns a pipe, gets @sig for its SIGIO, and data arrives. */
+static long
+setown(pid_t id, int sig)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return -1;
+	if (syscall(SYS_fcntl, p[0], F_SETOWN, id) == -1)
+		return -1;
+	if (fcntl(p[0], F_SETSIG, sig) == -1 ||
+	    fcntl(p[0], F_SETFL, O_ASYNC) == -1 || write(p[1], "x", 1) != 1)
+		return -1;
+	return 0;
+}
+
+/*
+ * One call on process @id (a pid, a uid for the user forms): nice,
+ * user-nice, pgrp-nice, affinity (CPU 0), sched (SCHED_BATCH), param,
+ * attr (SCHED_BATCH), ioprio (idle), ioprio-user, rlimit-read,
+ * rlimit-write (RLIMIT_NOFILE's soft limit to @n), kill, tgkill,
+ * sigqueue, setown (signal @n).  -2: no such OP.
+ */
+static long
+proc_call(const char *op, pid_t id, long n)
+{
+	struct sched_param sp = { 0 };
+	struct attr0 at = { .size = sizeof(at), .policy = SCHED_BATCH };
+	struct rlimit rl;
+	cpu_set_t set;
+#define IS(s)	(strcmp(op, (s)) == 0)
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (IS("nice"))
+		return syscall(SYS_setpriority, PRIO_PROCESS, id, (int)n);
+	if (IS("user-nice"))
+		return syscall(SYS_setpriority, PRIO_USER, id, (int)n);
+	if (IS("pgrp-nice"))
+		return syscall(SYS_setpriority, PRIO_PGRP, id, (int)n);
+	if (IS("affinity"))
+		return syscall(SYS_sched_setaffinity, id, sizeof(set), &set);
+	if (IS("sched"))
+		return syscall(SYS_sched_setscheduler, id, SCHED_BATCH, &sp);
+	if (IS("param"))
+		return syscall(SYS_sched_setparam, id, &sp);
+	if (IS("attr"))
+		return syscall(SYS_sched_setattr, id, &at, 0);
+	if (IS("ioprio"))
+		return syscall(SYS_ioprio_set, 1, id, 3 << 13);
+	if (IS("ioprio-user"))
+		return syscall(SYS_ioprio_set, 3, id, 3 << 13);
+	if (IS("rlimit-read"))
+		return syscall(SYS_prlimit64, id, RLIMIT_NOFILE, NULL, &rl);
+	if (IS("rlimit-write")) {
+		if (syscall(SYS_prlimit64, id, RLIMIT_NOFILE, NULL, &rl) == -1)
+			return -1;
+		rl.rlim_cur = (rlim_t)n;
+		return syscall(SYS_prlimit64, id, RLIMIT_NOFILE, &rl, NULL);
+	}
+	if (IS("kill"))
+		return syscall(SYS_kill, id, (int)n);
+	if (IS("tgkill"))
+		return syscall(SYS_tgkill, id, id, (int)n);
+	if (IS("sigqueue"))
+		return sigqueue_raw(id, (int)n);
+	if (IS("setown"))
+		return setown(id, (int)n);
+	return -2;
+#undef IS
+}
+
+static int
+proc(const char *op, const char *id, const char *n)
+{
+	long rc = proc_call(op, (pid_t)atol(id), n != NULL ? atol(n) : 0);
+
+	if (rc == -2)
+		return 2;
+	printf("%s: %s\n", op, rc == -1 ? strerrorname_np(errno) : "ok");
+	return 0;
+}
+
+/*
+ * Every pid up to @max that kill(pid, 0) says could be signalled, but
+ * itself and its parent.  (The broker and the anchor above it answer
+ * EPERM: the sandbox knows they are there, and cannot signal them.)
+ */
+static int
+sweep(long max)
+{
+	long pid;
+
+	for (pid = 2; pid <= max; pid++)
+		if (pid != getpid() && pid != getppid() &&
+		    kill((pid_t)pid, 0) == 0)
+			printf("sweep: %ld\n", pid);
+	printf("sweep: done\n");
+	return 0;
+}
+
+static void *
+own_thread(void *arg)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	*(int *)arg = pthread_setaffinity_np(pthread_self(), sizeof(set),
+	    &set);
+	return NULL;
+}
+
+/* What a program does to its own threads and children. */
+static int
+own(void)
+{
+	struct rlimit rl;
+	pthread_t t;
+	pid_t c;
+	int rc = -1, st;
+
+	if (pthread_create(&t, NULL, own_thread, &rc) != 0 ||
+	    pthread_join(t, NULL) != 0)
+		return 2;
+	expect("pthread_setaffinity_np", rc == 0 ? 0 : (errno = rc, -1), 0);
+	if ((c = fork()) == -1)
+		return 2;
+	if (c == 0) {
+		pause();
+		_exit(0);
+	}
+	expect("setpriority(child)", setpriority(PRIO_PROCESS, (id_t)c, 7), 0);
+	expect("getpriority(child)", getpriority(PRIO_PROCESS, (id_t)c) == 7 ?
+	    0 : -1, 0);
+	expect("ioprio_set(child)", proc_call("ioprio", c, 0), 0);
+	expect("sched_setaffinity(child)", proc_call("affinity", c, 0), 0);
+	expect("prlimit(child)", proc_call("rlimit-write", c, 64), 0);
+	expect("prlimit(child) read", prlimit(c, RLIMIT_NOFILE, NULL, &rl) ==
+	    0 && rl.rlim_cur == 64 ? 0 : -1, 0);
+	expect("prlimit(self)", prlimit(getpid(), RLIMIT_NOFILE, NULL, &rl),
+	    0);
+	expect("kill(child)", kill(c, SIGKILL), 0);
+	expect("waitpid(child)", waitpid(c, &st, 0) == c && WIFSIGNALED(st) &&
+	    WTERMSIG(st) == SIGKILL ? 0 : -1, 0);
+	printf("own: %s\n", failures == 0 ? "ok" : "FAIL");
+	return failures == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -514,6 +693,12 @@ main(int argc, char *argv[])
 		return flood(argv[2], atol(argv[3]), atol(argv[4]));
 	else if (strcmp(argv[1], "call") == 0 && (argc == 4 || argc == 5))
 		return call(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
+	else if (strcmp(argv[1], "proc") == 0 && (argc == 4 || argc == 5))
+		return proc(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
+	else if (strcmp(argv[1], "sweep") == 0 && argc == 3)
+		return sweep(atol(argv[2]));
+	else if (strcmp(argv[1], "own") == 0)
+		return own();
 	else if (strcmp(argv[1], "i386") == 0) {
 		/* getpid through the i386 table; must never return. */
 		long rc = 20;
