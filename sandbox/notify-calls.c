@@ -216,15 +216,11 @@ notify_calls_serve(struct fdb_broker *b, struct notify_call *c, int want_pid,
 	encode(&d, &res, r);
 }
 
+/* Rows begin with the number (see notify_find_row()). */
 static const struct sys *
 find(int nr)
 {
-	size_t i;
-
-	for (i = 0; i < NCALLS; i++)
-		if (table[i].nr == nr)
-			return &table[i];
-	return NULL;
+	return notify_find_row(table, NCALLS, sizeof(table[0]), nr);
 }
 
 static uint64_t

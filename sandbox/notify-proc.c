@@ -214,15 +214,11 @@ serve(struct proc_req *q, struct notify_reply *r)
 		answer(r, rc, err);
 }
 
+/* Rows begin with the number (see notify_find_row()). */
 static const struct proc_call *
 find(int nr)
 {
-	size_t i;
-
-	for (i = 0; i < NCALLS; i++)
-		if (table[i].nr == nr)
-			return &table[i];
-	return NULL;
+	return notify_find_row(table, NCALLS, sizeof(table[0]), nr);
 }
 
 static uint64_t

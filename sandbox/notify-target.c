@@ -46,6 +46,21 @@ notify_call_reset(struct notify_call *c, const struct seccomp_notif *n,
 	c->mem_rw = 0;
 }
 
+const void *
+notify_find_row(const void *rows, size_t n, size_t size, int nr)
+{
+	const char *row = rows;
+	int r;
+	size_t i;
+
+	for (i = 0; i < n; i++, row += size) {
+		memcpy(&r, row, sizeof(r));
+		if (r == nr)
+			return row;
+	}
+	return NULL;
+}
+
 void
 notify_call_end(struct notify_call *c)
 {

@@ -39,6 +39,14 @@ struct notify_call {
 void notify_call_reset(struct notify_call *c, const struct seccomp_notif *n,
 		       int listener);
 
+/*
+ * notify_find_row: the row of table @rows (@n rows of @size bytes, each
+ * beginning with an int, the system call's number) for system call @nr,
+ * or NULL.  The tables of mediated calls (notify-calls.c, notify-proc.c)
+ * share it.
+ */
+const void *notify_find_row(const void *rows, size_t n, size_t size, int nr);
+
 /* notify_call_end: release what @c holds (its memory handle). */
 void notify_call_end(struct notify_call *c);
 
