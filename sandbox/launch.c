@@ -184,6 +184,7 @@ child(const struct launch_opts *o, const struct fdb_policy *policy, int sock,
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	/* The broker serves exactly the calls it has a handler for. */
 	fo.notify_nrs = notify_calls_numbers(&fo.n_notify);
+	fo.notify_ioctls = notify_calls_ioctls(&fo.n_notify_ioctls);
 	/*
 	 * The PATH search happens before the lockdown, on the real file
 	 * system: "not found" (127) must not become "permission denied"

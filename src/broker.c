@@ -69,6 +69,7 @@ static const struct op_def ops[BROKER_NOPS] = {
 	[BROKER_EXEC] = { "exec", act_exec, FDB_X, 0, 0 },
 	[BROKER_CONNECT] = { "connect", act_connect, FDB_R | FDB_W, 0, 0 },
 	[BROKER_BIND] = { "bind", act_bind, FDB_C, 0, 1 },
+	[BROKER_FSATTR] = { "fsattr", held_attr, FDB_W, 0, 0 },
 };
 
 static void	 call_init(struct broker_call *c, struct fdb_broker *b,

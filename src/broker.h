@@ -44,6 +44,7 @@ enum broker_op {
 	BROKER_EXEC,		/* may it be executed; or req->fd */
 	BROKER_CONNECT,		/* socket req->fd to arg.addr */
 	BROKER_BIND,		/* socket req->fd to arg.addr */
+	BROKER_FSATTR,		/* req->fd: ioctl arg.request with arg.attr */
 	BROKER_NOPS
 };
 
@@ -81,6 +82,8 @@ struct broker_req {
 		const struct timespec *times;	/* NULL: now */
 		const struct sockaddr *addr;
 		socklen_t addrlen;
+		unsigned long request;	/* FS_IOC_SETFLAGS, ... */
+		void *attr;	/* its argument, the broker's copy */
 	} arg;
 };
 
