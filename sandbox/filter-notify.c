@@ -35,11 +35,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "filter-ioctl.h"
 #include "filter-notify.h"
 #include "filter.h"
 
 static int	 add_mediated(scmp_filter_ctx,
 		    const struct filter_notify_opts *);
+static int	 add_ioctl(scmp_filter_ctx, const struct filter_notify_opts *);
 static int	 add_sockets(scmp_filter_ctx, int);
 static int	 add_process(scmp_filter_ctx);
 static int	 add_on_process(scmp_filter_ctx);
@@ -87,13 +89,21 @@ static const char *const allowed[] = {
 	"preadv", "pwritev", "preadv2", "pwritev2", "lseek",
 	"sendfile", "splice", "tee", "vmsplice", "copy_file_range",
 	/*
-	 * The descriptor table and files through held descriptors.  ioctl:
-	 * the argument filter refuses requests that reach other processes
-	 * or the terminal (filter.c); fcntl is in add_signals().  ftruncate and
-	 * fallocate need a descriptor open for writing; fchdir moves to a
-	 * directory held, and relative paths still go to the broker.
+	 * The descriptor table and files through held descriptors.  ioctl
+	 * is in add_ioctl(), fcntl in add_signals() (owners); the argument
+	 * filter refuses O_ASYNC and leases (filter.c, filter-ioctl.c).
+	 * ftruncate and fallocate need a descriptor open for writing;
+	 * fchdir moves to a directory held, and relative paths still go to
+	 * the broker.  flock, and fcntl's record locks, are advisory: the
+	 * kernel refuses no write for them (mandatory locks are gone since
+	 * Linux 5.15), they die with the open file, which the sandbox's
+	 * processes do not outlive unless the caller shares it, and readers
+	 * take them on files they only read (man-db's flock(LOCK_SH),
+	 * sqlite's F_RDLCK); an outside writer that waits for one waits no
+	 * longer than for an outside reader.  Write record locks need a
+	 * descriptor open for writing.
 	 */
-	"close", "close_range", "dup", "dup2", "dup3", "ioctl",
+	"close", "close_range", "dup", "dup2", "dup3",
 	"fstat", "fstatfs", "flock", "fsync", "fdatasync", "sync_file_range",
 	"ftruncate", "fallocate", "fadvise64", "readahead", "getdents",
 	"getdents64", "fgetxattr", "flistxattr", "fchdir", "getcwd", "umask",
@@ -219,6 +229,8 @@ filter_notify_install(const struct filter_notify_opts *o)
 	if ((nrs = mediated(o, &r.n_mediated)) == NULL)
 		return -1;
 	r.mediated = nrs;
+	r.mediated_ioctls = o->notify_ioctls;
+	r.n_mediated_ioctls = o->n_notify_ioctls;
 	if ((args = seccomp_init(SCMP_ACT_ALLOW)) == NULL ||
 	    (allow = seccomp_init(SCMP_ACT_ERRNO(ENOSYS))) == NULL) {
 		rc = -ENOMEM;
@@ -234,6 +246,7 @@ filter_notify_install(const struct filter_notify_opts *o)
 	if ((rc = filter_set_attrs(allow, 0)) < 0 ||
 	    (rc = add_mediated(allow, o)) < 0 ||
 	    (rc = filter_add_list(allow, SCMP_ACT_ALLOW, allowed)) < 0 ||
+	    (rc = add_ioctl(allow, o)) < 0 ||
 	    (rc = filter_add_refusals(allow, &r)) < 0 ||
 	    (rc = filter_add_list(allow, SCMP_ACT_ERRNO(EPERM),
 	    refused_here)) < 0 ||
@@ -287,6 +300,20 @@ add_mediated(scmp_filter_ctx ctx, const struct filter_notify_opts *o)
 		    o->notify_nrs[i], 0)) < 0)
 			return rc;
 	return 0;
+}
+
+/*
+ * ioctl on descriptors held: the argument filter refuses the terminal's
+ * requests outside its allowlist and those that reach other processes
+ * (filter.c, filter-ioctl.c); the attribute requests the broker serves
+ * go to it, decided on its own copy of the descriptor.
+ */
+static int
+add_ioctl(scmp_filter_ctx ctx, const struct filter_notify_opts *o)
+{
+	if (o->n_notify_ioctls > 0 && o->notify_ioctls == NULL)
+		return -EINVAL;
+	return filter_ioctl_allow(ctx, o->notify_ioctls, o->n_notify_ioctls);
 }
 
 /*

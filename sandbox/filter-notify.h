@@ -19,6 +19,9 @@ struct filter_notify_opts {
 	int allow_net;		/* network sockets, not just AF_UNIX */
 	const int *notify_nrs;	/* native numbers sent to the broker */
 	size_t n_notify;	/* at least one */
+	/* ioctl requests sent to the broker (of filter_attr_ioctls) */
+	const unsigned long *notify_ioctls;
+	size_t n_notify_ioctls;
 };
 
 /*
@@ -31,8 +34,8 @@ int filter_notify_supported(void);
 /*
  * filter_notify_install: set no_new_privs and install both filters in the
  * calling process, which must be single-threaded.  The calls in
- * o->notify_nrs are sent to the listener (SECCOMP_RET_USER_NOTIF); the
- * caller keeps the array.  Returns the listener descriptor
+ * o->notify_nrs, and ioctl with a request in o->notify_ioctls, are sent
+ * to the listener (SECCOMP_RET_USER_NOTIF); the caller keeps the arrays.  Returns the listener descriptor
  * (close-on-exec), or -1 with errno (EINVAL: no broker or no mediated
  * call).  From then on every mediated call of the process and its
  * descendants waits for the listener's owner to answer.

@@ -38,6 +38,7 @@
 #include "api.h"
 #include "fdbroker.h"
 #include "filter.h"
+#include "filter-ioctl.h"
 
 /*
  * Numbers from the kernel's unified system call table (424 and up are the
@@ -502,6 +503,10 @@ add_stat(const struct rules *rs)
 	return deny(rs, d, "statx", 1, &sx);
 }
 
+/*
+ * filter_ioctls by name; then the terminal's allowlist, the attribute
+ * requests, O_ASYNC and leases (filter-ioctl.c).
+ */
 static int
 add_ioctls(const struct rules *rs)
 {
@@ -515,7 +520,8 @@ add_ioctls(const struct rules *rs)
 		    &cmp)) < 0)
 			return rc;
 	}
-	return 0;
+	return filter_ioctl_refusals(rs->ctx, rs->r->mediated_ioctls,
+	    rs->r->n_mediated_ioctls);
 }
 
 /*

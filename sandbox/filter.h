@@ -32,6 +32,9 @@ struct filter_refusals {
 	int kill0;		/* kill(0) is someone else's (the broker's) */
 	const int *mediated;	/* native numbers the filter sends elsewhere */
 	size_t n_mediated;
+	/* ioctl requests it sends elsewhere (filter_attr_ioctls) */
+	const unsigned long *mediated_ioctls;
+	size_t n_mediated_ioctls;
 	int path_errno;		/* a path call that is not mediated */
 	int xattr_errno;	/* extended attributes by path */
 	unsigned parts;		/* FILTER_BY_NAME | FILTER_BY_ARG */

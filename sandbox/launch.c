@@ -302,6 +302,7 @@ child(void *arg)
 	sigprocmask(SIG_SETMASK, a->mask, NULL);
 	/* The broker serves exactly the calls it has a handler for. */
 	fo.notify_nrs = notify_calls_numbers(&fo.n_notify);
+	fo.notify_ioctls = notify_calls_ioctls(&fo.n_notify_ioctls);
 	/*
 	 * The PATH search happens before the lockdown, on the real file
 	 * system: "not found" (127) must not become "permission denied"

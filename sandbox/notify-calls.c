@@ -16,7 +16,8 @@
  * target: chdir (a current directory grants nothing, every later path is
  * resolved and checked again) and execve (Landlock limits execution to
  * the exact image of the x decisions in the kernel itself; see
- * landlock-exec.c).
+ * landlock-exec.c).  ioctl comes here for the requests of ioctls[] only,
+ * which the filter picks out.
  */
 #include "config.h"
 
@@ -24,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <linux/fs.h>
 #include <linux/openat2.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -138,6 +140,18 @@ static const struct sys table[] = {
 	/* x1: the inotify descriptor, not a directory for the path. */
 	{ SYS_inotify_add_watch, "inotify_add_watch", BROKER_WATCH,
 	  .path = A(1), .x0 = A(2), .x1 = A(0) },
+	{ SYS_ioctl, "ioctl", BROKER_FSATTR, .fd = A(0), .x0 = A(2),
+	  .x1 = A(1) },
+};
+
+/*
+ * The ioctl requests sent here (SYS_ioctl's row): attribute flags, which
+ * the kernel lets the owner set through a read-only descriptor.  The
+ * broker wants w (broker-fd.c); filter-ioctl.c refuses the rest of
+ * filter_attr_ioctls.
+ */
+static const unsigned long ioctls[] = {
+	FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR,
 };
 
 #define NCALLS	(sizeof(table) / sizeof(table[0]))
@@ -149,6 +163,10 @@ struct decoding {
 	struct broker_req *req;
 	int no_magic;		/* openat2 RESOLVE_NO_MAGICLINKS */
 	struct timespec times[2];
+	union {
+		unsigned int flags;	/* FS_IOC_SETFLAGS reads an int */
+		struct fsxattr fsx;
+	} attr;
 	struct sockaddr_storage addr;
 };
 
@@ -158,6 +176,7 @@ static int	 decode(struct decoding *d, struct notify_reply *r);
 static int	 decode_extra(struct decoding *d);
 static int	 decode_openat2(struct decoding *d);
 static int	 decode_socket(struct decoding *d);
+static int	 decode_attr(struct decoding *d);
 static int	 decode_paths(struct decoding *d, struct notify_reply *r);
 static int	 held_fd(struct decoding *d);
 static int	 own_fd(struct decoding *d, const char *path);
@@ -175,10 +194,17 @@ notify_calls_numbers(size_t *n)
 	static int nrs[NCALLS];
 	size_t i;
 
-	for (i = 0; i < NCALLS; i++)
-		nrs[i] = table[i].nr;
-	*n = NCALLS;
+	for (i = 0, *n = 0; i < NCALLS; i++)
+		if (table[i].nr != SYS_ioctl)
+			nrs[(*n)++] = table[i].nr;
 	return nrs;
+}
+
+const unsigned long *
+notify_calls_ioctls(size_t *n)
+{
+	*n = sizeof(ioctls) / sizeof(ioctls[0]);
+	return ioctls;
 }
 
 const char *
@@ -319,9 +345,31 @@ decode_extra(struct decoding *d)
 		req->arg.mask = (unsigned)arg(d, d->s->x0);
 		req->fd = notify_getfd(d->c, (int)arg(d, d->s->x1));
 		return req->fd == -1 ? -1 : 0;
+	case BROKER_FSATTR:
+		return decode_attr(d);
 	default:
 		return 0;
 	}
+}
+
+/* An attribute request's argument, read once; the broker acts on it. */
+static int
+decode_attr(struct decoding *d)
+{
+	unsigned long request = (uint32_t)arg(d, d->s->x1);
+	size_t len;
+
+	if (request == FS_IOC_SETFLAGS)
+		len = sizeof(d->attr.flags);
+	else if (request == FS_IOC_FSSETXATTR)
+		len = sizeof(d->attr.fsx);
+	else
+		return errno = ENOTTY, -1;
+	if ((int)arg(d, d->s->fd) < 0)
+		return errno = EBADF, -1;
+	d->req->arg.request = request;
+	d->req->arg.attr = &d->attr;
+	return notify_read(d->c, arg(d, d->s->x0), &d->attr, len);
 }
 
 static int
@@ -487,13 +535,14 @@ held_fd(struct decoding *d)
 	return n >= 0 ? n : -2;
 }
 
-/* Calls whose object may be a descriptor (AT_EMPTY_PATH, fchmod). */
+/* Calls whose object may be a descriptor (AT_EMPTY_PATH, fchmod, ioctl). */
 static int
 at_object(enum broker_op op)
 {
 	return op == BROKER_STAT || op == BROKER_STATX ||
 	    op == BROKER_CHMOD || op == BROKER_CHOWN ||
-	    op == BROKER_UTIMENS || op == BROKER_EXEC;
+	    op == BROKER_UTIMENS || op == BROKER_EXEC ||
+	    op == BROKER_FSATTR;
 }
 
 /*

@@ -38,6 +38,13 @@ struct notify_reply {
  */
 const int *notify_calls_numbers(size_t *n);
 
+/*
+ * notify_calls_ioctls: the ioctl requests the table serves, *@n of them:
+ * what the filter sends to the broker of ioctl (which is not among
+ * notify_calls_numbers()).
+ */
+const unsigned long *notify_calls_ioctls(size_t *n);
+
 /* notify_calls_name: the name of mediated call @nr, or NULL. */
 const char *notify_calls_name(int nr);
 

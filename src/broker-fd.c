@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -100,6 +101,34 @@ held_meta(struct broker_call *c)
 	if (req->op == BROKER_TRUNCATE && writable(fl) && S_ISREG(st.st_mode))
 		return ftruncate(req->fd, req->arg.length);
 	return broker_meta(c, proc, &st);
+}
+
+/*
+ * Attribute flags (FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR: chattr) of a held
+ * descriptor, which the kernel lets the file's owner set through any
+ * descriptor, one opened read-only too: allowed as held_meta() allows,
+ * and made on the broker's copy with the broker's copy of the argument,
+ * read once from the requester.
+ */
+int
+held_attr(struct broker_call *c)
+{
+	const struct broker_req *req = c->req;
+	struct resolve_out *out = &c->res->out[0];
+	int fl;
+
+	if (req->fd < 0 || req->arg.attr == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (held_path(c, &fl) == -1)
+		return -1;
+	if (!policy_allows(c->policy, out->path, FDB_W, &out->rule) &&
+	    !writable(fl)) {
+		out->denied = 1;
+		return -1;
+	}
+	return ioctl(req->fd, req->arg.request, req->arg.attr) == -1 ? -1 : 0;
 }
 
 /*

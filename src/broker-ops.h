@@ -57,11 +57,12 @@ int	act_bind(struct broker_call *c);
 /*
  * broker-fd.c: the held-descriptor forms (c->req->fd >= 0) of open
  * (a new open of the same file, with no more access than the held one),
- * chmod/chown/utimens/truncate (w, or a descriptor opened for writing)
- * and exec (x on what the descriptor names).
+ * chmod/chown/utimens/truncate and attribute flags (w, or a descriptor
+ * opened for writing) and exec (x on what the descriptor names).
  */
 int	held_open(struct broker_call *c);
 int	held_meta(struct broker_call *c);
+int	held_attr(struct broker_call *c);
 int	held_exec(struct broker_call *c);
 
 /*

@@ -71,6 +71,7 @@ static const struct op_def ops[BROKER_NOPS] = {
 	[BROKER_BIND] = { "bind", act_bind, FDB_C, 0, 1 },
 	[BROKER_STATFS] = { "statfs", act_statfs, FDB_R, 0, 0 },
 	[BROKER_WATCH] = { "watch", act_watch, FDB_R, 0, 0 },
+	[BROKER_FSATTR] = { "fsattr", held_attr, FDB_W, 0, 0 },
 };
 
 static void	 call_init(struct broker_call *c, struct fdb_broker *b,

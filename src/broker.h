@@ -47,6 +47,7 @@ enum broker_op {
 	BROKER_BIND,		/* socket req->fd to arg.addr */
 	BROKER_STATFS,		/* statfs(2) */
 	BROKER_WATCH,		/* inotify req->fd, arg.mask; flags IN_* */
+	BROKER_FSATTR,		/* req->fd: ioctl arg.request with arg.attr */
 	BROKER_NOPS
 };
 
@@ -84,6 +85,8 @@ struct broker_req {
 		const struct timespec *times;	/* NULL: now */
 		const struct sockaddr *addr;
 		socklen_t addrlen;
+		unsigned long request;	/* FS_IOC_SETFLAGS, ... */
+		void *attr;	/* its argument, the broker's copy */
 	} arg;
 };
 

@@ -34,6 +34,19 @@
  *                                  copy of it
  *   probe2 mark                    exits 42 (the "forbidden" program)
  *   probe2 tiocsti                 push input into the terminal on fd 0
+ *   probe2 tty ATTACK [SIG]        one request on the terminal on fd 0:
+ *                                  setd (line discipline N_NULL), vhangup,
+ *                                  cons (then undone through /dev/console),
+ *                                  steal (setsid, TIOCSCTTY with force),
+ *                                  async SIG (F_SETSIG SIG, O_ASYNC by
+ *                                  fcntl and by FIOASYNC, then wait on fd
+ *                                  0), modes (what ordinary programs do)
+ *   probe2 setflags PATH ro|rw     toggle FS_NODUMP_FL through PATH opened
+ *                                  read-only or read-write, and undo it
+ *   probe2 hold PATH lease|flock|posix  take a read lease, an exclusive
+ *                                  flock or a read record lock on PATH
+ *                                  opened read-only, say so, and keep it
+ *                                  until fd 0 ends
  *   probe2 net                     sockets of every family
  *   probe2 fds                     the descriptors we hold
  *   probe2 emfile PATH             open PATH with a full descriptor table
@@ -69,6 +82,7 @@
  */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -82,12 +96,14 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <linux/filter.h>
+#include <linux/fs.h>
 #include <linux/io_uring.h>
 #include <linux/seccomp.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -96,6 +112,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -108,6 +125,9 @@
 #define FD_N			100	/* the contested descriptor number */
 #define FD_STACK		(256 * 1024)
 #define T_1999			915148800	/* 1999-01-01T00:00:00Z */
+#ifndef N_NULL
+#define N_NULL			27	/* the line discipline that drops all */
+#endif
 
 static int	do_io_uring(int, char **);
 static int	do_handle(int, char **);
@@ -124,6 +144,9 @@ static int	do_fexec(int, char **);
 static int	do_memexec(int, char **);
 static int	do_mark(int, char **);
 static int	do_tiocsti(int, char **);
+static int	do_tty(int, char **);
+static int	do_setflags(int, char **);
+static int	do_hold(int, char **);
 static int	do_net(int, char **);
 static int	do_fds(int, char **);
 static int	do_emfile(int, char **);
@@ -161,6 +184,9 @@ static const struct {
 	{ "memexec", 1, do_memexec },
 	{ "mark", 0, do_mark },
 	{ "tiocsti", 0, do_tiocsti },
+	{ "tty", 1, do_tty },
+	{ "setflags", 2, do_setflags },
+	{ "hold", 2, do_hold },
 	{ "net", 0, do_net },
 	{ "fds", 0, do_fds },
 	{ "emfile", 1, do_emfile },
@@ -846,6 +872,154 @@ do_tiocsti(int argc, char **argv)
 		if (ioctl(0, TIOCSTI, s) == -1)
 			break;
 	report("tiocsti", *s == '\0' ? 0 : -1);
+	return 0;
+}
+
+/*
+ * O_ASYNC on the terminal: its foreground group becomes the owner (the
+ * kernel's __tty_fasync()), and each input sends it @sig.  Then wait for
+ * input on fd 0 (what the test types), so that the signal is sent while
+ * we still hold the file.
+ */
+static int
+tty_async(int sig)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	int on = 1, fl;
+
+	if ((fl = fcntl(0, F_GETFL)) == -1 ||
+	    !report("setsig", fcntl(0, F_SETSIG, sig)))
+		return 2;
+	report("o_async", fcntl(0, F_SETFL, fl | O_ASYNC));
+	report("fioasync", ioctl(0, FIOASYNC, &on));
+	(void)poll(&p, 1, 5000);
+	return 0;
+}
+
+/* What shells, editors and pagers do with their terminal: all must work. */
+static int
+tty_modes(void)
+{
+	struct termios t, raw;
+	struct winsize ws;
+
+	report("isatty", isatty(0) ? 0 : -1);
+	report("tcgetattr", tcgetattr(0, &t));
+	raw = t;
+	cfmakeraw(&raw);
+	report("tcsetattr", tcsetattr(0, TCSADRAIN, &raw));
+	report("tcsetattr_restore", tcsetattr(0, TCSANOW, &t));
+	report("tiocgwinsz", ioctl(0, TIOCGWINSZ, &ws));
+	report("tiocswinsz", ioctl(0, TIOCSWINSZ, &ws));
+	report("tcdrain", tcdrain(0));
+	report("tcflush", tcflush(0, TCIFLUSH));
+	report("tcgetpgrp", tcgetpgrp(0) == -1 && errno != ENOTTY ? -1 : 0);
+	return 0;
+}
+
+/*
+ * setsid, then TIOCSCTTY with force on the terminal; in a child, which
+ * leads no process group (setsid would fail).
+ */
+static int
+tty_steal(void)
+{
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) == -1)
+		return 2;
+	if (pid == 0) {
+		report("setsid", setsid());
+		report("steal", ioctl(0, TIOCSCTTY, 1));
+		_exit(0);
+	}
+	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? 0 : 2;
+}
+
+/* The console back to where it was: TIOCCONS on /dev/console. */
+static void
+undo_cons(void)
+{
+	int fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	report("cons_undo", fd == -1 ? -1 : ioctl(fd, TIOCCONS));
+	if (fd != -1)
+		close(fd);
+}
+
+static int
+do_tty(int argc, char **argv)
+{
+	int ldisc = N_NULL;
+
+	if (strcmp(argv[0], "setd") == 0) {
+		report("setd", ioctl(0, TIOCSETD, &ldisc));
+	} else if (strcmp(argv[0], "vhangup") == 0) {
+		report("vhangup", ioctl(0, TIOCVHANGUP));
+	} else if (strcmp(argv[0], "cons") == 0) {
+		if (report("cons", ioctl(0, TIOCCONS)))
+			undo_cons();
+	} else if (strcmp(argv[0], "steal") == 0) {
+		return tty_steal();
+	} else if (strcmp(argv[0], "async") == 0 && argc > 1) {
+		return tty_async(atoi(argv[1]));
+	} else if (strcmp(argv[0], "modes") == 0) {
+		return tty_modes();
+	} else
+		return 2;
+	return 0;
+}
+
+/* --- attribute flags, leases, locks --------------------------------- */
+
+static int
+do_setflags(int argc, char **argv)
+{
+	int fd, flags, want;
+
+	(void)argc;
+	fd = open(argv[0], (strcmp(argv[1], "rw") == 0 ? O_RDWR : O_RDONLY) |
+	    O_CLOEXEC);
+	if (!report("open", fd) || !report("getflags", ioctl(fd,
+	    FS_IOC_GETFLAGS, &flags)))
+		return 2;
+	want = flags ^ FS_NODUMP_FL;
+	if (report("setflags", ioctl(fd, FS_IOC_SETFLAGS, &want)))
+		report("setflags_undo", ioctl(fd, FS_IOC_SETFLAGS, &flags));
+	close(fd);
+	return 0;
+}
+
+/*
+ * A lease or a lock on PATH opened read-only, held until fd 0 ends; a
+ * lease break (SIGIO) must not end us first.
+ */
+static int
+do_hold(int argc, char **argv)
+{
+	struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+	char c;
+	int fd, rc;
+
+	(void)argc;
+	signal(SIGIO, SIG_IGN);
+	if (!report("open", fd = open(argv[0], O_RDONLY | O_CLOEXEC)))
+		return 2;
+	if (strcmp(argv[1], "lease") == 0)
+		rc = fcntl(fd, F_SETLEASE, F_RDLCK);
+	else if (strcmp(argv[1], "flock") == 0)
+		rc = flock(fd, LOCK_EX);
+	else if (strcmp(argv[1], "posix") == 0)
+		rc = fcntl(fd, F_SETLK, &fl);
+	else
+		return 2;
+	report(argv[1], rc);
+	while (read(0, &c, 1) > 0)
+		;
+	if (rc == 0 && strcmp(argv[1], "lease") == 0)
+		report("unlease", fcntl(fd, F_SETLEASE, F_UNLCK));
+	close(fd);
 	return 0;
 }
 

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * filter-ioctl.h: the rules for requests on descriptors already held
+ * (ioctl, fcntl), built with libseccomp for the shared rule builder
+ * (filter.c) and fdbroker-run's allowlist (filter-notify.c).  Internal to
+ * sandbox/.
+ */
+#ifndef FDBROKER_FILTER_IOCTL_H
+#define FDBROKER_FILTER_IOCTL_H
+
+#include <seccomp.h>
+#include <stddef.h>
+
+/* The terminal's ioctl type, 'T': (request >> 8) & 0xff. */
+#define FILTER_TTY_TYPE		0x54
+
+/*
+ * The lists, for the filters and their tests (tests/check_filter.c); each
+ * ends with 0.  filter_tty_ioctls: the requests of type 'T' that pass,
+ * every other one of that type fails with EPERM.  filter_attr_ioctls:
+ * requests that change a file's attributes (or a whole file system's)
+ * without a descriptor open for writing; EPERM unless the filter sends
+ * them to a broker.
+ */
+extern const unsigned long filter_tty_ioctls[];
+extern const unsigned long filter_attr_ioctls[];
+
+/*
+ * filter_ioctl_refusals: add to @ctx, whose default must be ALLOW, the
+ * refusals of ioctl and fcntl requests: the terminal's requests outside
+ * filter_tty_ioctls, TIOCSCTTY with force, TCXONC's TCOOFF, the
+ * attribute requests but the @n in @mediated, O_ASYNC and leases.
+ * Returns 0, or libseccomp's negative errno.
+ */
+int filter_ioctl_refusals(scmp_filter_ctx ctx, const unsigned long *mediated,
+			  size_t n);
+
+/*
+ * filter_ioctl_allow: in a default-deny @ctx, allow ioctl but the @n
+ * requests in @mediated, which go to the listener (SCMP_ACT_NOTIFY).
+ * One ctx cannot say both "allow ioctl" and "notify this request":
+ * libseccomp lets a rule without arguments override those with, so the
+ * allowed requests are written as the rest of the 32-bit space.
+ * Returns 0, or libseccomp's negative errno.
+ */
+int filter_ioctl_allow(scmp_filter_ctx ctx, const unsigned long *mediated,
+		       size_t n);
+
+#endif /* FDBROKER_FILTER_IOCTL_H */
