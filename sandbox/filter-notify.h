@@ -35,10 +35,11 @@ int filter_notify_supported(void);
  * filter_notify_install: set no_new_privs and install both filters in the
  * calling process, which must be single-threaded.  The calls in
  * o->notify_nrs, and ioctl with a request in o->notify_ioctls, are sent
- * to the listener (SECCOMP_RET_USER_NOTIF); the caller keeps the arrays.  Returns the listener descriptor
- * (close-on-exec), or -1 with errno (EINVAL: no broker or no mediated
- * call).  From then on every mediated call of the process and its
- * descendants waits for the listener's owner to answer.
+ * to the listener (SECCOMP_RET_USER_NOTIF); the caller keeps the arrays.
+ * Returns the listener descriptor (close-on-exec), or -1 with errno
+ * (EINVAL: no broker or no mediated call).  From then on every mediated
+ * call of the process and its descendants waits for the listener's
+ * owner to answer.
  */
 int filter_notify_install(const struct filter_notify_opts *o);
 

@@ -148,9 +148,10 @@ const char *const filter_xattr_calls[] = {
  * Ways around the filter or into other processes and the kernel.
  * io_uring: its OPENAT is not seen by seccomp.  setns: a new namespace
  * is kernel attack surface and mount-capable (clone's and unshare's
- * namespace flags are in add_process()).  pidfd_getfd and process_vm_* reach into other
- * processes.  The rest is kernel attack surface or administration.
- * seccomp and prctl stay allowed: a further filter only tightens.
+ * namespace flags are in add_process()).  pidfd_getfd and
+ * process_vm_* reach into other processes.  The rest is kernel attack
+ * surface or administration.  seccomp and prctl stay allowed: a further
+ * filter only tightens.
  */
 const char *const filter_refused_calls[] = {
 	"ptrace", "process_vm_readv", "process_vm_writev", "process_madvise",

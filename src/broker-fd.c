@@ -32,6 +32,7 @@
 
 static int	 held_path(struct broker_call *c, int *fl);
 static int	 writable(int fl);
+static int	 held_writable(struct broker_call *c, int *fl);
 static int	 unix_connect(struct broker_call *c);
 static int	 unix_bind(struct broker_call *c);
 static int	 connect_nb(int s, const struct sockaddr *sa, socklen_t len);
@@ -78,7 +79,6 @@ int
 held_meta(struct broker_call *c)
 {
 	const struct broker_req *req = c->req;
-	struct resolve_out *out = &c->res->out[0];
 	struct stat st;
 	char proc[64];
 	int fl;
@@ -87,13 +87,8 @@ held_meta(struct broker_call *c)
 		errno = EINVAL;
 		return -1;
 	}
-	if (held_path(c, &fl) == -1)
+	if (held_writable(c, &fl) == -1)
 		return -1;
-	if (!policy_allows(c->policy, out->path, FDB_W, &out->rule) &&
-	    !writable(fl)) {
-		out->denied = 1;
-		return -1;
-	}
 	if (fstat(req->fd, &st) == -1 ||
 	    broker_proc_fd(req->fd, proc, sizeof(proc)) == -1)
 		return -1;
@@ -114,20 +109,14 @@ int
 held_attr(struct broker_call *c)
 {
 	const struct broker_req *req = c->req;
-	struct resolve_out *out = &c->res->out[0];
 	int fl;
 
 	if (req->fd < 0 || req->arg.attr == NULL) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (held_path(c, &fl) == -1)
+	if (held_writable(c, &fl) == -1)
 		return -1;
-	if (!policy_allows(c->policy, out->path, FDB_W, &out->rule) &&
-	    !writable(fl)) {
-		out->denied = 1;
-		return -1;
-	}
 	return ioctl(req->fd, req->arg.request, req->arg.attr) == -1 ? -1 : 0;
 }
 
@@ -187,6 +176,25 @@ held_path(struct broker_call *c, int *fl)
 		return -1;
 	}
 	out->path[n] = '\0';
+	return 0;
+}
+
+/*
+ * The held descriptor may change its file: it was opened for writing,
+ * or w covers its path; else a refusal.  Its status flags into *@fl.
+ */
+static int
+held_writable(struct broker_call *c, int *fl)
+{
+	struct resolve_out *out = &c->res->out[0];
+
+	if (held_path(c, fl) == -1)
+		return -1;
+	if (!policy_allows(c->policy, out->path, FDB_W, &out->rule) &&
+	    !writable(*fl)) {
+		out->denied = 1;
+		return -1;
+	}
 	return 0;
 }
 
