@@ -247,6 +247,107 @@ st=$?
 [ $st -eq 143 ] && ok "SIGTERM is forwarded to the command" ||
     { echo "  status $st"; nok "SIGTERM is forwarded to the command"; }
 
+# --- the command's environment, directory and limits ---------------------
+FOO=outer
+export FOO
+expect "--setenv" 0 "$R" --setenv BAR 'b a r' -- /bin/sh -c \
+    'test "$BAR" = "b a r" && test "$FOO" = outer'
+expect "--unsetenv" 0 "$R" --unsetenv FOO -- /bin/sh -c \
+    'test -z "${FOO+set}"'
+expect "--clearenv, then --setenv, in order" 0 "$R" --setenv A 1 \
+    --clearenv --setenv B 2 -- /usr/bin/env
+if [ "$(cat "$T/stdout")" = "B=2" ]; then ok "only B=2 is left"; else
+	sed 's/^/  | /' "$T/stdout"; nok "only B=2 is left"; fi
+expect "--setenv after --unsetenv sets it again" 0 "$R" --unsetenv FOO \
+    --setenv FOO again -- /bin/sh -c 'test "$FOO" = again'
+expect "a bad variable name is 125" 125 "$R" --setenv A=B 1 -- true
+has "with one line" "$T/stderr" "bad variable name 'A=B'"
+expect "--chdir" 0 "$R" -r "$T/in" --chdir "$T/in/sub" -- /bin/sh -c \
+    'pwd; cat deep'
+has "pwd is the new directory" "$T/stdout" "^$T/in/sub\$"
+has "relative paths are from it" "$T/stdout" "needle in sub"
+expect "--chdir to a missing directory is 125" 125 "$R" \
+    --chdir "$T/no/such" -- true
+has "with one line" "$T/stderr" "chdir $T/no/such: No such file"
+expect "--chdir grants nothing" 1 "$R" --chdir "$T/in" -- cat file
+expect "--rlimit nofile" 0 "$R" --rlimit nofile=64 -- /bin/sh -c \
+    'ulimit -n; ulimit -Hn'
+if [ "$(tr '\n' ' ' <"$T/stdout")" = "64 64 " ]; then
+	ok "ulimit -n inside is 64, soft and hard"
+else sed 's/^/  | /' "$T/stdout"; nok "ulimit -n inside is 64"; fi
+expect "--rlimit fsize=1K" 153 "$R" -c "$T/out" --rlimit fsize=1K -- \
+    /bin/sh -c "head -c 4096 /dev/zero > '$T/out/big'"
+expect "--rlimit applies to the command only" 0 "$R" -r "$T/in" \
+    --rlimit nofile=16 -- cat "$T/in/file"
+expect "an unknown --rlimit is 125" 125 "$R" --rlimit frob=1 -- true
+has "with one line" "$T/stderr" "unknown limit 'frob'"
+expect "a bad --rlimit value is 125" 125 "$R" --rlimit nofile=lots -- true
+has "with one line" "$T/stderr" "bad value 'lots'"
+
+# --- --timeout: status 124, and nothing survives ------------------------
+start=$(date +%s)
+expect "--timeout ends the command: 124" 124 "$R" -c "$T/out" \
+    --timeout 1 -- /bin/sh -c "(trap '' TERM; sleep 5;
+    echo late > '$T/out/marker') & sleep 30"
+took=$(($(date +%s) - start))
+[ $took -le 4 ] && ok "within the time and the grace ($took s)" ||
+    nok "within the time and the grace ($took s)"
+expect "a command that ends in time keeps its status" 3 "$R" \
+    --timeout 10 -- /bin/sh -c 'exit 3'
+expect "a bad --timeout is 125" 125 "$R" --timeout 1x -- true
+sleep 4
+[ -e "$T/out/marker" ] && nok "the grandchild that ignored TERM is gone" ||
+    ok "the grandchild that ignored TERM is gone"
+
+# --- profiles add up; --require-landlock ----------------------------------
+expect "--profile none refuses the system's files" 126 "$R" \
+    --profile none -- /bin/cat /etc/passwd
+expect "--profile none --profile system add up" 0 "$R" --profile none \
+    --profile system -- /bin/cat /etc/passwd
+expect "an unknown second profile is 125" 125 "$R" --profile system \
+    --profile nosuch -- true
+has "naming it" "$T/stderr" "unknown profile 'nosuch'"
+"$R" --require-landlock -- /bin/true >"$T/stdout" 2>"$T/stderr"
+st=$?
+if [ $st -eq 0 ]; then ok "--require-landlock runs with Landlock ABI 6"
+elif [ $st -eq 125 ] && grep -q 'require-landlock' "$T/stderr"; then
+	ok "--require-landlock refuses: $(cat "$T/stderr")"
+else echo "  status $st"; nok "--require-landlock"; fi
+
+# --- the summary of denials ----------------------------------------------
+expect "a failed run with denials" 1 "$R" -- cat /etc/hostname
+has "prints a summary" "$T/stderr" "1 request was denied"
+has "with the option that grants it" "$T/stderr" "^  -r /etc/hostname\$"
+expect "-q" 1 "$R" -q -- cat /etc/hostname
+if grep -q 'requests* w' "$T/stderr"; then nok "-q silences the summary"
+else ok "-q silences the summary"; fi
+expect "a failed run without denials" 3 "$R" -r "$T" -- /bin/sh -c 'exit 3'
+[ -s "$T/stderr" ] && nok "prints nothing" || ok "prints nothing"
+expect "a run that succeeds despite denials" 0 "$R" -- \
+    /bin/sh -c 'cat /etc/hostname 2>/dev/null; exit 0'
+[ -s "$T/stderr" ] && nok "prints no summary" || ok "prints no summary"
+expect "more denials than the summary names" 1 "$R" -c "$T/out" -- \
+    /bin/sh -c "for i in 1 2 3 4 5 6 7; do /bin/cat '$T/in/n'\$i \
+    2>/dev/null; done; /usr/bin/touch '$T/in/new'"
+has "it says how many more" "$T/stderr" "and [0-9]* more denied request"
+expect "a refused creation" 1 "$R" -- /usr/bin/touch "$T/in/new"
+has "the summary asks for -c" "$T/stderr" "^  -c $T/in/new\$"
+expect "a command outside the x rules: 126" 126 "$R" -r "$T/out" \
+    -- "$T/in/file"
+# Status 126 says which grant is missing.
+cp /bin/true "$T/out/mytrue"
+expect "a program outside the x rules: 126" 126 "$R" -r "$T/out" \
+    -- "$T/out/mytrue"
+has "naming the missing -x" "$T/stderr" \
+    "not executed: -x $T/out/mytrue is missing"
+esc=$(printf 'a\033[31mb\nc')
+expect "-v with a hostile file name" 1 "$R" -v -- cat "$T/in/$esc"
+has "-v escapes it" "$T/stderr" 'denied: openat .*a\\x1b\[31mb\\x0ac'
+has "the summary escapes it" "$T/stderr" "-r '.*a\\\\x1b\\[31mb"
+if LC_ALL=C grep -q "$(printf '\033')" "$T/stderr"; then
+	nok "no raw escape reaches stderr"
+else ok "no raw escape reaches stderr"; fi
+
 # --- the JSON Lines log ---------------------------------------------------
 weird=$(printf 'we"ird\\name\001\377 x')
 printf 'x\n' >"$T/in/$weird"
