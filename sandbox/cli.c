@@ -486,6 +486,10 @@ add_rule(struct run_opts *o, unsigned perms, const char *path,
 {
 	if (path[0] == '\0')
 		return fail(err, errlen, "option '%s': empty path", opt);
+	/* The shell expands globs; one left here matched nothing. */
+	if (perms != FDB_DENY && strpbrk(path, "*?") != NULL)
+		return fail(err, errlen, "option '%s': '*' and '?' only in "
+		    "--deny: a glob never grants ('%.64s')", opt, path);
 	o->rules[o->nrules].perms = perms;
 	o->rules[o->nrules].path = path;
 	o->nrules++;

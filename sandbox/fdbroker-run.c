@@ -27,6 +27,7 @@
 #include "fdbroker.h"
 #include "launch.h"
 #include "learn.h"
+#include "policy-file.h"
 #include "runlog.h"
 #include "summary.h"
 
@@ -60,6 +61,8 @@ static int	 finish(const struct run_opts *o, struct run_state *st,
 static void	 launch_options(const struct run_opts *o, struct run_state *st,
 		    struct launch_opts *lo);
 static int	 add_profiles(struct fdb_policy *p, const struct run_opts *o);
+static int	 rule_path(const char *cwd, const char *arg,
+		    char path[PATH_MAX]);
 static int	 exit_status(int status);
 #ifdef FDB_TEST_NO_POLICY_CHECK
 static int	 test_switches(struct fdb_policy **all,
@@ -231,9 +234,10 @@ build_policy(const struct run_opts *o)
 		goto fail;
 	}
 	for (i = 0; i < o->nrules; i++) {
-		if (cli_abspath(cwd, o->rules[i].path, path, sizeof(path)) ==
-		    -1 || fdb_policy_add(p, path, o->rules[i].perms) == -1) {
-			die("%s: %s", o->rules[i].path, strerror(errno));
+		if (rule_path(cwd, o->rules[i].path, path) == -1 ||
+		    fdb_policy_add(p, path, o->rules[i].perms) == -1) {
+			die("%s: %s", summary_escape(o->rules[i].path, err,
+			    sizeof(err)), strerror(errno));
 			goto fail;
 		}
 	}
@@ -241,6 +245,21 @@ build_policy(const struct run_opts *o)
 fail:
 	fdb_policy_free(p);
 	return NULL;
+}
+
+/*
+ * A rule's path as the policy takes it: "~/" from the home directory,
+ * "**\/" as it is (a deny glob's "anywhere"), others from @cwd.
+ */
+static int
+rule_path(const char *cwd, const char *arg, char path[PATH_MAX])
+{
+	if (arg[0] == '~')
+		return policy_file_home_path(arg, path);
+	if (strncmp(arg, "**/", 3) == 0)
+		return snprintf(path, PATH_MAX, "%s", arg) < PATH_MAX ? 0 :
+		    (errno = ENAMETOOLONG, -1);
+	return cli_abspath(cwd, arg, path, PATH_MAX);
 }
 
 /* Each --profile, adding up; "system" when none is named. */

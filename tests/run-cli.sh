@@ -348,6 +348,50 @@ if LC_ALL=C grep -q "$(printf '\033')" "$T/stderr"; then
 	nok "no raw escape reaches stderr"
 else ok "no raw escape reaches stderr"; fi
 
+# --- policy files: include, ~/; deny globs ---------------------------------
+mkdir -p "$T/pol/sub" "$T/home/proj"
+printf 'r %s/in/file\ninclude sub/mid.policy\n' "$T" >"$T/pol/top.policy"
+printf 'include ../leaf.policy\n' >"$T/pol/sub/mid.policy"
+printf 'r ~/proj\n' >"$T/pol/leaf.policy"
+printf 'home\n' >"$T/home/proj/h"
+expect "an include chain and a ~/ path" 0 env HOME="$T/home" "$R" \
+    -p "$T/pol/top.policy" -- /bin/cat "$T/in/file" "$T/home/proj/h"
+has "both files were read" "$T/stdout" "^home\$"
+printf 'include top.policy\n' >"$T/pol/leaf.policy"
+expect "an include loop is 125" 125 "$R" -p "$T/pol/top.policy" -- true
+has "with FILE:LINE" "$T/stderr" "leaf.policy:1: include '.*top.policy': an include loop"
+printf 'include nowhere.policy\n' >"$T/pol/leaf.policy"
+expect "a missing included file is 125" 125 "$R" -p "$T/pol/top.policy" \
+    -- true
+has "with FILE:LINE" "$T/stderr" "leaf.policy:1: include '.*nowhere.policy': No such file"
+expect "--deny '~/...' quoted is the home" 1 env HOME="$T/home" "$R" \
+    -r "$T/home" --deny '~/proj' -- /bin/cat "$T/home/proj/h"
+mkdir -p "$T/g/d"
+printf 'ok\n' >"$T/g/d/sibling"
+expect "a deny glob refuses files made during the run" 0 "$R" -c "$T/g" \
+    --deny '**/.env' --deny "$T/g/**/*.key" -- /bin/sh -c "
+    echo s > '$T/g/d/.env' 2>/dev/null && exit 1
+    echo k > '$T/g/d/id.key' 2>/dev/null && exit 2
+    echo n > '$T/g/d/new' && /bin/cat '$T/g/d/new' '$T/g/d/sibling' &&
+    ! /bin/cat '$T/g/d/old.key' 2>/dev/null"
+has "the siblings stay readable" "$T/stdout" "^ok\$"
+[ -e "$T/g/d/.env" ] || [ -e "$T/g/d/id.key" ] &&
+    nok "no matching file was made" || ok "no matching file was made"
+printf 'secret\n' >"$T/g/d/.env"
+expect "a matching file that exists is refused" 1 "$R" -r "$T/g" \
+    --deny '**/.env' -- /bin/cat "$T/g/d/.env"
+has "the summary names the glob" "$T/stderr" "refused by the rule 'deny /\\*\\*/.env'"
+expect "moving a directory from under a glob is refused" 1 "$R" \
+    -c "$T/g" --deny "$T/g/d/*" -- /usr/bin/python3 -c "
+import os; os.rename('$T/g/d', '$T/g/e')"
+[ -e "$T/g/d/.env" ] && ok "the directory stayed" ||
+    nok "the directory stayed"
+expect "a grant glob is 125" 125 "$R" -r "$T/*" -- true
+printf 'r %s/*\n' "$T" >"$T/pol/glob.policy"
+expect "a grant glob in a policy file is 125" 125 "$R" \
+    -p "$T/pol/glob.policy" -- true
+has "saying why" "$T/stderr" "glob.policy:1: '\\*' and '?' only in deny rules"
+
 # --- the JSON Lines log ---------------------------------------------------
 weird=$(printf 'we"ird\\name\001\377 x')
 printf 'x\n' >"$T/in/$weird"
