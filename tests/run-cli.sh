@@ -392,6 +392,34 @@ expect "a grant glob in a policy file is 125" 125 "$R" \
     -p "$T/pol/glob.policy" -- true
 has "saying why" "$T/stderr" "glob.policy:1: '\\*' and '?' only in deny rules"
 
+# --- shell completion (bash; without the bash-completion package) -------
+if command -v bash >/dev/null 2>&1 && [ -n "$SRCDIR" ]; then
+	# complete WORDS...: the completions of the last word, one line.
+	complete_words() {
+		bash -c '. "$1/completion/fdbroker-run"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _fdbroker_run
+		echo "${COMPREPLY[*]}"' sh "$SRCDIR" "$@"
+	}
+	got=$(complete_words fdbroker-run --ti)
+	[ "$got" = "--timeout" ] && ok "bash completes --ti to --timeout" ||
+	    { echo "  got '$got'"; nok "bash completes --ti to --timeout"; }
+	got=$(complete_words fdbroker-run --profile n)
+	[ "$got" = "none" ] && ok "bash completes profile names" ||
+	    { echo "  got '$got'"; nok "bash completes profile names"; }
+	got=$(complete_words fdbroker-run -r "$T/in/fi")
+	[ "$got" = "$T/in/file" ] && ok "bash completes files after -r" ||
+	    { echo "  got '$got'"; nok "bash completes files after -r"; }
+	got=$(complete_words fdbroker-run --chdir "$T/i")
+	[ "$got" = "$T/in" ] && ok "bash completes directories for --chdir" ||
+	    { echo "  got '$got'"; nok "bash completes directories"; }
+	got=$(complete_words fdbroker-run --rlimit nof)
+	[ "$got" = "nofile=" ] && ok "bash completes --rlimit names" ||
+	    { echo "  got '$got'"; nok "bash completes --rlimit names"; }
+	[ -f "$SRCDIR/completion/_fdbroker-run" ] &&
+	    grep -q '^#compdef fdbroker-run' "$SRCDIR/completion/_fdbroker-run" &&
+	    ok "a zsh completion" || nok "a zsh completion"
+else skip "bash completion (no bash)"; fi
+
 # --- the JSON Lines log ---------------------------------------------------
 weird=$(printf 'we"ird\\name\001\377 x')
 printf 'x\n' >"$T/in/$weird"
