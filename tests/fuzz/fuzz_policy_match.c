@@ -208,6 +208,42 @@ covers(const struct policy_rule *r, const char *path, size_t len)
 	    (r->len == 1 && r->path[0] == '/');
 }
 
+/* Whether @s starts with the component @c (then *@s moves past it). */
+static int
+comp_is(const char **s, const char *c, int digits)
+{
+	size_t n = digits ? strspn(*s, "0123456789") : strlen(c);
+
+	if (n == 0 || (!digits && strncmp(*s, c, n) != 0) ||
+	    ((*s)[n] != '/' && (*s)[n] != '\0'))
+		return 0;
+	*s += n + ((*s)[n] == '/');
+	return 1;
+}
+
+/*
+ * SPEC §3: /proc/{self,PID}[/task/TID]/net and what is beneath is granted
+ * only by a rule at least that long (a rule that names it).
+ */
+static size_t
+view_len_ref(const char *path)
+{
+	const char *s = path, *t;
+
+	if (strncmp(s, "/proc/", 6) != 0)
+		return 0;
+	s += 6;
+	t = s;
+	if (comp_is(&t, "self", 0) || comp_is(&t, NULL, 1))
+		s = t;
+	t = s;
+	if (comp_is(&t, "task", 0) && comp_is(&t, NULL, 1))
+		s = t;
+	if (strncmp(s, "net", 3) != 0 || (s[3] != '\0' && s[3] != '/'))
+		return 0;
+	return (size_t)(s + 3 - path);
+}
+
 static void
 check_match(const struct fdb_policy *p, const char *path, unsigned need)
 {
@@ -232,7 +268,8 @@ check_match(const struct fdb_policy *p, const char *path, unsigned need)
 	a = policy_allows(p, path, need, &got);
 	FUZZ_ASSERT(got == m);
 	FUZZ_ASSERT(a == (m != NULL && m->perms != 0 &&
-			  (need & ~m->perms) == 0));
+			  (need & ~m->perms) == 0 &&
+			  m->len >= view_len_ref(path)));
 	FUZZ_ASSERT(policy_allows(p, path, need, NULL) == a);
 }
 
@@ -293,7 +330,7 @@ check_glob(const char *rule, const char *path)
 		abort();
 	if (chdir("/") == -1)
 		abort();
-	/* "**\/x" is "/**\/x"; other relative rules "//x" from "/". */
+	/* A "**" rule is from the root; other relative rules from "/". */
 	wn = rule[0] == '/' ? 0 : snprintf(abs, sizeof(abs), "%s%s",
 	    strncmp(rule, "**/", 3) == 0 ? "/" : "//", rule);
 	if (wn < 0 || (size_t)wn >= sizeof(abs) || rule[0] == '\0' ||
