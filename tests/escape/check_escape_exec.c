@@ -283,13 +283,20 @@ END_TEST
 
 /* --- the scopes: outside the sandbox, not the broker ----------------- */
 
-/* A process of ours, outside any sandbox, that dies of SIGTERM or SIGIO. */
+/*
+ * A process of ours, outside any sandbox, that dies of SIGTERM or SIGIO.
+ * Returned once it has reset its handlers: until then it has Check's,
+ * whose SIGTERM handler would pass the signal on to the test itself.
+ */
 static pid_t
 outside(void)
 {
 	sigset_t none;
 	pid_t pid;
+	char c;
+	int p[2];
 
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
 	pid = fork();
 	ck_assert_int_ne(pid, -1);
 	if (pid == 0) {
@@ -297,9 +304,13 @@ outside(void)
 		signal(SIGIO, SIG_DFL);
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		(void)!write(p[1], "", 1);
 		for (;;)
 			pause();
 	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
 	return pid;
 }
 
