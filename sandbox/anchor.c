@@ -48,18 +48,25 @@ static void	 command(const struct anchor_opts *o, pid_t self)
 		    __attribute__((noreturn));
 static int	 wait_command(const sigset_t *set, pid_t cmd, int *status);
 static int	 reap(pid_t cmd, int *status);
-static int	 kill_tree(void);
+static int	 kill_tree(int sig);
 static int	 scan(DIR *d, struct proc **v, size_t *n);
 static int	 read_stat(int procfd, pid_t pid, struct proc *p);
 static int	 below(const struct proc *v, size_t n, const struct proc *p,
 		    pid_t root);
-static void	 kill_one(int procfd, const struct proc *p, pid_t self);
+static void	 kill_one(int procfd, const struct proc *p, pid_t self,
+		    int sig);
 static int	 by_pid(const void *a, const void *b);
 
 int
 anchor_signal(void)
 {
 	return SIGRTMAX;
+}
+
+int
+anchor_term_signal(void)
+{
+	return SIGRTMAX - 1;
 }
 
 void
@@ -73,6 +80,7 @@ anchor_run(const struct anchor_opts *o)
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, anchor_signal());
+	sigaddset(&set, anchor_term_signal());
 	for (i = 0; i < o->nforward; i++)
 		sigaddset(&set, o->forward[i]);
 	sigprocmask(SIG_BLOCK, &set, NULL);
@@ -119,6 +127,7 @@ command(const struct anchor_opts *o, pid_t self)
 /*
  * Until the command exits (0, with its wait status) or the sandbox must
  * end at once (-1): the broker died (parent-death signal) or asked.
+ * anchor_term_signal() asks for SIGTERM to the whole tree (--timeout).
  * Other signals are the broker's forwarding, relayed to the command,
  * which is not reaped yet, so its pid is still its own.
  */
@@ -135,6 +144,8 @@ wait_command(const sigset_t *set, pid_t cmd, int *status)
 				return 0;
 		} else if (si.si_signo == anchor_signal())
 			return -1;
+		else if (si.si_signo == anchor_term_signal())
+			(void)kill_tree(SIGTERM);
 		else
 			(void)kill(cmd, si.si_signo);
 	}
@@ -173,7 +184,7 @@ anchor_sweep(void)
 
 	for (;;) {
 		/* Without /proc nothing can be killed: waiting would hang. */
-		if (kill_tree() == -1)
+		if (kill_tree(SIGKILL) == -1)
 			return -1;
 		pid = waitpid(-1, &st, __WALL);
 		if (pid == -1 && errno == ECHILD)
@@ -185,9 +196,9 @@ anchor_sweep(void)
 	}
 }
 
-/* One round: SIGKILL to every process below us in a snapshot of /proc. */
+/* One round: @sig to every process below us in a snapshot of /proc. */
 static int
-kill_tree(void)
+kill_tree(int sig)
 {
 	struct proc *v = NULL;
 	pid_t self = getpid();
@@ -203,7 +214,7 @@ kill_tree(void)
 	qsort(v, n, sizeof(*v), by_pid);
 	for (i = 0; i < n; i++)
 		if (below(v, n, &v[i], self))
-			kill_one(dirfd(d), &v[i], self);
+			kill_one(dirfd(d), &v[i], self, sig);
 	free(v);
 	closedir(d);
 	return 0;
@@ -262,14 +273,14 @@ below(const struct proc *v, size_t n, const struct proc *p, pid_t root)
 }
 
 static void
-kill_one(int procfd, const struct proc *p, pid_t self)
+kill_one(int procfd, const struct proc *p, pid_t self, int sig)
 {
 	struct proc now;
 	int fd;
 
 	/* Our own child: its pid stays its own until we reap it. */
 	if (p->ppid == self) {
-		(void)kill(p->pid, SIGKILL);
+		(void)kill(p->pid, sig);
 		return;
 	}
 	/*
@@ -281,7 +292,7 @@ kill_one(int procfd, const struct proc *p, pid_t self)
 	if ((fd = (int)syscall(SYS_pidfd_open, p->pid, 0)) == -1)
 		return;
 	if (read_stat(procfd, p->pid, &now) == 0 && now.start == p->start)
-		(void)syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+		(void)syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
 	fd_close(fd);
 }
 

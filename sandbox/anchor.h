@@ -39,8 +39,16 @@ struct anchor_opts {
 int anchor_signal(void);
 
 /*
+ * anchor_term_signal: the signal that makes the anchor send SIGTERM to
+ * every process below it, the command included, and keep waiting
+ * (--timeout's first step; anchor_signal() is the second).
+ */
+int anchor_term_signal(void);
+
+/*
  * anchor_run: become the anchor (in the forked child of the broker, with
- * anchor_signal(), SIGCHLD and @o->forward blocked), fork the command,
+ * SIGCHLD and @o->forward blocked; it blocks anchor_signal() and
+ * anchor_term_signal() itself), fork the command,
  * and end when the sandbox ends.  If the command exited, its wait status
  * (an int) is written to @o->report before the anchor exits 0; if the
  * anchor could not start the command it exits 125 without a report.

@@ -7,8 +7,11 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +28,35 @@ enum {
 	OPT_LEARN,
 	OPT_FAIL_ON_DENY,
 	OPT_DENY_ERRNO,
-	OPT_ALLOW_NET
+	OPT_ALLOW_NET,
+	OPT_CHDIR,
+	OPT_SETENV,
+	OPT_UNSETENV,
+	OPT_CLEARENV,
+	OPT_TIMEOUT,
+	OPT_RLIMIT,
+	OPT_REQUIRE_LANDLOCK
 };
 
-static const char shortopts[] = "+:r:w:c:x:p:vhV";
+/* The names of --rlimit, as prlimit(1) and bash's ulimit know them. */
+static const struct {
+	const char *name;
+	int resource;
+} rlimits[] = {
+	{ "as", RLIMIT_AS },
+	{ "core", RLIMIT_CORE },
+	{ "cpu", RLIMIT_CPU },
+	{ "data", RLIMIT_DATA },
+	{ "fsize", RLIMIT_FSIZE },
+	{ "memlock", RLIMIT_MEMLOCK },
+	{ "nofile", RLIMIT_NOFILE },
+	{ "nproc", RLIMIT_NPROC },
+	{ "stack", RLIMIT_STACK },
+};
+
+#define NRLIMITS	(sizeof(rlimits) / sizeof(rlimits[0]))
+
+static const char shortopts[] = "+:r:w:c:x:p:qvhV";
 
 static const struct option longopts[] = {
 	{ "read", required_argument, NULL, 'r' },
@@ -43,6 +71,14 @@ static const struct option longopts[] = {
 	{ "fail-on-deny", no_argument, NULL, OPT_FAIL_ON_DENY },
 	{ "deny-errno", required_argument, NULL, OPT_DENY_ERRNO },
 	{ "allow-net", no_argument, NULL, OPT_ALLOW_NET },
+	{ "chdir", required_argument, NULL, OPT_CHDIR },
+	{ "setenv", required_argument, NULL, OPT_SETENV },
+	{ "unsetenv", required_argument, NULL, OPT_UNSETENV },
+	{ "clearenv", no_argument, NULL, OPT_CLEARENV },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "rlimit", required_argument, NULL, OPT_RLIMIT },
+	{ "require-landlock", no_argument, NULL, OPT_REQUIRE_LANDLOCK },
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -51,24 +87,45 @@ static const struct option longopts[] = {
 
 static const char usage[] =
 "usage: fdbroker-run [OPTIONS] -- COMMAND [ARG...]\n"
-"  -r, --read PATH        grant r on PATH          (repeatable)\n"
-"  -w, --write PATH       grant rw on PATH\n"
-"  -c, --create PATH      grant rwc on PATH\n"
-"  -x, --exec PATH        grant rx on PATH\n"
-"      --deny PATH        refuse PATH even inside a granted tree\n"
-"  -p, --policy FILE      add the rules in FILE\n"
-"      --profile NAME     start from a built-in profile (default: system)\n"
+"Grants (repeatable; a rule on a directory covers the tree beneath):\n"
+"  -r, --read PATH        grant r on PATH     -r /etc/ssl/openssl.cnf\n"
+"  -w, --write PATH       grant rw on PATH    -w ./out.log\n"
+"  -c, --create PATH      grant rwc on PATH   -c ./build\n"
+"  -x, --exec PATH        grant rx on PATH    -x ./bin\n"
+"      --allow-net        let the command create network sockets\n"
+"Policy:\n"
+"      --deny PATH|GLOB   refuse PATH (or what GLOB matches, also files\n"
+"                         made later) even inside a granted tree\n"
+"                         --deny '**/.env' --deny '~/.ssh'\n"
+"  -p, --policy FILE      add the rules in FILE     -p build.policy\n"
+"      --profile NAME     built-in rules: system (the default) or none;\n"
+"                         several add up           --profile none\n"
+"      --deny-errno NAME  errno for denials (default EACCES)\n"
+"      --require-landlock refuse to run (125) where the kernel lacks the\n"
+"                         Landlock features the confinement relies on\n"
+"Environment of the command (applied in command-line order):\n"
+"      --chdir DIR        run the command in DIR   --chdir /srv/src\n"
+"      --setenv VAR VALUE set VAR                  --setenv LANG C\n"
+"      --unsetenv VAR     remove VAR               --unsetenv SSH_AUTH_SOCK\n"
+"      --clearenv         remove every variable    --clearenv\n"
+"Limits:\n"
+"      --timeout SECONDS  kill the whole sandbox after SECONDS (suffix s,\n"
+"                         m, h, d), status 124     --timeout 1.5m\n"
+"      --rlimit NAME=VALUE  the command's limit (soft = hard): as, core,\n"
+"                         cpu, data, fsize, memlock, nofile, nproc,\n"
+"                         stack; a number (K, M, G) or unlimited\n"
+"                         --rlimit nofile=256 --rlimit as=4G\n"
+"Logging:\n"
 "      --log FILE         append one JSON object per decision; '-' = stderr\n"
 "      --learn FILE       allow everything, and write to FILE the policy\n"
 "                         that the run needed\n"
 "      --fail-on-deny     exit with status 122 if any request was denied\n"
-"      --deny-errno NAME  errno for denials (default EACCES)\n"
-"      --allow-net        let the command create network sockets\n"
+"  -q, --quiet            no summary of the denials at the end\n"
 "  -v, --verbose          print each denial to stderr as it happens\n"
 "  -h, --help / -V, --version\n"
 "Exit status: the command's; 128+N if it died of signal N; 122 with\n"
-"--fail-on-deny when a request was denied; 125 if fdbroker-run failed;\n"
-"126 command not executable; 127 command not found.\n";
+"--fail-on-deny when a request was denied; 124 time limit; 125 if\n"
+"fdbroker-run failed; 126 command not executable; 127 command not found.\n";
 
 static int	 fail(char *err, size_t errlen, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
@@ -77,6 +134,16 @@ static int	 add_rule(struct run_opts *o, unsigned perms,
 		    size_t errlen);
 static int	 take_option(struct run_opts *o, int c, const char *arg,
 		    const char *opt, char *err, size_t errlen);
+static int	 take_run(struct run_opts *o, int c, const char *arg,
+		    const char *opt, char *err, size_t errlen);
+static int	 take_env(struct run_opts *o, int c, const char *arg,
+		    const char *value, const char *opt, char *err,
+		    size_t errlen);
+static int	 take_timeout(struct run_opts *o, const char *arg,
+		    const char *opt, char *err, size_t errlen);
+static int	 take_rlimit(struct run_opts *o, const char *arg,
+		    const char *opt, char *err, size_t errlen);
+static int	 alloc_lists(struct run_opts *o, size_t n);
 static const char *option_name(int c, const char *word, char buf[64]);
 static int	 unknown(const char *word, char *err, size_t errlen);
 
@@ -88,20 +155,11 @@ cli_parse(int argc, char *argv[], struct run_opts *o, char *err,
 	int c, idx;
 
 	memset(o, 0, sizeof(*o));
-	o->profile = "system";
 	o->deny_errno = EACCES;
 	if (argc < 1 || argv == NULL || argv[0] == NULL)
 		return fail(err, errlen, "no arguments");
-	/*
-	 * Room for every rule and policy the command line could hold, so
-	 * that parsing never reallocates.
-	 */
-	o->rules = calloc((size_t)argc, sizeof(*o->rules));
-	o->policies = calloc((size_t)argc, sizeof(*o->policies));
-	if (o->rules == NULL || o->policies == NULL) {
-		errno = ENOMEM;
+	if (alloc_lists(o, (size_t)argc) == -1)
 		return -1;
-	}
 	optind = 0;	/* glibc: 0 also re-initialises its internal state */
 	opterr = 0;
 	for (;;) {
@@ -120,7 +178,13 @@ cli_parse(int argc, char *argv[], struct run_opts *o, char *err,
 			    longopts[idx].name);
 		else
 			option_name(c, NULL, name);
-		if (take_option(o, c, optarg, name, err, errlen) == -1)
+		/* --setenv VAR VALUE: the value is the next word, as bwrap. */
+		if (c == OPT_SETENV && optind >= argc)
+			return fail(err, errlen, "option '%s' needs a variable "
+			    "and a value", name);
+		if (take_env(o, c, optarg, c == OPT_SETENV ? argv[optind++] :
+		    NULL, name, err, errlen) == -1 ||
+		    take_option(o, c, optarg, name, err, errlen) == -1)
 			return -1;
 	}
 	if (o->help || o->version)
@@ -139,9 +203,14 @@ cli_clear(struct run_opts *o)
 
 	free(o->rules);
 	free(o->policies);
+	free(o->profiles);
+	free(o->env);
+	free(o->rlimits);
 	o->rules = NULL;
-	o->policies = NULL;
-	o->nrules = o->npolicies = 0;
+	o->policies = o->profiles = NULL;
+	o->env = NULL;
+	o->rlimits = NULL;
+	o->nrules = o->npolicies = o->nprofiles = o->nenv = o->nrlimits = 0;
 	errno = save_errno;
 }
 
@@ -168,9 +237,40 @@ cli_abspath(const char *cwd, const char *path, char *buf, size_t buflen)
 }
 
 const char *
+cli_rlimit_name(int resource)
+{
+	size_t i;
+
+	for (i = 0; i < NRLIMITS; i++)
+		if (rlimits[i].resource == resource)
+			return rlimits[i].name;
+	return NULL;
+}
+
+const char *
 cli_usage(void)
 {
 	return usage;
+}
+
+/*
+ * Room for every entry the command line could hold (@n words), so that
+ * parsing never reallocates.
+ */
+static int
+alloc_lists(struct run_opts *o, size_t n)
+{
+	o->rules = calloc(n, sizeof(*o->rules));
+	o->policies = calloc(n, sizeof(*o->policies));
+	o->profiles = calloc(n, sizeof(*o->profiles));
+	o->env = calloc(n, sizeof(*o->env));
+	o->rlimits = calloc(n, sizeof(*o->rlimits));
+	if (o->rules == NULL || o->policies == NULL || o->profiles == NULL ||
+	    o->env == NULL || o->rlimits == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
 }
 
 /* Store one option's effect in @o; @opt names it for messages. */
@@ -200,8 +300,18 @@ take_option(struct run_opts *o, int c, const char *arg, const char *opt,
 		if (arg[0] == '\0')
 			return fail(err, errlen, "option '%s': empty name",
 			    opt);
-		o->profile = arg;
+		o->profiles[o->nprofiles++] = arg;
 		return 0;
+	case OPT_SETENV:
+	case OPT_UNSETENV:
+	case OPT_CLEARENV:
+		return 0;	/* take_env() */
+	case OPT_CHDIR:
+	case OPT_TIMEOUT:
+	case OPT_RLIMIT:
+	case OPT_REQUIRE_LANDLOCK:
+	case 'q':
+		return take_run(o, c, arg, opt, err, errlen);
 	case OPT_LOG:
 	case OPT_LEARN:
 		if (arg[0] == '\0')
@@ -219,22 +329,155 @@ take_option(struct run_opts *o, int c, const char *arg, const char *opt,
 			    arg);
 		return 0;
 	case OPT_FAIL_ON_DENY:
-		o->fail_on_deny = 1;
-		return 0;
 	case OPT_ALLOW_NET:
-		o->allow_net = 1;
-		return 0;
 	case 'v':
-		o->verbose = 1;
-		return 0;
 	case 'h':
-		o->help = 1;
-		return 0;
 	case 'V':
-		o->version = 1;
-		return 0;
+		return take_run(o, c, arg, opt, err, errlen);
 	}
 	return fail(err, errlen, "unexpected option '%s'", opt);
+}
+
+/* The options about how the command runs, and the flags. */
+static int
+take_run(struct run_opts *o, int c, const char *arg, const char *opt,
+	 char *err, size_t errlen)
+{
+	switch (c) {
+	case OPT_CHDIR:
+		if (arg[0] == '\0')
+			return fail(err, errlen, "option '%s': empty directory",
+			    opt);
+		o->chdir = arg;
+		return 0;
+	case OPT_TIMEOUT:
+		return take_timeout(o, arg, opt, err, errlen);
+	case OPT_RLIMIT:
+		return take_rlimit(o, arg, opt, err, errlen);
+	}
+	/* The flags. */
+	if (c == OPT_REQUIRE_LANDLOCK)
+		o->require_landlock = 1;
+	else if (c == 'q')
+		o->quiet = 1;
+	else if (c == OPT_FAIL_ON_DENY)
+		o->fail_on_deny = 1;
+	else if (c == OPT_ALLOW_NET)
+		o->allow_net = 1;
+	else if (c == 'v')
+		o->verbose = 1;
+	else if (c == 'h')
+		o->help = 1;
+	else
+		o->version = 1;	/* -V */
+	return 0;
+}
+
+/* --setenv, --unsetenv, --clearenv: one entry each, in order. */
+static int
+take_env(struct run_opts *o, int c, const char *arg, const char *value,
+	 const char *opt, char *err, size_t errlen)
+{
+	struct run_env *e = &o->env[o->nenv];
+
+	if (c != OPT_SETENV && c != OPT_UNSETENV && c != OPT_CLEARENV)
+		return 0;
+	if (c == OPT_CLEARENV) {
+		e->op = RUN_ENV_CLEAR;
+		o->nenv++;
+		return 0;
+	}
+	/* setenv(3) refuses these; say so before anything runs. */
+	if (arg[0] == '\0' || strchr(arg, '=') != NULL)
+		return fail(err, errlen, "option '%s': bad variable name "
+		    "'%.64s'", opt, arg);
+	e->op = c == OPT_SETENV ? RUN_ENV_SET : RUN_ENV_UNSET;
+	e->var = arg;
+	e->value = value;
+	o->nenv++;
+	return 0;
+}
+
+/*
+ * --timeout SECONDS: a decimal number, a fraction allowed, with an
+ * optional unit s, m, h or d, as timeout(1); 0 means no limit.  Kept
+ * in milliseconds, at most about 49 days on 32 bits.
+ */
+static int
+take_timeout(struct run_opts *o, const char *arg, const char *opt,
+	     char *err, size_t errlen)
+{
+	static const char units[] = "smhd";
+	static const double scale[] = { 1, 60, 3600, 86400 };
+	const char *u;
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	/* Decimal only: strtod() would take hex, "inf" and exponents. */
+	if (end == arg || !isdigit((unsigned char)arg[0]) || errno != 0 ||
+	    strspn(arg, "0123456789.") != (size_t)(end - arg))
+		goto bad;
+	if (*end != '\0') {
+		if ((u = strchr(units, *end)) == NULL || end[1] != '\0')
+			goto bad;
+		v *= scale[u - units];
+	}
+	v *= 1000;
+	if (v >= (double)ULONG_MAX)
+		goto bad;
+	/* A positive limit below a millisecond is still a limit. */
+	o->timeout_ms = v > 0 && v < 1 ? 1 : (unsigned long)v;
+	return 0;
+bad:
+	return fail(err, errlen, "option '%s': bad duration '%.32s' (e.g. "
+	    "10, 2.5, 5m, 1h)", opt, arg);
+}
+
+/* --rlimit NAME=VALUE: VALUE is "unlimited" or a number, K, M or G. */
+static int
+take_rlimit(struct run_opts *o, const char *arg, const char *opt,
+	    char *err, size_t errlen)
+{
+	static const char sfx[] = "KkMmGg";
+	struct run_rlimit *r = &o->rlimits[o->nrlimits];
+	const char *eq = strchr(arg, '='), *v, *k;
+	unsigned long long n, mul = 1;
+	char *end;
+	size_t i;
+
+	for (i = 0; eq != NULL && i < NRLIMITS; i++)
+		if (strlen(rlimits[i].name) == (size_t)(eq - arg) &&
+		    strncmp(rlimits[i].name, arg, (size_t)(eq - arg)) == 0)
+			break;
+	if (eq == NULL || i == NRLIMITS)
+		return fail(err, errlen, "option '%s': unknown limit "
+		    "'%.*s' (as, core, cpu, data, fsize, memlock, nofile, "
+		    "nproc, stack)", opt, eq != NULL ? (int)(eq - arg) : 32,
+		    arg);
+	v = eq + 1;
+	r->resource = rlimits[i].resource;
+	r->arg = arg;
+	if (strcmp(v, "unlimited") == 0 || strcmp(v, "infinity") == 0) {
+		r->value = RLIM_INFINITY;
+		o->nrlimits++;
+		return 0;
+	}
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	/* K, M, G: powers of 1024, as ulimit's units. */
+	if (end[0] != '\0' && end[1] == '\0' &&
+	    (k = strchr(sfx, end[0])) != NULL)
+		mul = 1ull << ((k - sfx) / 2 + 1) * 10;
+	if (!isdigit((unsigned char)v[0]) || errno != 0 ||
+	    (end[0] != '\0' && mul == 1) || n > RLIM_INFINITY / mul ||
+	    n * mul == RLIM_INFINITY)
+		return fail(err, errlen, "option '%s': bad value '%.32s' "
+		    "(a number, K, M or G, or unlimited)", opt, v);
+	r->value = (rlim_t)(n * mul);
+	o->nrlimits++;
+	return 0;
 }
 
 static int
@@ -243,6 +486,10 @@ add_rule(struct run_opts *o, unsigned perms, const char *path,
 {
 	if (path[0] == '\0')
 		return fail(err, errlen, "option '%s': empty path", opt);
+	/* The shell expands globs; one left here matched nothing. */
+	if (perms != FDB_DENY && strpbrk(path, "*?") != NULL)
+		return fail(err, errlen, "option '%s': '*' and '?' only in "
+		    "--deny: a glob never grants ('%.64s')", opt, path);
 	o->rules[o->nrules].perms = perms;
 	o->rules[o->nrules].path = path;
 	o->nrules++;

@@ -8,11 +8,13 @@
 #ifndef FDBROKER_CLI_H
 #define FDBROKER_CLI_H
 
+#include <sys/resource.h>
 #include <stddef.h>
 
 /* Exit statuses of fdbroker-run, besides the command's own (SPEC §4). */
 enum run_exit {
 	RUN_EXIT_DENIED = 122,	/* --fail-on-deny, and a denial */
+	RUN_EXIT_TIMEOUT = 124,	/* --timeout expired, as timeout(1) */
 	RUN_EXIT_FAILURE = 125,	/* fdbroker-run itself failed */
 	RUN_EXIT_NOEXEC = 126,	/* command found but not executable */
 	RUN_EXIT_NOTFOUND = 127,	/* command not found */
@@ -25,12 +27,41 @@ struct run_rule {
 	const char *path;	/* borrowed from argv; may be relative */
 };
 
+/* One --setenv, --unsetenv or --clearenv, in command-line order. */
+enum run_env_op {
+	RUN_ENV_SET,
+	RUN_ENV_UNSET,
+	RUN_ENV_CLEAR
+};
+
+struct run_env {
+	enum run_env_op op;
+	const char *var;	/* borrowed from argv; NULL for CLEAR */
+	const char *value;	/* SET only */
+};
+
+/* One --rlimit NAME=VALUE: soft and hard limit alike. */
+struct run_rlimit {
+	int resource;		/* RLIMIT_* */
+	rlim_t value;		/* RLIM_INFINITY for "unlimited" */
+	const char *arg;	/* as given, for messages */
+};
+
 struct run_opts {
 	struct run_rule *rules;	/* nrules entries, owned */
 	size_t nrules;
 	const char **policies;	/* -p FILE, in order; owned array */
 	size_t npolicies;
-	const char *profile;	/* --profile, default "system" */
+	const char **profiles;	/* --profile NAME, in order; owned array */
+	size_t nprofiles;	/* 0: the default, "system" */
+	struct run_env *env;	/* nenv entries, owned */
+	size_t nenv;
+	struct run_rlimit *rlimits;	/* nrlimits entries, owned */
+	size_t nrlimits;
+	const char *chdir;	/* --chdir DIR, or NULL */
+	unsigned long timeout_ms;	/* --timeout; 0: none */
+	int require_landlock;
+	int quiet;		/* -q: no end-of-run summary */
 	const char *log;	/* --log FILE, "-" for stderr, or NULL */
 	const char *learn;	/* --learn FILE, or NULL */
 	int fail_on_deny;
@@ -64,6 +95,12 @@ void cli_clear(struct run_opts *o);
  * ENAMETOOLONG, or EINVAL (empty @path, relative @cwd).
  */
 int cli_abspath(const char *cwd, const char *path, char *buf, size_t buflen);
+
+/*
+ * cli_rlimit_name: the --rlimit name of RLIMIT_* @resource ("nofile"),
+ * or NULL.
+ */
+const char *cli_rlimit_name(int resource);
 
 /* cli_usage: the --help text, ending in a newline. */
 const char *cli_usage(void);

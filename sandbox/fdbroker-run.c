@@ -4,7 +4,8 @@
  * line (cli.c), builds the policy, makes the broker, runs the command
  * (launch.c) and turns the outcome into an exit status.  The only file
  * that prints: one line on stderr for its own failures (status 125),
- * the --verbose denials, and the --log records.
+ * the --verbose denials, the summary of denials (summary.c), and the
+ * --log records.
  */
 #include "config.h"
 
@@ -26,7 +27,9 @@
 #include "fdbroker.h"
 #include "launch.h"
 #include "learn.h"
+#include "policy-file.h"
 #include "runlog.h"
+#include "summary.h"
 
 #define ERR_MAX		(PATH_MAX + 256)
 
@@ -35,6 +38,8 @@ struct run_state {
 	int verbose;
 	struct runlog *log;		/* NULL: no --log */
 	unsigned long denials;
+	struct summary summary;
+	int timed_out;
 	struct learn *learn;		/* NULL: no --learn */
 	int learn_failed;
 };
@@ -53,6 +58,11 @@ static int	 write_learnt(struct learn *l, const char *file,
 		    const struct run_opts *o);
 static int	 finish(const struct run_opts *o, struct run_state *st,
 		    int status);
+static void	 launch_options(const struct run_opts *o, struct run_state *st,
+		    struct launch_opts *lo);
+static int	 add_profiles(struct fdb_policy *p, const struct run_opts *o);
+static int	 rule_path(const char *cwd, const char *arg,
+		    char path[PATH_MAX]);
 static int	 exit_status(int status);
 #ifdef FDB_TEST_NO_POLICY_CHECK
 static int	 test_switches(struct fdb_policy **all,
@@ -71,9 +81,8 @@ main(int argc, char *argv[])
 	int rc = RUN_EXIT_FAILURE;
 
 	if (cli_parse(argc, argv, &o, err, sizeof(err)) == -1) {
-		fprintf(stderr, "fdbroker-run: %s\n",
-		    errno == ENOMEM ? strerror(ENOMEM) : err);
-		fprintf(stderr, "Try 'fdbroker-run --help'.\n");
+		fprintf(stderr, "fdbroker-run: %s\nTry 'fdbroker-run --help'."
+		    "\n", errno == ENOMEM ? strerror(ENOMEM) : err);
 		cli_clear(&o);
 		return RUN_EXIT_FAILURE;
 	}
@@ -152,10 +161,7 @@ run_command(struct fdb_broker *b, const struct run_opts *o,
 	char err[ERR_MAX];
 	int status, confine_err = 0;
 
-	memset(&lo, 0, sizeof(lo));
-	lo.argv = o->argv;
-	lo.allow_net = o->allow_net;
-	lo.want_pid = st->log != NULL;
+	launch_options(o, st, &lo);
 	lo.confine = confine;
 	lo.confine_err = &confine_err;
 	lo.exec = exec;
@@ -168,6 +174,25 @@ run_command(struct fdb_broker *b, const struct run_opts *o,
 		    confine_err == EOPNOTSUPP ? "this kernel has no Landlock "
 		    "ABI 2 (Linux 5.19)" : strerror(confine_err));
 	return finish(o, st, status);
+}
+
+/* What launch_run() takes from the command line. */
+static void
+launch_options(const struct run_opts *o, struct run_state *st,
+	       struct launch_opts *lo)
+{
+	memset(lo, 0, sizeof(*lo));
+	lo->argv = o->argv;
+	lo->allow_net = o->allow_net;
+	lo->want_pid = st->log != NULL;
+	lo->require_landlock = o->require_landlock;
+	lo->chdir = o->chdir;
+	lo->env = o->env;
+	lo->nenv = o->nenv;
+	lo->rlimits = o->rlimits;
+	lo->nrlimits = o->nrlimits;
+	lo->timeout_ms = o->timeout_ms;
+	lo->timed_out = &st->timed_out;
 }
 
 static int
@@ -195,10 +220,8 @@ build_policy(const struct run_opts *o)
 		die("%s", strerror(errno));
 		return NULL;
 	}
-	if (fdb_policy_add_profile(p, o->profile) == -1) {
-		die("unknown profile '%s' (known: none, system)", o->profile);
+	if (add_profiles(p, o) == -1)
 		goto fail;
-	}
 	for (i = 0; i < o->npolicies; i++) {
 		if (fdb_policy_load(p, o->policies[i], err, sizeof(err)) ==
 		    -1) {
@@ -211,9 +234,10 @@ build_policy(const struct run_opts *o)
 		goto fail;
 	}
 	for (i = 0; i < o->nrules; i++) {
-		if (cli_abspath(cwd, o->rules[i].path, path, sizeof(path)) ==
-		    -1 || fdb_policy_add(p, path, o->rules[i].perms) == -1) {
-			die("%s: %s", o->rules[i].path, strerror(errno));
+		if (rule_path(cwd, o->rules[i].path, path) == -1 ||
+		    fdb_policy_add(p, path, o->rules[i].perms) == -1) {
+			die("%s: %s", summary_escape(o->rules[i].path, err,
+			    sizeof(err)), strerror(errno));
 			goto fail;
 		}
 	}
@@ -221,6 +245,38 @@ build_policy(const struct run_opts *o)
 fail:
 	fdb_policy_free(p);
 	return NULL;
+}
+
+/*
+ * A rule's path as the policy takes it: "~/" from the home directory,
+ * "**\/" as it is (a deny glob's "anywhere"), others from @cwd.
+ */
+static int
+rule_path(const char *cwd, const char *arg, char path[PATH_MAX])
+{
+	if (arg[0] == '~')
+		return policy_file_home_path(arg, path);
+	if (strncmp(arg, "**/", 3) == 0)
+		return snprintf(path, PATH_MAX, "%s", arg) < PATH_MAX ? 0 :
+		    (errno = ENAMETOOLONG, -1);
+	return cli_abspath(cwd, arg, path, PATH_MAX);
+}
+
+/* Each --profile, adding up; "system" when none is named. */
+static int
+add_profiles(struct fdb_policy *p, const struct run_opts *o)
+{
+	char buf[ERR_MAX];
+	const char *name;
+	size_t i;
+
+	for (i = 0; i == 0 || i < o->nprofiles; i++) {
+		name = o->nprofiles == 0 ? "system" : o->profiles[i];
+		if (fdb_policy_add_profile(p, name) == -1)
+			return die("unknown profile '%s' (known: none, system)",
+			    summary_escape(name, buf, sizeof(buf)));
+	}
+	return 0;
 }
 
 /* A policy that grants everything: --learn's, and the test switch's. */
@@ -246,14 +302,19 @@ static void
 on_decision(const struct fdb_decision *d, void *arg)
 {
 	struct run_state *st = arg;
+	char path[PATH_MAX * 4 + 4], res[PATH_MAX * 4 + 4];
 
 	if (!d->allowed) {
 		st->denials++;
+		(void)summary_add(&st->summary, d);
+		/* The paths are the command's: escaped, never raw. */
 		if (st->verbose)
 			fprintf(stderr, "fdbroker-run: denied: %s %s%s%s\n",
-			    d->op, d->path != NULL ? d->path : "?",
+			    d->op, summary_escape(d->path != NULL ? d->path :
+			    "?", path, sizeof(path)),
 			    d->resolved != NULL ? " -> " : "",
-			    d->resolved != NULL ? d->resolved : "");
+			    d->resolved != NULL ? summary_escape(d->resolved,
+			    res, sizeof(res)) : "");
 	}
 	if (st->learn != NULL && learn_add(st->learn, d) == -1)
 		st->learn_failed = 1;
@@ -268,8 +329,9 @@ write_learnt(struct learn *l, const char *file, const struct run_opts *o)
 	FILE *f;
 	long n;
 
-	snprintf(what, sizeof(what), "profile %s and the command line",
-	    o->profile);
+	snprintf(what, sizeof(what), "profile %s%s and the command line",
+	    o->nprofiles > 0 ? o->profiles[0] : "system",
+	    o->nprofiles > 1 ? " (and others)" : "");
 	if ((f = fopen(file, "we")) == NULL)
 		return die("--learn %s: %s", file, strerror(errno));
 	n = learn_write(l, f, what);
@@ -305,12 +367,22 @@ test_switches(struct fdb_policy **all, const struct fdb_policy **confine)
 static int
 finish(const struct run_opts *o, struct run_state *st, int status)
 {
+	int rc;
+
 	if (st->learn != NULL && (st->learn_failed ? die("--learn: %s",
 	    strerror(ENOMEM)) : write_learnt(st->learn, o->learn, o)) == -1)
 		return RUN_EXIT_FAILURE;
-	if (o->fail_on_deny && st->denials > 0)
-		return RUN_EXIT_DENIED;
-	return exit_status(status);
+	if (st->timed_out)
+		rc = RUN_EXIT_TIMEOUT;
+	else if (o->fail_on_deny && st->denials > 0)
+		rc = RUN_EXIT_DENIED;
+	else
+		rc = exit_status(status);
+	/* Denials explain a failure; after a success they are noise. */
+	if (rc != 0 && !o->quiet)
+		summary_print(&st->summary, stderr, rc);
+	summary_free(&st->summary);
+	return rc;
 }
 
 static int

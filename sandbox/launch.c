@@ -10,7 +10,9 @@
  * command's process confines itself before exec (that Landlock ruleset,
  * then the notify filters, so that the dynamic loader and everything
  * after it are confined), hands the listener over, closes it and execs
- * the command.
+ * the command; before all that it takes its directory, environment and
+ * limits (cmdenv.c).  --timeout is a timerfd in the broker's loop, which
+ * asks the anchor to end the sandbox.
  *
  * The command stays in the broker's process group: it keeps the terminal
  * as a job, and the filter refuses signals to the broker, its group and
@@ -22,6 +24,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <errno.h>
@@ -37,6 +40,7 @@
 
 #include "anchor.h"
 #include "broker.h"
+#include "cmdenv.h"
 #include "fd.h"
 #include "fdpass.h"
 #include "filter-notify.h"
@@ -63,7 +67,11 @@ struct run {
 	pid_t child;			/* the anchor */
 	int exited;
 	int status;			/* the command's, once exited */
+	int reported;			/* status is the command's own */
 	int report;			/* the anchor's report of it */
+	unsigned long timeout_ms;	/* --timeout, 0: none */
+	int timer;			/* its timerfd, or -1 */
+	int timed_out;			/* 1: TERM sent; 2: KILL sent */
 };
 
 /* What the command's process needs, through anchor_run(). */
@@ -94,7 +102,9 @@ static int	 broker_side(struct fdb_broker *b, const struct launch_opts *o,
 		    int sock, int sigfd, struct run *run, char *err,
 		    size_t errlen);
 static int	 serve(struct fdb_broker *b, int sigfd, struct run *run);
+static int	 arm(int fd, unsigned long ms);
 static void	 on_signal(void *arg, int fd, unsigned events);
+static void	 on_timer(void *arg, int fd, unsigned events);
 static void	 reap(struct run *run);
 static int	 early_exit(struct run *run);
 static void	 collect(struct run *run, int st);
@@ -106,7 +116,7 @@ int
 launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 	   char *err, size_t errlen)
 {
-	struct run run = { .child = -1, .report = -1 };
+	struct run run = { .child = -1, .report = -1, .timer = -1 };
 	struct child_arg ca = {
 		.o = o, .ruleset = -1, .broker = getpid(),
 	};
@@ -114,6 +124,7 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 	int sv[2] = { -1, -1 }, pp[2] = { -1, -1 }, sigfd = -1, rc = -1;
 
 	broker_set_net(b, o->allow_net);
+	run.timeout_ms = o->timeout_ms;
 	if (filter_notify_supported() == -1)
 		return fail(err, errlen, ENOSYS, "this kernel has no seccomp "
 		    "user notification (Linux 5.0 or later is needed)");
@@ -149,10 +160,9 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 	pp[1] = fd_close(pp[1]);
 	ca.ruleset = fd_close(ca.ruleset);
 	run.report = pp[0];
-	if (broker_side(b, o, sv[0], sigfd, &run, err, errlen) == 0) {
+	if ((rc = broker_side(b, o, sv[0], sigfd, &run, err, errlen)) == 0)
 		*status = run.status;
-		rc = 0;
-	}
+	*o->timed_out = run.timed_out != 0;
 out:
 	if (run.child > 0 && !run.exited)
 		stop(run.child);
@@ -192,17 +202,28 @@ static int
 confine(struct fdb_broker *b, const struct launch_opts *o, int *rs,
 	char *err, size_t errlen)
 {
-	int e;
+	int e, abi;
 
 	*rs = exec_ruleset(o->exec != NULL ? o->exec : broker_policy(b), err,
 	    errlen);
 	if (*rs == -1 && errno != EOPNOTSUPP)
 		return -1;
+	abi = landlock_abi();
+	if (o->require_landlock && abi < 6)
+		return fail(err, errlen, EOPNOTSUPP, "--require-landlock: %s",
+		    abi == 0 ? "this kernel has no Landlock (Linux 5.13 or "
+		    "later, with landlock in lsm=): only the broker's checks "
+		    "would bound execution" : "this kernel's Landlock is ABI "
+		    "< 6 (Linux 6.12): signals and abstract sockets would "
+		    "not be scoped");
 	if (o->confine == NULL)
 		return 0;
 	e = landlock_restrict_broker(o->confine) == -1 ? errno : 0;
 	if (o->confine_err != NULL)
 		*o->confine_err = e;
+	if (e != 0 && o->require_landlock)
+		return fail(err, errlen, e, "--require-landlock: the broker "
+		    "cannot confine itself: %s", strerror(e));
 	return 0;
 }
 
@@ -295,11 +316,17 @@ child(void *arg)
 		.allow_net = o->allow_net,
 	};
 	struct hello h = { 0, STAGE_OK };
-	char found[PATH_MAX];
+	char found[PATH_MAX], why[PATH_MAX + 128];
 	const char *file;
 	int listener = -1, e;
 
 	sigprocmask(SIG_SETMASK, a->mask, NULL);
+	/* Before the PATH search: it uses the new PATH and directory. */
+	if (cmdenv_apply(o->chdir, o->env, o->nenv, o->rlimits, o->nrlimits,
+	    why, sizeof(why)) == -1) {
+		dprintf(STDERR_FILENO, "fdbroker-run: %s\n", why);
+		_exit(125);
+	}
 	/* The broker serves exactly the calls it has a handler for. */
 	fo.notify_nrs = notify_calls_numbers(&fo.n_notify);
 	fo.notify_ioctls = notify_calls_ioctls(&fo.n_notify_ioctls);
@@ -401,7 +428,10 @@ receive(int sock, pid_t pid, int *listener, char *err, size_t errlen)
 	    strerror(h.err));
 }
 
-/* The loop: notifications and signals, until the command has exited. */
+/*
+ * The loop: notifications, signals and the time limit, until the command
+ * has exited.
+ */
 static int
 serve(struct fdb_broker *b, int sigfd, struct run *run)
 {
@@ -410,6 +440,14 @@ serve(struct fdb_broker *b, int sigfd, struct run *run)
 
 	if (loop_add(l, sigfd, on_signal, NULL, run) == -1)
 		return -1;
+	if (run->timeout_ms > 0 && ((run->timer = timerfd_create(
+	    CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)) == -1 ||
+	    arm(run->timer, run->timeout_ms) == -1 ||
+	    loop_add(l, run->timer, on_timer, NULL, run) == -1)) {
+		run->timer = fd_close(run->timer);
+		loop_remove(l, sigfd);
+		return -1;
+	}
 	/* SIGCHLD may have come and gone before the signalfd was watched. */
 	reap(run);
 	while (!run->exited) {
@@ -418,8 +456,51 @@ serve(struct fdb_broker *b, int sigfd, struct run *run)
 			break;
 		}
 	}
+	if (run->timer >= 0) {
+		loop_remove(l, run->timer);
+		run->timer = fd_close(run->timer);
+	}
 	loop_remove(l, sigfd);
 	return rc;
+}
+
+/* Fire @fd once, @ms from now. */
+static int
+arm(int fd, unsigned long ms)
+{
+	struct itimerspec it = {
+		.it_value = {
+			.tv_sec = (time_t)(ms / 1000),
+			.tv_nsec = (long)(ms % 1000) * 1000000,
+		},
+	};
+
+	return timerfd_settime(fd, 0, &it, NULL);
+}
+
+/*
+ * --timeout: SIGTERM to every process of the sandbox (the anchor sends
+ * it), and LAUNCH_GRACE_MS later the end of the sandbox, SIGKILL to
+ * all, if the command has not exited by then.  The loop ends when the
+ * anchor is reaped, as for any other end.
+ */
+static void
+on_timer(void *arg, int fd, unsigned events)
+{
+	struct run *run = arg;
+	uint64_t n;
+
+	(void)events;
+	if (read(fd, &n, sizeof(n)) != (ssize_t)sizeof(n) || run->exited)
+		return;
+	if (run->timed_out == 0) {
+		run->timed_out = 1;
+		(void)kill(run->child, anchor_term_signal());
+		(void)arm(fd, LAUNCH_GRACE_MS);
+	} else if (run->timed_out == 1) {
+		run->timed_out = 2;
+		(void)kill(run->child, anchor_signal());
+	}
 }
 
 static void
@@ -446,7 +527,8 @@ on_signal(void *arg, int fd, unsigned events)
 
 /*
  * The child left before confining itself: the command was not found
- * (127, already said), which is the command's status, not our failure.
+ * (127), or its directory, environment or limits could not be set (125),
+ * already said; not a failure to report again.
  */
 static int
 early_exit(struct run *run)
@@ -457,7 +539,9 @@ early_exit(struct run *run)
 		if (errno != EINTR)
 			return 0;
 	collect(run, st);
-	return WIFEXITED(run->status) && WEXITSTATUS(run->status) == 127;
+	return run->reported && WIFEXITED(run->status) &&
+	    (WEXITSTATUS(run->status) == 127 ||
+	    WEXITSTATUS(run->status) == 125);
 }
 
 static void
@@ -483,8 +567,10 @@ collect(struct run *run, int st)
 
 	run->exited = 1;
 	run->status = st;
-	if (read(run->report, &cmd, sizeof(cmd)) == (ssize_t)sizeof(cmd))
+	if (read(run->report, &cmd, sizeof(cmd)) == (ssize_t)sizeof(cmd)) {
 		run->status = cmd;
+		run->reported = 1;
+	}
 }
 
 /* End the sandbox now: the anchor kills the command and its own. */

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "cli.h"
 #include "fdbroker.h"
 
 struct launch_opts {
@@ -30,7 +31,29 @@ struct launch_opts {
 	 * (landlock_exec_ruleset()); NULL: the broker's.  Borrowed.
 	 */
 	const struct fdb_policy *exec;
+	/*
+	 * Fail (-1, a reason in err) rather than run with the broker's
+	 * checks alone where the kernel lacks Landlock (the exec image),
+	 * cannot bound the broker, or lacks ABI 6 (the scopes).
+	 */
+	int require_landlock;
+	/* The command's process, before it is confined (cmdenv.c). */
+	const char *chdir;		/* or NULL */
+	const struct run_env *env;	/* nenv changes, in order */
+	size_t nenv;
+	const struct run_rlimit *rlimits;
+	size_t nrlimits;
+	/*
+	 * After @timeout_ms (0: never) the command gets SIGTERM, every
+	 * process of the sandbox after LAUNCH_GRACE_MS more SIGKILL, and
+	 * *@timed_out is set.
+	 */
+	unsigned long timeout_ms;
+	int *timed_out;			/* not NULL */
 };
+
+/* How long the sandbox has to end after --timeout's SIGTERM. */
+#define LAUNCH_GRACE_MS		2000
 
 /*
  * launch_run: run @o->argv confined, with broker @b answering, and store
@@ -39,9 +62,11 @@ struct launch_opts {
  * HUP, INT, QUIT, TERM, USR1, USR2, ALRM and WINCH sent to the caller
  * are forwarded to the command (a terminal's, sent to the whole group,
  * already reached it).  A command that cannot be executed exits 126 (127
- * when not found) after printing one line.  Returns 0, or -1 with errno
- * and a one-line reason in @err (e.g. a kernel without user notification
- * or SECCOMP_ADDFD_FLAG_SEND: ENOSYS); the command is then not running.
+ * when not found) after printing one line; one whose @o->chdir, @o->env
+ * or @o->rlimits cannot be applied exits 125 after printing one line.
+ * Returns 0, or -1 with errno and a one-line reason in @err (e.g. a
+ * kernel without user notification or SECCOMP_ADDFD_FLAG_SEND: ENOSYS);
+ * the command is then not running.
  */
 int launch_run(struct fdb_broker *b, const struct launch_opts *o,
 	       int *status, char *err, size_t errlen);

@@ -554,8 +554,9 @@ trailing_slash(const char *path)
  * A rename or a link gives the entry the permissions of its new place.
  * Allowed only when that grants nothing its old place did not (a file
  * kept read-only must not become writable under another name), and, for
- * a directory, when no rule lies beneath either place (moving a tree
- * would carry a denied subtree out from under its rule).  Otherwise
+ * a directory, when no rule lies beneath either place and no deny glob
+ * might match beneath the old one (moving a tree would carry a denied
+ * subtree, or a file a glob refuses, out from under its rule).  Otherwise
  * EXDEV, as for another file system: mv then copies, and each copied
  * file goes through the policy on its own.
  */
@@ -571,7 +572,8 @@ move_check(struct broker_call *c, int from, int to, int is_dir)
 	gained = (rt != NULL ? rt->perms : 0) & PERMS_RWX &
 	    ~(rf != NULL ? rf->perms : 0);
 	if (gained != 0 || (is_dir && (rules_beneath(c->policy, pf, 0) ||
-	    rules_beneath(c->policy, pt, 0)))) {
+	    rules_beneath(c->policy, pt, 0) ||
+	    policy_globs_beneath(c->policy, pf)))) {
 		errno = EXDEV;
 		return -1;
 	}

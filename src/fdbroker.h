@@ -60,8 +60,10 @@ int fdb_policy_add(struct fdb_policy *p, const char *path, unsigned perms);
 /*
  * fdb_policy_add_rule: add one rule written as in a policy file,
  * "PERMS PATH" (PERMS a non-empty set of the letters r, w, c, x) or
- * "deny PATH", each optionally after "exact " (the path alone).
- * Relative paths are refused (EINVAL).  On EINVAL, when @err is not
+ * "deny PATH", each optionally after "exact " (the path alone).  A
+ * path may start with "~/" (the home: $HOME, else the password
+ * database); a deny path with '*' or '?' is a glob (see policy files),
+ * a grant's is refused.  Other relative paths are refused (EINVAL).  On EINVAL, when @err is not
  * NULL, a reason of at most @errlen bytes is written there.
  */
 int fdb_policy_add_rule(struct fdb_policy *p, const char *rule, char *err,
@@ -69,8 +71,12 @@ int fdb_policy_add_rule(struct fdb_policy *p, const char *rule, char *err,
 
 /*
  * fdb_policy_load: add the rules of policy file @file (one rule a line,
- * '#' comments, blank lines ignored).  Nothing is added unless the whole
- * file is valid.  On a malformed file returns -1 with errno EINVAL and
+ * '#' comments, blank lines ignored; "include FILE" reads FILE, from
+ * @file's directory unless absolute, a loop refused; a deny path may be
+ * a glob: '*' and '?' within a component, "**" for any number of
+ * components, "**\/NAME" NAME anywhere; it refuses what it matches and
+ * the tree beneath, at each request, whatever grants it).  Nothing is
+ * added unless the whole file, and every file it includes, is valid.  On a malformed file returns -1 with errno EINVAL and
  * writes "FILE:LINE: reason" into @err (when not NULL); on an unreadable
  * file, the errno of the failure and "FILE: strerror" in @err.
  */

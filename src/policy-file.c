@@ -1,19 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * policy-file.c: the text form of rules (SPEC §3), "PERMS PATH" or
- * "deny PATH", one a line, '#' comments, and the loading of a policy
- * file.  Parsing is all or nothing: rules are collected first and added
- * in one step.  Only fdb_policy_load() touches the filesystem, to read
- * the file it is given.  Messages are short, lower-case and name the line.
+ * "deny PATH", one a line, '#' comments, "include FILE", paths from the
+ * root or the home directory ("~/"), deny globs; and the loading of a
+ * policy file.  Parsing is all or nothing: rules are collected first,
+ * across included files, and added in one step.  Only fdb_policy_load()
+ * touches the filesystem, to read the file it is given and the files it
+ * includes; a "~/" reads $HOME (or the password database without it).
+ * Messages are short, lower-case and name the file and line.
  */
 #include "config.h"
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +35,7 @@
 #define POLICY_FILE_MAX		(1024 * 1024)
 #define REASON_MAX		256
 #define QUOTE_MAX		64	/* bytes of a bad path quoted back */
+#define INCLUDE_MAX		16	/* files open at once, the first too */
 
 struct rule_list {
 	struct policy_rule *r;
@@ -37,12 +43,39 @@ struct rule_list {
 	size_t cap;
 };
 
+/* One parse: the rules of every file, and the files being read. */
+struct parse_ctx {
+	struct rule_list l;
+	int includes;		/* "include" allowed (fdb_policy_load) */
+	size_t depth;
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} open[INCLUDE_MAX];
+};
+
+/* What parse_line() found. */
+enum line {
+	LINE_NONE,		/* blank or comment */
+	LINE_RULE,
+	LINE_INCLUDE		/* the file's path in the path buffer */
+};
+
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int is_space(int c);
 static char *next_word(char **s);
-static int parse_line(char *line, struct policy_rule *out,
+static int parse_line(char *line, int includes, struct policy_rule *out,
 		      char path[PATH_MAX], char *why, size_t whylen);
+static int parse_path(char *s, unsigned perms, struct policy_rule *out,
+		      char path[PATH_MAX], char *why, size_t whylen);
+static int parse_text(struct parse_ctx *c, const char *name,
+		      const char *text, size_t len, char *err,
+		      size_t errlen);
+static int include(struct parse_ctx *c, const char *name, const char *file,
+		   char *err, size_t errlen, char *why, size_t whylen);
+static int load_file(struct parse_ctx *c, const char *file, char *err,
+		     size_t errlen, char *why, size_t whylen);
 static int list_add(struct rule_list *l, const struct policy_rule *r);
 static void list_clear(struct rule_list *l);
 static int read_all(int fd, char **bufp, size_t *lenp);
@@ -93,12 +126,7 @@ int
 policy_file_parse(struct fdb_policy *p, const char *name, const char *text,
 		  size_t len, char *err, size_t errlen)
 {
-	struct rule_list l = { NULL, 0, 0 };
-	struct policy_rule rule;
-	char why[REASON_MAX], path[PATH_MAX];
-	char *copy, *line, *end, *nl;
-	unsigned long lineno = 0;
-	int r;
+	struct parse_ctx c;
 
 	if (name == NULL)
 		name = "-";
@@ -107,44 +135,151 @@ policy_file_parse(struct fdb_policy *p, const char *name, const char *text,
 		errno = EINVAL;
 		return -1;
 	}
+	memset(&c, 0, sizeof(c));
+	if (parse_text(&c, name, text, len, err, errlen) == -1 ||
+	    policy_add_rules(p, c.l.r, c.l.n) == -1) {
+		if (errno == ENOMEM)
+			set_err(err, errlen, "%s: out of memory", name);
+		list_clear(&c.l);
+		return -1;
+	}
+	list_clear(&c.l);
+	return 0;
+}
+
+/*
+ * The rules of the @len bytes of @text, named @name in messages, into
+ * c->l, and those of the files it includes.  Returns 0, or -1 with
+ * EINVAL and "NAME:LINE: reason" in @err (or ENOMEM).
+ */
+static int
+parse_text(struct parse_ctx *c, const char *name, const char *text,
+	   size_t len, char *err, size_t errlen)
+{
+	struct policy_rule rule;
+	char why[REASON_MAX], path[PATH_MAX];
+	char *copy, *line, *end, *nl;
+	unsigned long lineno = 0;
+	int r = 0;
+
 	/* A private, writable copy: lines are cut in place. */
 	if ((copy = malloc(len + 1)) == NULL)
-		goto nomem;
+		return -1;
 	if (len > 0)
 		memcpy(copy, text, len);
 	end = copy + len;
 	*end = '\0';
-	for (line = copy; line < end; line = nl + 1) {
+	for (line = copy; r != -1 && line < end; line = nl + 1) {
 		lineno++;
+		why[0] = '\0';
 		if ((nl = memchr(line, '\n', (size_t)(end - line))) == NULL)
 			nl = end;
 		if (memchr(line, '\0', (size_t)(nl - line)) != NULL) {
 			snprintf(why, sizeof(why), "line contains a NUL byte");
-			goto inval;
+			r = -1;
+			break;
 		}
 		*nl = '\0';
-		r = parse_line(line, &rule, path, why, sizeof(why));
-		if (r == -1)
-			goto inval;
-		if (r == 1 && list_add(&l, &rule) == -1)
-			goto nomem;
+		r = parse_line(line, c->includes, &rule, path, why,
+		    sizeof(why));
+		if (r == LINE_RULE && list_add(&c->l, &rule) == -1) {
+			free(copy);
+			return -1;
+		}
+		if (r == LINE_INCLUDE)
+			r = include(c, name, path, err, errlen, why,
+			    sizeof(why));
 	}
-	if (policy_add_rules(p, l.r, l.n) == -1)
-		goto nomem;
-	list_clear(&l);
 	free(copy);
-	return 0;
-inval:
-	set_err(err, errlen, "%s:%lu: %s", name, lineno, why);
-	list_clear(&l);
-	free(copy);
-	errno = EINVAL;
+	if (r != -1)
+		return 0;
+	/* An included file's own error is in @err already. */
+	if (why[0] != '\0')
+		set_err(err, errlen, "%s:%lu: %s", name, lineno, why);
+	if (errno != ENOMEM)
+		errno = EINVAL;
 	return -1;
-nomem:
-	set_err(err, errlen, "%s: out of memory", name);
-	list_clear(&l);
-	free(copy);
-	errno = ENOMEM;
+}
+
+/*
+ * "include @file" in the file @name: @file is taken from the directory
+ * of @name unless it is absolute.  Returns 0, or -1 with the reason in
+ * @why (about the include itself) or in @err (inside the file).
+ */
+static int
+include(struct parse_ctx *c, const char *name, const char *file, char *err,
+	size_t errlen, char *why, size_t whylen)
+{
+	char path[PATH_MAX];
+	const char *slash = strrchr(name, '/');
+	int n;
+
+	if (file[0] == '/' || slash == NULL)
+		n = snprintf(path, sizeof(path), "%s", file);
+	else
+		n = snprintf(path, sizeof(path), "%.*s/%s",
+		    (int)(slash - name), name, file);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		set_err(why, whylen, "include: path too long");
+		errno = EINVAL;
+		return -1;
+	}
+	return load_file(c, path, err, errlen, why, whylen);
+}
+
+/*
+ * Read and parse @file into c->l.  A file already being read (by device
+ * and inode, so other spellings of it too) is a loop.  Returns 0, or -1
+ * with the reason in @why when @file could not be read, else in @err.
+ */
+static int
+load_file(struct parse_ctx *c, const char *file, char *err, size_t errlen,
+	  char *why, size_t whylen)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t len, i;
+	int fd, r, q;
+
+	if (c->depth == INCLUDE_MAX) {
+		set_err(why, whylen, "include '%.*s': more than %d files "
+		    "nested", QUOTE_MAX, file, INCLUDE_MAX);
+		errno = EINVAL;
+		return -1;
+	}
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1 ||
+	    fstat(fd, &st) == -1)
+		goto fail;
+	for (i = 0; i < c->depth; i++) {
+		if (c->open[i].dev != st.st_dev || c->open[i].ino != st.st_ino)
+			continue;
+		set_err(why, whylen, "include '%.*s': an include loop",
+		    QUOTE_MAX, file);
+		fd_close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	if (read_all(fd, &buf, &len) == -1)
+		goto fail;
+	fd_close(fd);
+	c->open[c->depth].dev = st.st_dev;
+	c->open[c->depth++].ino = st.st_ino;
+	r = parse_text(c, file, buf, len, err, errlen);
+	c->depth--;
+	free(buf);
+	return r;
+fail:
+	/* The first file by its whole name, an included one quoted. */
+	q = c->depth > 0 ? QUOTE_MAX : PATH_MAX;
+	if (errno == EFBIG)
+		set_err(why, whylen, "%s%.*s%s: file too large (over %d "
+		    "bytes)", c->depth > 0 ? "include '" : "", q, file,
+		    c->depth > 0 ? "'" : "", POLICY_FILE_MAX);
+	else
+		set_err(why, whylen, "%s%.*s%s: %s", c->depth > 0 ?
+		    "include '" : "", q, file, c->depth > 0 ? "'" : "",
+		    strerror(errno));
+	fd_close(fd);
 	return -1;
 }
 
@@ -172,9 +307,9 @@ fdb_policy_add_rule(struct fdb_policy *p, const char *rule, char *err,
 		errno = ENOMEM;
 		return -1;
 	}
-	ret = parse_line(copy, &r, path, err, errlen);
+	ret = parse_line(copy, 0, &r, path, err, errlen);
 	free(copy);
-	if (ret == 0) {
+	if (ret == LINE_NONE) {
 		set_err(err, errlen, "empty rule");
 		errno = EINVAL;
 		return -1;
@@ -190,30 +325,28 @@ FDB_API int
 fdb_policy_load(struct fdb_policy *p, const char *file, char *err,
 		size_t errlen)
 {
-	char *buf = NULL;
-	size_t len;
-	int fd, ret;
+	struct parse_ctx c;
+	char why[REASON_MAX + PATH_MAX];
 
 	if (p == NULL || file == NULL) {
 		set_err(err, errlen, "invalid argument");
 		errno = EINVAL;
 		return -1;
 	}
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1 ||
-	    read_all(fd, &buf, &len) == -1) {
-		if (errno == EFBIG)
-			set_err(err, errlen,
-				"%s: file too large (over %d bytes)", file,
-				POLICY_FILE_MAX);
-		else
-			set_err(err, errlen, "%s: %m", file);
-		fd_close(fd);
+	memset(&c, 0, sizeof(c));
+	c.includes = 1;
+	why[0] = '\0';
+	if (load_file(&c, file, err, errlen, why, sizeof(why)) == -1 ||
+	    policy_add_rules(p, c.l.r, c.l.n) == -1) {
+		if (why[0] != '\0')
+			set_err(err, errlen, "%s", why);
+		else if (errno == ENOMEM)
+			set_err(err, errlen, "%s: out of memory", file);
+		list_clear(&c.l);
 		return -1;
 	}
-	fd_close(fd);
-	ret = policy_file_parse(p, file, buf, len, err, errlen);
-	free(buf);
-	return ret;
+	list_clear(&c.l);
+	return 0;
 }
 
 /* Write a message into @err, when there is one; keeps errno. */
@@ -239,18 +372,18 @@ is_space(int c)
 }
 
 /*
- * Parse one NUL-terminated @line (cut in place).  Returns 1 and fills
- * *@out (its path points into @path) for a rule, 0 for a blank or
- * comment line, -1 with EINVAL and a reason in @why.
+ * Parse one NUL-terminated @line (cut in place).  Returns LINE_RULE and
+ * fills *@out (its path points into @path) for a rule, LINE_INCLUDE with
+ * the file in @path (unless @includes is 0: an error), LINE_NONE for a
+ * blank or comment line, -1 with EINVAL and a reason in @why.
  */
 static int
-parse_line(char *line, struct policy_rule *out, char path[PATH_MAX],
-	   char *why, size_t whylen)
+parse_line(char *line, int includes, struct policy_rule *out,
+	   char path[PATH_MAX], char *why, size_t whylen)
 {
 	char *s, *word, *e;
 	unsigned perms;
 	int exact;
-	long len;
 
 	/* '#' starts a comment at the start of a line or after a blank. */
 	for (s = line; *s != '\0'; s++)
@@ -264,39 +397,123 @@ parse_line(char *line, struct policy_rule *out, char path[PATH_MAX],
 	for (s = line; is_space(*s); s++)
 		;
 	if (*s == '\0')
-		return 0;
+		return LINE_NONE;
 	word = next_word(&s);
+	if (strcmp(word, "include") == 0) {
+		if (!includes) {
+			set_err(why, whylen, "include: only in a policy file");
+			goto inval;
+		}
+		if (*s == '\0') {
+			set_err(why, whylen, "include: missing file");
+			goto inval;
+		}
+		if (policy_file_home_path(s, path) == -1) {
+			set_err(why, whylen, "include: %s", errno == ENOENT ?
+				"'~': no home directory" : "path too long");
+			goto inval;
+		}
+		return LINE_INCLUDE;
+	}
 	/* "exact PERMS PATH": the path alone, not its tree. */
 	if ((exact = strcmp(word, "exact") == 0))
 		word = next_word(&s);
-	if (word[0] == '/') {
+	if (word[0] == '/' || word[0] == '~') {
 		set_err(why, whylen, "missing permissions");
-		errno = EINVAL;
-		return -1;
+		goto inval;
 	}
 	if (policy_file_parse_perms(word, &perms, why, whylen) == -1)
 		return -1;
+	out->exact = exact;
+	return parse_path(s, perms, out, path, why, whylen);
+inval:
+	errno = EINVAL;
+	return -1;
+}
+
+/*
+ * The path of a rule granting @perms: absolute, "~/..." (the home
+ * directory), or, for a deny glob, "**\/..." (anywhere).  Only a deny
+ * may be a glob: a grant with '*' or '?' is refused, not taken as a name.
+ */
+static int
+parse_path(char *s, unsigned perms, struct policy_rule *out,
+	   char path[PATH_MAX], char *why, size_t whylen)
+{
+	char abs[PATH_MAX];
+	const char *src = s;
+	long len;
+
 	if (*s == '\0') {
 		set_err(why, whylen, "missing path");
-		errno = EINVAL;
-		return -1;
+		goto inval;
 	}
-	if (*s != '/') {
+	if (perms != 0 && policy_glob_path(s)) {
+		set_err(why, whylen, "'*' and '?' only in deny rules: a glob "
+			"never grants");
+		goto inval;
+	}
+	/* Copied only to be prefixed: a long spelling may normalise short. */
+	if (perms == 0 && strncmp(s, "**/", 3) == 0) {
+		if (snprintf(abs, sizeof(abs), "/%s", s) >= (int)sizeof(abs)) {
+			set_err(why, whylen, "path too long");
+			goto inval;
+		}
+		src = abs;
+	} else if (s[0] == '~') {
+		if (policy_file_home_path(s, abs) == -1) {
+			set_err(why, whylen, "%s", errno == ENOENT ? "'~': no "
+				"home directory (no $HOME, no password entry)" :
+				"path too long");
+			goto inval;
+		}
+		src = abs;
+	}
+	if (src[0] != '/') {
 		set_err(why, whylen, "path must be absolute: '%.*s%s'",
 			QUOTE_MAX, s, strlen(s) > QUOTE_MAX ? "..." : "");
-		errno = EINVAL;
-		return -1;
+		goto inval;
 	}
-	if ((len = policy_normalise(s, path, PATH_MAX)) == -1) {
+	if ((len = policy_normalise(src, path, PATH_MAX)) == -1) {
 		set_err(why, whylen, "path too long");
-		errno = EINVAL;
-		return -1;
+		goto inval;
 	}
 	out->path = path;
 	out->len = (size_t)len;
 	out->perms = perms;
-	out->exact = exact;
-	return 1;
+	return LINE_RULE;
+inval:
+	errno = EINVAL;
+	return -1;
+}
+
+int
+policy_file_home_path(const char *s, char *out)
+{
+	const char *home;
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	int n;
+
+	if (s[0] != '~' || (s[1] != '/' && s[1] != '\0')) {
+		n = snprintf(out, PATH_MAX, "%s", s);
+		goto out;
+	}
+	if ((home = getenv("HOME")) == NULL || home[0] != '/') {
+		if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res) != 0 ||
+		    res == NULL || pw.pw_dir == NULL || pw.pw_dir[0] != '/') {
+			errno = ENOENT;
+			return -1;
+		}
+		home = pw.pw_dir;
+	}
+	n = snprintf(out, PATH_MAX, "%s%s", home, s + 1);
+out:
+	if (n < 0 || n >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
 }
 
 /*

@@ -4,7 +4,8 @@
  * these permissions" (SPEC §3).  Owns struct fdb_policy, which is opaque
  * everywhere else.  Pure: no system calls, no filesystem; the paths it
  * sees have been resolved and normalised by the caller.  policy_match()
- * is on the broker's hot path and never allocates.
+ * is on the broker's hot path and never allocates; a policy without deny
+ * globs pays one test for them.
  */
 #include "config.h"
 
@@ -50,6 +51,13 @@ struct fdb_policy {
 	struct policy_rule *rules;	/* sorted by rule_cmp(), unique */
 	size_t n;
 	size_t cap;
+	/*
+	 * Deny rules whose path is a glob (policy_is_glob()), matched at
+	 * each request; apart, so that the longest-match loop and what is
+	 * derived from the rules (Landlock, --learn) never see them.
+	 */
+	struct policy_rule *globs;	/* unique, in the order added */
+	size_t nglobs;
 };
 
 static long normal_len(const char *path);
@@ -60,6 +68,12 @@ static size_t coalesce(struct policy_rule *r, size_t n);
 static int reserve(struct fdb_policy *p, size_t n);
 static void merge(struct fdb_policy *p, struct policy_rule *add, size_t m,
 		  size_t fresh);
+static const struct policy_rule *glob_any(const struct fdb_policy *p,
+					  const char *path);
+static int glob_match(const char *pat, const char *path, int exact);
+static int comp_match(const char *p, size_t pl, const char *s, size_t sl);
+static int add_globs(struct fdb_policy *p, const struct policy_rule *rules,
+		     size_t n, size_t *kept);
 
 FDB_API struct fdb_policy *
 fdb_policy_new(void)
@@ -81,7 +95,10 @@ fdb_policy_free(struct fdb_policy *p)
 		return;
 	for (i = 0; i < p->n; i++)
 		free(p->rules[i].path);
+	for (i = 0; i < p->nglobs; i++)
+		free(p->globs[i].path);
 	free(p->rules);
+	free(p->globs);
 	free(p);
 	errno = save_errno;
 }
@@ -98,7 +115,15 @@ fdb_policy_add(struct fdb_policy *p, const char *path, unsigned perms)
 		errno = EINVAL;
 		return -1;
 	}
-	if (path[0] != '/' && path[0] != '\0') {
+	/* "**\/NAME" is NAME anywhere: a deny glob from the root. */
+	if (strncmp(path, "**/", 3) == 0 && (perms & PERMS_ALL) == 0) {
+		if (snprintf(joined, sizeof(joined), "/%s", path) >=
+		    (int)sizeof(joined)) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		path = joined;
+	} else if (path[0] != '/' && path[0] != '\0') {
 		/* As the command line: relative to the current directory. */
 		char cwd[PATH_MAX];
 		int n;
@@ -220,7 +245,56 @@ policy_match(const struct fdb_policy *p, const char *path)
 			continue;
 		best = r;
 	}
+	/* A deny glob refuses what the rules grant, never the reverse. */
+	if (p->nglobs > 0 && (r = glob_any(p, path)) != NULL)
+		best = r;
 	return best;
+}
+
+int
+policy_is_glob(const struct fdb_policy *p, const struct policy_rule *r)
+{
+	return r != NULL && p->nglobs > 0 && r >= p->globs &&
+	    r < p->globs + p->nglobs;
+}
+
+int
+policy_glob_path(const char *path)
+{
+	return strpbrk(path, "*?") != NULL;
+}
+
+const struct policy_rule *
+policy_globs(const struct fdb_policy *p, size_t *n)
+{
+	*n = p->nglobs;
+	return p->globs;
+}
+
+int
+policy_globs_beneath(const struct fdb_policy *p, const char *path)
+{
+	size_t i, k, len = strlen(path);
+	const char *g;
+
+	/*
+	 * A glob can match beneath @path only if its literal start (the
+	 * components before the first wildcard) and @path lie on one line:
+	 * one is a prefix of the other at a component boundary.
+	 */
+	for (i = 0; i < p->nglobs; i++) {
+		g = p->globs[i].path;
+		k = (size_t)(strpbrk(g, "*?") - g);
+		while (k > 0 && g[k - 1] != '/')
+			k--;
+		if (k <= 1 || len == 1)
+			return 1;
+		k--;	/* without its final '/' */
+		if (memcmp(g, path, k < len ? k : len) == 0 &&
+		    (k == len || (k < len ? path[k] : g[len]) == '/'))
+			return 1;
+	}
+	return 0;
 }
 
 int
@@ -324,7 +398,7 @@ policy_add_rules(struct fdb_policy *p, const struct policy_rule *rules,
 		 size_t n)
 {
 	struct policy_rule *add;
-	size_t i, m, fresh = 0;
+	size_t i, m, fresh = 0, kept = 0;
 
 	if (p == NULL || (n > 0 && rules == NULL))
 		goto inval;
@@ -338,7 +412,20 @@ policy_add_rules(struct fdb_policy *p, const struct policy_rule *rules,
 		return 0;
 	if ((add = malloc(n * sizeof(*add))) == NULL)
 		goto nomem;
-	memcpy(add, rules, n * sizeof(*add));
+	/* The deny globs go apart; they are added last, when nothing fails. */
+	for (i = m = 0; i < n; i++)
+		if (rules[i].perms != 0 || !policy_glob_path(rules[i].path))
+			add[m++] = rules[i];
+	if (add_globs(p, rules, n, &kept) == -1) {
+		free(add);
+		goto nomem;
+	}
+	if (m == 0) {
+		p->nglobs = kept;
+		free(add);
+		return 0;
+	}
+	n = m;
 	qsort(add, n, sizeof(*add), rule_cmp);
 	m = coalesce(add, n);
 	/* Everything that can fail happens before @p is touched. */
@@ -353,12 +440,16 @@ policy_add_rules(struct fdb_policy *p, const struct policy_rule *rules,
 	if (reserve(p, p->n + fresh) == -1)
 		goto fail;
 	merge(p, add, m, fresh);
+	p->nglobs = kept;
 	free(add);
 	return 0;
 fail:
 	while (i-- > 0)
 		free(add[i].path);
 	free(add);
+	/* Forget the globs add_globs() appended past p->nglobs. */
+	while (kept > p->nglobs)
+		free(p->globs[--kept].path);
 nomem:
 	errno = ENOMEM;
 	return -1;
@@ -494,4 +585,125 @@ merge(struct fdb_policy *p, struct policy_rule *add, size_t m, size_t fresh)
 		}
 	}
 	p->n += fresh;
+}
+
+/*
+ * Append copies of the deny globs among @rules, new ones only, after
+ * p->nglobs; *@kept gets the count p->nglobs will take when the caller
+ * commits.  Nothing visible changes until then.
+ */
+static int
+add_globs(struct fdb_policy *p, const struct policy_rule *rules, size_t n,
+	  size_t *kept)
+{
+	struct policy_rule *g;
+	size_t i, j, k = p->nglobs;
+
+	for (i = 0; i < n; i++) {
+		if (rules[i].perms != 0 || !policy_glob_path(rules[i].path))
+			continue;
+		for (j = 0; j < k; j++)
+			if (strcmp(p->globs[j].path, rules[i].path) == 0 &&
+			    p->globs[j].exact == rules[i].exact)
+				break;
+		if (j < k)
+			continue;
+		/* One more each time: globs are few. */
+		if ((g = realloc(p->globs, (k + 1) * sizeof(*g))) == NULL)
+			goto fail;
+		p->globs = g;
+		g[k] = rules[i];
+		if ((g[k].path = strdup(rules[i].path)) == NULL)
+			goto fail;
+		k++;
+	}
+	*kept = k;
+	return 0;
+fail:
+	while (k > p->nglobs)
+		free(p->globs[--k].path);
+	return -1;
+}
+
+/* The first deny glob that matches @path or a directory above it. */
+static const struct policy_rule *
+glob_any(const struct fdb_policy *p, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < p->nglobs; i++)
+		if (glob_match(p->globs[i].path, path, p->globs[i].exact))
+			return &p->globs[i];
+	return NULL;
+}
+
+/*
+ * Whether the normalised glob @pat matches the normalised @path, or,
+ * unless @exact, a directory above it (a deny covers the tree beneath,
+ * as every rule does).  Component by component: "**" matches any number
+ * of whole components, including none; other components are matched by
+ * comp_match().  Greedy, backing up to the last "**" only: each "**"
+ * absorbs what the one before it would have, so that is enough, and the
+ * cost is at most components(pat) x components(path) comparisons.
+ */
+static int
+glob_match(const char *pat, const char *path, int exact)
+{
+	const char *p = pat + 1, *s = path + 1, *star = NULL, *mark = NULL;
+	size_t pl, sl;
+
+	while (*s != '\0') {
+		sl = strcspn(s, "/");
+		pl = strcspn(p, "/");
+		if (pl == 2 && p[0] == '*' && p[1] == '*') {
+			p += p[pl] == '/' ? pl + 1 : pl;
+			star = p;
+			mark = s;
+			continue;
+		}
+		if (*p != '\0' && comp_match(p, pl, s, sl)) {
+			p += p[pl] == '/' ? pl + 1 : pl;
+			s += s[sl] == '/' ? sl + 1 : sl;
+			continue;
+		}
+		/* All of @pat matched the components so far: an ancestor. */
+		if (*p == '\0' && !exact && s > path + 1)
+			return 1;
+		if (star == NULL)
+			return 0;
+		sl = strcspn(mark, "/");
+		mark += mark[sl] == '/' ? sl + 1 : sl;
+		s = mark;
+		p = star;
+	}
+	while (p[0] == '*' && p[1] == '*' && (p[2] == '/' || p[2] == '\0'))
+		p += p[2] == '/' ? 3 : 2;
+	return *p == '\0';
+}
+
+/*
+ * One component: '*' matches any run of characters (a leading '.' too:
+ * a deny errs on the side of matching), '?' any one character.
+ */
+static int
+comp_match(const char *p, size_t pl, const char *s, size_t sl)
+{
+	size_t i = 0, j = 0, star = SIZE_MAX, mark = 0;
+
+	while (j < sl) {
+		if (i < pl && (p[i] == '?' || (p[i] != '*' && p[i] == s[j]))) {
+			i++;
+			j++;
+		} else if (i < pl && p[i] == '*') {
+			star = i++;
+			mark = j;
+		} else if (star != SIZE_MAX) {
+			i = star + 1;
+			j = ++mark;
+		} else
+			return 0;
+	}
+	while (i < pl && p[i] == '*')
+		i++;
+	return i == pl;
 }

@@ -32,11 +32,36 @@ long policy_normalise(const char *path, char *out, size_t outlen);
  * normalised): the one with the longest path equal to @path or to a
  * prefix of it that ends at a '/'.  "/tmp/a" covers "/tmp/a/b", never
  * "/tmp/ab"; an exact rule covers its own path only, and there it is
- * more specific than a tree rule on the same path.  Returns NULL when no
- * rule covers @path.
+ * more specific than a tree rule on the same path; a deny glob that
+ * matches overrides it (below).  Returns NULL when no rule covers @path.
  */
 const struct policy_rule *policy_match(const struct fdb_policy *p,
 				       const char *path);
+
+/*
+ * Deny globs: a deny rule whose path holds '*' or '?' is a glob, kept
+ * apart from the other rules and matched at each request: policy_match()
+ * returns the first glob that matches the path or a directory above it
+ * (the tree beneath a match, unless the rule is exact) whenever one does,
+ * whatever the other rules say, so a glob refuses and never grants.  In a
+ * glob, '*' matches any characters within a component, '?' one, and a
+ * component "**" any number of components, none included; "**\/NAME" in
+ * fdb_policy_add() is NAME anywhere.  policy_rules() does not list them.
+ */
+int policy_glob_path(const char *path);
+
+/* policy_is_glob: whether @r, from policy_match(), is a deny glob. */
+int policy_is_glob(const struct fdb_policy *p, const struct policy_rule *r);
+
+/* policy_globs: the deny globs, in the order added; *@n their number. */
+const struct policy_rule *policy_globs(const struct fdb_policy *p, size_t *n);
+
+/*
+ * policy_globs_beneath: whether a deny glob might match a path beneath
+ * @path (absolute, normalised); errs towards yes.  A directory moved
+ * from under such a glob would leave it (broker-ops.c refuses that).
+ */
+int policy_globs_beneath(const struct fdb_policy *p, const char *path);
 
 /*
  * policy_allows: 1 when the rule deciding @path grants all of @need, else

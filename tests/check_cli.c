@@ -110,7 +110,13 @@ START_TEST(test_cli_parse_defaults_valid)
 
 	ck_assert_int_eq(parse(argv, err, sizeof(err)),
 	    0);
-	ck_assert_str_eq(o.profile, "system");
+	ck_assert_uint_eq(o.nprofiles, 0);
+	ck_assert_uint_eq(o.nenv, 0);
+	ck_assert_uint_eq(o.nrlimits, 0);
+	ck_assert_ptr_null(o.chdir);
+	ck_assert_uint_eq(o.timeout_ms, 0);
+	ck_assert_int_eq(o.require_landlock, 0);
+	ck_assert_int_eq(o.quiet, 0);
 	ck_assert_int_eq(o.deny_errno, EACCES);
 	ck_assert_ptr_null(o.log);
 	ck_assert_ptr_null(o.learn);
@@ -175,7 +181,8 @@ START_TEST(test_cli_parse_options_valid)
 	ck_assert_uint_eq(o.npolicies, 2);
 	ck_assert_str_eq(o.policies[0], "a.policy");
 	ck_assert_str_eq(o.policies[1], "b.policy");
-	ck_assert_str_eq(o.profile, "none");
+	ck_assert_uint_eq(o.nprofiles, 1);
+	ck_assert_str_eq(o.profiles[0], "none");
 	ck_assert_str_eq(o.log, "-");
 	ck_assert_str_eq(o.learn, "out.policy");
 	ck_assert_int_eq(o.fail_on_deny, 1);
@@ -264,7 +271,7 @@ END_TEST
 START_TEST(test_cli_parse_unknown_invalid)
 {
 	const char *argv[] = { "fdbroker-run", "--frob=3", "true", NULL };
-	const char *argv2[] = { "fdbroker-run", "-q", "true", NULL };
+	const char *argv2[] = { "fdbroker-run", "-Q", "true", NULL };
 	const char *argv3[] = { "fdbroker-run", "--verbose=1", "true", NULL };
 	const char *argv4[] = { "fdbroker-run", "-vZ", "true", NULL };
 
@@ -276,7 +283,7 @@ START_TEST(test_cli_parse_unknown_invalid)
 	cli_clear(&o);
 	ck_assert_int_eq(parse(argv2, err, sizeof(err)),
 	    -1);
-	ck_assert_str_eq(err, "unknown option '-q'");
+	ck_assert_str_eq(err, "unknown option '-Q'");
 	cli_clear(&o);
 	ck_assert_int_eq(parse(argv3, err, sizeof(err)),
 	    -1);
@@ -373,11 +380,136 @@ START_TEST(test_cli_usage_valid)
 	static const char *const words[] = { "--read", "--write",
 	    "--create", "--exec", "--deny", "--policy", "--profile", "--log",
 	    "--learn", "--fail-on-deny", "--deny-errno", "--allow-net",
-	    "--verbose", "--help", "--version", "122", "125", "126", "127" };
+	    "--verbose", "--help", "--version", "122", "125", "126", "127",
+	    "--chdir", "--setenv", "--unsetenv", "--clearenv", "--timeout",
+	    "--rlimit", "--require-landlock", "--quiet", "124", "Grants",
+	    "Policy", "Environment", "Limits", "Logging" };
 	size_t i;
 
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		ck_assert_ptr_nonnull(strstr(cli_usage(), words[i]));
+}
+END_TEST
+
+START_TEST(test_cli_parse_env_valid)
+{
+	const char *argv[] = { "fdbroker-run", "--setenv", "A", "1",
+	    "--clearenv", "--unsetenv", "B", "--setenv=C", "x y", "--chdir",
+	    "/srv", "-q", "--require-landlock", "--profile", "none",
+	    "--profile", "system", "--", "env", NULL };
+
+	ck_assert_int_eq(parse(argv, err, sizeof(err)), 0);
+	ck_assert_uint_eq(o.nenv, 4);
+	ck_assert_int_eq(o.env[0].op, RUN_ENV_SET);
+	ck_assert_str_eq(o.env[0].var, "A");
+	ck_assert_str_eq(o.env[0].value, "1");
+	ck_assert_int_eq(o.env[1].op, RUN_ENV_CLEAR);
+	ck_assert_int_eq(o.env[2].op, RUN_ENV_UNSET);
+	ck_assert_str_eq(o.env[2].var, "B");
+	ck_assert_str_eq(o.env[3].var, "C");
+	ck_assert_str_eq(o.env[3].value, "x y");
+	ck_assert_str_eq(o.chdir, "/srv");
+	ck_assert_int_eq(o.quiet, 1);
+	ck_assert_int_eq(o.require_landlock, 1);
+	ck_assert_uint_eq(o.nprofiles, 2);
+	ck_assert_str_eq(o.profiles[1], "system");
+	ck_assert_str_eq(o.argv[0], "env");
+}
+END_TEST
+
+START_TEST(test_cli_parse_env_invalid)
+{
+	const char *argv[] = { "fdbroker-run", "--setenv", "A", NULL };
+	const char *argv2[] = { "fdbroker-run", "--setenv", "A=B", "1",
+	    "true", NULL };
+	const char *argv3[] = { "fdbroker-run", "--unsetenv", "", "true",
+	    NULL };
+	const char *argv4[] = { "fdbroker-run", "--chdir=", "true", NULL };
+
+	ck_assert_int_eq(parse(argv, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "option '--setenv' needs a variable and a "
+	    "value");
+	cli_clear(&o);
+	ck_assert_int_eq(parse(argv2, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "option '--setenv': bad variable name 'A=B'");
+	cli_clear(&o);
+	ck_assert_int_eq(parse(argv3, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "option '--unsetenv': bad variable name ''");
+	cli_clear(&o);
+	ck_assert_int_eq(parse(argv4, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "option '--chdir': empty directory");
+}
+END_TEST
+
+static const struct {
+	const char *arg;
+	unsigned long ms;
+} timeouts[] = {
+	{ "10", 10000 }, { "2.5", 2500 }, { "0", 0 }, { "5m", 300000 },
+	{ "1h", 3600000 }, { "1d", 86400000 }, { "0.0001", 1 },
+	{ "1s", 1000 },
+};
+
+START_TEST(test_cli_parse_timeout_valid)
+{
+	const char *argv[] = { "fdbroker-run", "--timeout", timeouts[_i].arg,
+	    "true", NULL };
+
+	ck_assert_int_eq(parse(argv, err, sizeof(err)), 0);
+	ck_assert_uint_eq(o.timeout_ms, timeouts[_i].ms);
+}
+END_TEST
+
+static const char *const bad_timeouts[] = {
+	"", "x", "-1", "1x", "1ss", "nan", "inf", "1e400", " 1", "0x10",
+};
+
+START_TEST(test_cli_parse_timeout_invalid)
+{
+	const char *argv[] = { "fdbroker-run", "--timeout",
+	    bad_timeouts[_i], "true", NULL };
+
+	ck_assert_int_eq(parse(argv, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "bad duration"));
+}
+END_TEST
+
+START_TEST(test_cli_parse_rlimit_valid)
+{
+	const char *argv[] = { "fdbroker-run", "--rlimit", "nofile=64",
+	    "--rlimit=as=4G", "--rlimit", "core=0", "--rlimit",
+	    "cpu=unlimited", "--rlimit", "stack=8k", "true", NULL };
+
+	ck_assert_int_eq(parse(argv, err, sizeof(err)), 0);
+	ck_assert_uint_eq(o.nrlimits, 5);
+	ck_assert_int_eq(o.rlimits[0].resource, RLIMIT_NOFILE);
+	ck_assert_uint_eq(o.rlimits[0].value, 64);
+	ck_assert_int_eq(o.rlimits[1].resource, RLIMIT_AS);
+	ck_assert_uint_eq(o.rlimits[1].value, 4ull << 30);
+	ck_assert_uint_eq(o.rlimits[2].value, 0);
+	ck_assert_int_eq(o.rlimits[3].resource, RLIMIT_CPU);
+	ck_assert_uint_eq(o.rlimits[3].value, RLIM_INFINITY);
+	ck_assert_uint_eq(o.rlimits[4].value, 8192);
+	ck_assert_str_eq(cli_rlimit_name(RLIMIT_NPROC), "nproc");
+	ck_assert_ptr_null(cli_rlimit_name(RLIMIT_RTTIME));
+}
+END_TEST
+
+static const char *const bad_rlimits[] = {
+	"nofile", "nofile=", "nofile=x", "nofile=-1", "nofile=1T",
+	"foo=1", "=1", "nofiles=1", "nofile=18446744073709551615",
+	"nofile=99999999999999999999", "as=17179869184G", "nofile=1 ",
+};
+
+START_TEST(test_cli_parse_rlimit_invalid)
+{
+	const char *argv[] = { "fdbroker-run", "--rlimit", bad_rlimits[_i],
+	    "true", NULL };
+
+	ck_assert_int_eq(parse(argv, err, sizeof(err)), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert(strstr(err, "bad value") != NULL ||
+	    strstr(err, "unknown limit") != NULL);
 }
 END_TEST
 
@@ -401,6 +533,15 @@ cli_suite(void)
 	tcase_add_loop_test(tc, test_cli_parse_deny_errno_invalid, 0,
 	    sizeof(bad_errnos) / sizeof(bad_errnos[0]));
 	tcase_add_test(tc, test_cli_parse_help_valid);
+	tcase_add_test(tc, test_cli_parse_env_valid);
+	tcase_add_test(tc, test_cli_parse_env_invalid);
+	tcase_add_loop_test(tc, test_cli_parse_timeout_valid, 0,
+	    sizeof(timeouts) / sizeof(timeouts[0]));
+	tcase_add_loop_test(tc, test_cli_parse_timeout_invalid, 0,
+	    sizeof(bad_timeouts) / sizeof(bad_timeouts[0]));
+	tcase_add_test(tc, test_cli_parse_rlimit_valid);
+	tcase_add_loop_test(tc, test_cli_parse_rlimit_invalid, 0,
+	    sizeof(bad_rlimits) / sizeof(bad_rlimits[0]));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

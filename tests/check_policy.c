@@ -848,6 +848,111 @@ START_TEST(test_policy_profile_unknown)
 }
 END_TEST
 
+/* ---- deny globs ---- */
+
+static const struct {
+	const char *glob;
+	const char *path;
+	int exact;
+	int match;
+} glob_cases[] = {
+	{ "/**/.env", "/.env", 0, 1 },
+	{ "/**/.env", "/srv/p/.env", 0, 1 },
+	{ "/**/.env", "/srv/p/.env/inside", 0, 1 },	/* the tree */
+	{ "/**/.env", "/srv/p/.envrc", 0, 0 },
+	{ "/**/.env", "/srv/p/x.env", 0, 0 },
+	{ "/**/.env", "/srv/p/.env/inside", 1, 0 },	/* exact */
+	{ "/srv/*.key", "/srv/a.key", 0, 1 },
+	{ "/srv/*.key", "/srv/.key", 0, 1 },		/* dot files too */
+	{ "/srv/*.key", "/srv/d/a.key", 0, 0 },		/* '*' stays in */
+	{ "/srv/*.key", "/srv", 0, 0 },
+	{ "/srv/**/*.key", "/srv/a.key", 0, 1 },	/* zero components */
+	{ "/srv/**/*.key", "/srv/d/e/a.key", 0, 1 },
+	{ "/srv/**/*.key", "/srv/d/e/a.key.bak", 0, 0 },
+	{ "/srv/?", "/srv/a", 0, 1 },
+	{ "/srv/?", "/srv/ab", 0, 0 },
+	{ "/srv/a?c", "/srv/abc/d", 0, 1 },
+	{ "/srv/**", "/srv", 0, 1 },
+	{ "/srv/**", "/srv/x/y", 0, 1 },
+	{ "/srv/**", "/srvx", 0, 0 },
+	{ "/**", "/", 0, 1 },
+	{ "/*/id_*", "/home/id_rsa", 0, 1 },
+	{ "/*/id_*", "/home/u/id_rsa", 0, 0 },
+	{ "/a/**/b/**/c", "/a/b/c", 0, 1 },
+	{ "/a/**/b/**/c", "/a/x/b/y/z/c", 0, 1 },
+	{ "/a/**/b/**/c", "/a/x/c/b", 0, 0 },
+	{ "/a*b*c", "/aXbYc", 0, 1 },
+	{ "/a*b*c", "/aXbY", 0, 0 },
+	{ "/*a*a*a*a*b", "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0, 0 },
+};
+
+START_TEST(test_policy_glob_table)
+{
+	struct fdb_policy *p = fdb_policy_new();
+	const struct policy_rule *r;
+
+	ck_assert_int_eq(fdb_policy_add(p, "/", FDB_R | FDB_W), 0);
+	ck_assert_int_eq(fdb_policy_add(p, glob_cases[_i].glob,
+	    FDB_DENY | (glob_cases[_i].exact ? FDB_EXACT : 0)), 0);
+	r = policy_match(p, glob_cases[_i].path);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_msg(policy_is_glob(p, r) == glob_cases[_i].match,
+	    "%s on %s", glob_cases[_i].glob, glob_cases[_i].path);
+	ck_assert_int_eq(policy_allows(p, glob_cases[_i].path, FDB_R, NULL),
+	    !glob_cases[_i].match);
+	fdb_policy_free(p);
+}
+END_TEST
+
+START_TEST(test_policy_glob_never_grants)
+{
+	struct fdb_policy *p = fdb_policy_new();
+	const struct policy_rule *r;
+	size_t n;
+
+	/* A deny glob alone grants nothing; "**\/x" is from the root. */
+	ck_assert_int_eq(fdb_policy_add(p, "**/x", FDB_DENY), 0);
+	ck_assert_int_eq(fdb_policy_add(p, "/srv/*.c", FDB_DENY), 0);
+	ck_assert_int_eq(fdb_policy_add(p, "/srv/*.c", FDB_DENY), 0);
+	(void)policy_rules(p, &n);
+	ck_assert_uint_eq(n, 0);
+	r = policy_globs(p, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(r[0].path, "/**/x");
+	ck_assert_int_eq(policy_allows(p, "/srv/a.h", FDB_R, NULL), 0);
+	/* More specific grants do not win over it. */
+	ck_assert_int_eq(fdb_policy_add(p, "/srv/a.c", FDB_R | FDB_EXACT), 0);
+	ck_assert_int_eq(policy_allows(p, "/srv/a.c", FDB_R, NULL), 0);
+	ck_assert_int_eq(fdb_policy_add(p, "/srv", FDB_R), 0);
+	ck_assert_int_eq(policy_allows(p, "/srv/a.h", FDB_R, NULL), 1);
+	ck_assert_int_eq(policy_allows(p, "/srv/d/x/y", FDB_R, NULL), 0);
+	/* A grant with a '*' is a name, not a glob (the parsers refuse it). */
+	ck_assert_int_eq(fdb_policy_add(p, "/opt/*", FDB_R), 0);
+	ck_assert_int_eq(policy_allows(p, "/opt/*", FDB_R, NULL), 1);
+	ck_assert_int_eq(policy_allows(p, "/opt/a", FDB_R, NULL), 0);
+	/* What a directory's move would carry from under a glob. */
+	ck_assert_int_eq(policy_globs_beneath(p, "/srv"), 1);
+	fdb_policy_free(p);
+}
+END_TEST
+
+START_TEST(test_policy_glob_beneath)
+{
+	struct fdb_policy *p = fdb_policy_new();
+
+	ck_assert_int_eq(fdb_policy_add(p, "/srv/data/*.key", FDB_DENY), 0);
+	ck_assert_int_eq(policy_globs_beneath(p, "/srv"), 1);
+	ck_assert_int_eq(policy_globs_beneath(p, "/srv/data"), 1);
+	ck_assert_int_eq(policy_globs_beneath(p, "/srv/data/d"), 1);
+	ck_assert_int_eq(policy_globs_beneath(p, "/srv/dat"), 0);
+	ck_assert_int_eq(policy_globs_beneath(p, "/srv/other"), 0);
+	ck_assert_int_eq(policy_globs_beneath(p, "/"), 1);
+	ck_assert_int_eq(fdb_policy_add(p, "**/.env", FDB_DENY), 0);
+	ck_assert_int_eq(policy_globs_beneath(p, "/srv/other"), 1);
+	fdb_policy_free(p);
+}
+END_TEST
+
 static Suite *
 policy_suite(void)
 {
@@ -895,6 +1000,13 @@ policy_suite(void)
 			    NELEM(need_cases));
 	tcase_add_loop_test(tc, test_policy_open_need_each_bit, 0, 32);
 	tcase_add_test(tc, test_policy_perms_string_all);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("glob");
+	tcase_add_loop_test(tc, test_policy_glob_table, 0,
+	    sizeof(glob_cases) / sizeof(glob_cases[0]));
+	tcase_add_test(tc, test_policy_glob_never_grants);
+	tcase_add_test(tc, test_policy_glob_beneath);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("profile");

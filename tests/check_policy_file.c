@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,7 +320,14 @@ static const struct bad_case {
 	{ T("r /a\n\n# c\n\nr foo\n"),
 	  "policy.txt:5: path must be absolute: 'foo'" },
 	{ T("r ./a\n"), "policy.txt:1: path must be absolute: './a'" },
-	{ T("r ~/a b\n"), "policy.txt:1: path must be absolute: '~/a b'" },
+	{ T("r ~user/a b\n"),
+	  "policy.txt:1: path must be absolute: '~user/a b'" },
+	{ T("r /srv/*.txt\n"), "policy.txt:1: '*' and '?' only in deny "
+	  "rules: a glob never grants" },
+	{ T("r **/x\n"), "policy.txt:1: '*' and '?' only in deny rules: a "
+	  "glob never grants" },
+	{ T("include x.policy\n"), "policy.txt:1: include: only in a policy "
+	  "file" },
 	{ T("r\n"), "policy.txt:1: missing path" },
 	{ T("# x\n\n\n\n\n\nrw   \t\n"), "policy.txt:7: missing path" },
 	{ T("r # comment\n"), "policy.txt:1: missing path" },
@@ -888,6 +896,138 @@ START_TEST(test_policy_file_load_example_rules)
 }
 END_TEST
 
+/* ---- include, "~/", deny globs ---- */
+
+static void
+write_str(const char *path, const char *text)
+{
+	write_file(path, text, strlen(text));
+}
+
+START_TEST(test_policy_file_load_include_chain)
+{
+	struct fdb_policy *p = new_policy();
+	char err[PATH_MAX + 64] = "", sub[PATH_MAX], text[PATH_MAX + 64];
+
+	/* top includes sub/mid relatively, which includes leaf absolutely. */
+	snprintf(sub, sizeof(sub), "%s/sub", tmpdir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	write_str(tmp_path("ch-top"), "r /top\ninclude sub/ch-mid\n");
+	snprintf(text, sizeof(text), "rw /mid\ninclude %s/ch-leaf\n",
+	    tmpdir);
+	write_file(tmp_path("sub/ch-mid"), text, strlen(text));
+	write_str(tmp_path("ch-leaf"), "deny /mid/x\n# end\n");
+	ck_assert_msg(fdb_policy_load(p, tmp_path("ch-top"), err,
+	    sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(perms_on(p, "/top"), FDB_R);
+	ck_assert_int_eq(perms_on(p, "/mid"), RW);
+	ck_assert_int_eq(perms_on(p, "/mid/x"), FDB_DENY);
+	ck_assert_uint_eq(nrules(p), 3);
+	fdb_policy_free(p);
+}
+END_TEST
+
+START_TEST(test_policy_file_load_include_errors)
+{
+	struct fdb_policy *p = new_policy();
+	char err[PATH_MAX + 128] = "", want[PATH_MAX + 128];
+	int before = fd_count();
+
+	/* A loop through two files, named at the line that closes it. */
+	write_str(tmp_path("lp-a"), "r /a\ninclude lp-b\n");
+	write_str(tmp_path("lp-b"), "\ninclude ./lp-a\n");
+	ck_assert_int_eq(fdb_policy_load(p, tmp_path("lp-a"), err,
+	    sizeof(err)), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	snprintf(want, sizeof(want), "%s/lp-b:2: include '%s/./lp-a': an "
+	    "include loop", tmpdir, tmpdir);
+	ck_assert_str_eq(err, want);
+	ck_assert_uint_eq(nrules(p), 0);
+	/* A file including itself. */
+	write_str(tmp_path("lp-self"), "include lp-self\n");
+	ck_assert_int_eq(fdb_policy_load(p, tmp_path("lp-self"), err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "lp-self:1: include"));
+	/* A missing file. */
+	write_str(tmp_path("ms"), "r /a\n\ninclude nope\n");
+	ck_assert_int_eq(fdb_policy_load(p, tmp_path("ms"), err,
+	    sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s/ms:3: include '%s/nope': No such "
+	    "file or directory", tmpdir, tmpdir);
+	ck_assert_str_eq(err, want);
+	/* An error inside an included file names that file and line. */
+	write_str(tmp_path("bad-in"), "r /a\nq /b\n");
+	write_str(tmp_path("bad-out"), "r /c\ninclude bad-in\n");
+	ck_assert_int_eq(fdb_policy_load(p, tmp_path("bad-out"), err,
+	    sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s/bad-in:2: unknown permission 'q'",
+	    tmpdir);
+	ck_assert_str_eq(err, want);
+	write_str(tmp_path("inc-empty"), "include\n");
+	ck_assert_int_eq(fdb_policy_load(p, tmp_path("inc-empty"), err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "inc-empty:1: include: missing "
+	    "file"));
+	ck_assert_uint_eq(nrules(p), 0);
+	ck_assert_int_eq(fd_count(), before);
+	fdb_policy_free(p);
+}
+END_TEST
+
+START_TEST(test_policy_file_parse_home)
+{
+	struct fdb_policy *p = new_policy();
+	static const char text[] = "r ~/src\ndeny ~/.ssh\nrw ~\n";
+	char err[256] = "", want[PATH_MAX];
+	struct passwd *pw;
+
+	ck_assert_int_eq(setenv("HOME", "/home/u", 1), 0);
+	parse_ok(p, text, sizeof(text) - 1);
+	ck_assert_int_eq(perms_on(p, "/home/u/src"), FDB_R);
+	ck_assert_int_eq(perms_on(p, "/home/u/.ssh"), FDB_DENY);
+	ck_assert_int_eq(perms_on(p, "/home/u"), RW);
+	/* A relative $HOME is not a home: the password database is. */
+	ck_assert_int_eq(setenv("HOME", "rel", 1), 0);
+	ck_assert_int_eq(fdb_policy_add_rule(p, "x ~/x", err, sizeof(err)),
+	    0);
+	ck_assert_ptr_nonnull(pw = getpwuid(getuid()));
+	snprintf(want, sizeof(want), "%s/x", strcmp(pw->pw_dir, "/") == 0 ?
+	    "" : pw->pw_dir);
+	ck_assert_int_eq(perms_on(p, want), FDB_X);
+	ck_assert_uint_eq(nrules(p), 4);
+	fdb_policy_free(p);
+}
+END_TEST
+
+START_TEST(test_policy_file_parse_globs)
+{
+	struct fdb_policy *p = new_policy();
+	static const char text[] = "r /srv\ndeny **/.env\n"
+	    "deny /srv/data/*.key\nexact deny /srv/lo?\n";
+	const struct policy_rule *g, *r;
+	size_t n;
+
+	parse_ok(p, text, sizeof(text) - 1);
+	ck_assert_uint_eq(nrules(p), 1);
+	g = policy_globs(p, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(g[0].path, "/**/.env");
+	ck_assert_str_eq(g[1].path, "/srv/data/*.key");
+	ck_assert_int_eq(g[2].exact, 1);
+	ck_assert_int_eq(policy_allows(p, "/srv/a/.env", FDB_R, &r), 0);
+	ck_assert_ptr_eq(r, &g[0]);
+	ck_assert(policy_is_glob(p, r));
+	ck_assert_int_eq(policy_allows(p, "/srv/a/.envrc", FDB_R, NULL), 1);
+	ck_assert_int_eq(policy_allows(p, "/srv/data/a.key", FDB_R, NULL), 0);
+	ck_assert_int_eq(policy_allows(p, "/srv/data/a.keys", FDB_R, NULL),
+	    1);
+	ck_assert_int_eq(policy_allows(p, "/srv/log", FDB_R, NULL), 0);
+	/* Exact: the path alone, not the tree beneath it. */
+	ck_assert_int_eq(policy_allows(p, "/srv/log/x", FDB_R, NULL), 1);
+	fdb_policy_free(p);
+}
+END_TEST
+
 static Suite *
 policy_file_suite(void)
 {
@@ -943,6 +1083,13 @@ policy_file_suite(void)
 	tcase_add_test(tc, test_policy_file_load_huge_sparse);
 	tcase_add_test(tc, test_policy_file_load_all_or_nothing);
 	tcase_add_test(tc, test_policy_file_load_null);
+	tcase_add_test(tc, test_policy_file_load_include_chain);
+	tcase_add_test(tc, test_policy_file_load_include_errors);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("home_globs");
+	tcase_add_test(tc, test_policy_file_parse_home);
+	tcase_add_test(tc, test_policy_file_parse_globs);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("examples");

@@ -260,6 +260,179 @@ st=$?
 [ $st -eq 143 ] && ok "SIGTERM is forwarded to the command" ||
     { echo "  status $st"; nok "SIGTERM is forwarded to the command"; }
 
+# --- the command's environment, directory and limits ---------------------
+FOO=outer
+export FOO
+expect "--setenv" 0 "$R" --setenv BAR 'b a r' -- /bin/sh -c \
+    'test "$BAR" = "b a r" && test "$FOO" = outer'
+expect "--unsetenv" 0 "$R" --unsetenv FOO -- /bin/sh -c \
+    'test -z "${FOO+set}"'
+expect "--clearenv, then --setenv, in order" 0 "$R" --setenv A 1 \
+    --clearenv --setenv B 2 -- /usr/bin/env
+if [ "$(cat "$T/stdout")" = "B=2" ]; then ok "only B=2 is left"; else
+	sed 's/^/  | /' "$T/stdout"; nok "only B=2 is left"; fi
+expect "--setenv after --unsetenv sets it again" 0 "$R" --unsetenv FOO \
+    --setenv FOO again -- /bin/sh -c 'test "$FOO" = again'
+expect "a bad variable name is 125" 125 "$R" --setenv A=B 1 -- true
+has "with one line" "$T/stderr" "bad variable name 'A=B'"
+expect "--chdir" 0 "$R" -r "$T/in" --chdir "$T/in/sub" -- /bin/sh -c \
+    'pwd; cat deep'
+has "pwd is the new directory" "$T/stdout" "^$T/in/sub\$"
+has "relative paths are from it" "$T/stdout" "needle in sub"
+expect "--chdir to a missing directory is 125" 125 "$R" \
+    --chdir "$T/no/such" -- true
+has "with one line" "$T/stderr" "chdir $T/no/such: No such file"
+expect "--chdir grants nothing" 1 "$R" --chdir "$T/in" -- cat file
+expect "--rlimit nofile" 0 "$R" --rlimit nofile=64 -- /bin/sh -c \
+    'ulimit -n; ulimit -Hn'
+if [ "$(tr '\n' ' ' <"$T/stdout")" = "64 64 " ]; then
+	ok "ulimit -n inside is 64, soft and hard"
+else sed 's/^/  | /' "$T/stdout"; nok "ulimit -n inside is 64"; fi
+expect "--rlimit fsize=1K" 153 "$R" -c "$T/out" --rlimit fsize=1K -- \
+    /bin/sh -c "head -c 4096 /dev/zero > '$T/out/big'"
+expect "--rlimit applies to the command only" 0 "$R" -r "$T/in" \
+    --rlimit nofile=16 -- cat "$T/in/file"
+expect "an unknown --rlimit is 125" 125 "$R" --rlimit frob=1 -- true
+has "with one line" "$T/stderr" "unknown limit 'frob'"
+expect "a bad --rlimit value is 125" 125 "$R" --rlimit nofile=lots -- true
+has "with one line" "$T/stderr" "bad value 'lots'"
+
+# --- --timeout: status 124, and nothing survives ------------------------
+start=$(date +%s)
+expect "--timeout ends the command: 124" 124 "$R" -c "$T/out" \
+    --timeout 1 -- /bin/sh -c "(trap '' TERM; sleep 5;
+    echo late > '$T/out/marker') & sleep 30"
+took=$(($(date +%s) - start))
+[ $took -le 4 ] && ok "within the time and the grace ($took s)" ||
+    nok "within the time and the grace ($took s)"
+expect "a command that ends in time keeps its status" 3 "$R" \
+    --timeout 10 -- /bin/sh -c 'exit 3'
+expect "a bad --timeout is 125" 125 "$R" --timeout 1x -- true
+sleep 4
+[ -e "$T/out/marker" ] && nok "the grandchild that ignored TERM is gone" ||
+    ok "the grandchild that ignored TERM is gone"
+
+# --- profiles add up; --require-landlock ----------------------------------
+expect "--profile none refuses the system's files" 126 "$R" \
+    --profile none -- /bin/cat /etc/passwd
+expect "--profile none --profile system add up" 0 "$R" --profile none \
+    --profile system -- /bin/cat /etc/passwd
+expect "an unknown second profile is 125" 125 "$R" --profile system \
+    --profile nosuch -- true
+has "naming it" "$T/stderr" "unknown profile 'nosuch'"
+"$R" --require-landlock -- /bin/true >"$T/stdout" 2>"$T/stderr"
+st=$?
+if [ $st -eq 0 ]; then ok "--require-landlock runs with Landlock ABI 6"
+elif [ $st -eq 125 ] && grep -q 'require-landlock' "$T/stderr"; then
+	ok "--require-landlock refuses: $(cat "$T/stderr")"
+else echo "  status $st"; nok "--require-landlock"; fi
+
+# --- the summary of denials ----------------------------------------------
+expect "a failed run with denials" 1 "$R" -- cat /etc/hostname
+has "prints a summary" "$T/stderr" "1 request was denied"
+has "with the option that grants it" "$T/stderr" "^  -r /etc/hostname\$"
+expect "-q" 1 "$R" -q -- cat /etc/hostname
+if grep -q 'requests* w' "$T/stderr"; then nok "-q silences the summary"
+else ok "-q silences the summary"; fi
+expect "a failed run without denials" 3 "$R" -r "$T" -- /bin/sh -c 'exit 3'
+[ -s "$T/stderr" ] && nok "prints nothing" || ok "prints nothing"
+expect "a run that succeeds despite denials" 0 "$R" -- \
+    /bin/sh -c 'cat /etc/hostname 2>/dev/null; exit 0'
+[ -s "$T/stderr" ] && nok "prints no summary" || ok "prints no summary"
+expect "more denials than the summary names" 1 "$R" -c "$T/out" -- \
+    /bin/sh -c "for i in 1 2 3 4 5 6 7; do /bin/cat '$T/in/n'\$i \
+    2>/dev/null; done; /usr/bin/touch '$T/in/new'"
+has "it says how many more" "$T/stderr" "and [0-9]* more denied request"
+expect "a refused creation" 1 "$R" -- /usr/bin/touch "$T/in/new"
+has "the summary asks for -c" "$T/stderr" "^  -c $T/in/new\$"
+expect "a command outside the x rules: 126" 126 "$R" -r "$T/out" \
+    -- "$T/in/file"
+# Status 126 says which grant is missing.
+cp /bin/true "$T/out/mytrue"
+expect "a program outside the x rules: 126" 126 "$R" -r "$T/out" \
+    -- "$T/out/mytrue"
+has "naming the missing -x" "$T/stderr" \
+    "not executed: -x $T/out/mytrue is missing"
+esc=$(printf 'a\033[31mb\nc')
+expect "-v with a hostile file name" 1 "$R" -v -- cat "$T/in/$esc"
+has "-v escapes it" "$T/stderr" 'denied: openat .*a\\x1b\[31mb\\x0ac'
+has "the summary escapes it" "$T/stderr" "-r '.*a\\\\x1b\\[31mb"
+if LC_ALL=C grep -q "$(printf '\033')" "$T/stderr"; then
+	nok "no raw escape reaches stderr"
+else ok "no raw escape reaches stderr"; fi
+
+# --- policy files: include, ~/; deny globs ---------------------------------
+mkdir -p "$T/pol/sub" "$T/home/proj"
+printf 'r %s/in/file\ninclude sub/mid.policy\n' "$T" >"$T/pol/top.policy"
+printf 'include ../leaf.policy\n' >"$T/pol/sub/mid.policy"
+printf 'r ~/proj\n' >"$T/pol/leaf.policy"
+printf 'home\n' >"$T/home/proj/h"
+expect "an include chain and a ~/ path" 0 env HOME="$T/home" "$R" \
+    -p "$T/pol/top.policy" -- /bin/cat "$T/in/file" "$T/home/proj/h"
+has "both files were read" "$T/stdout" "^home\$"
+printf 'include top.policy\n' >"$T/pol/leaf.policy"
+expect "an include loop is 125" 125 "$R" -p "$T/pol/top.policy" -- true
+has "with FILE:LINE" "$T/stderr" "leaf.policy:1: include '.*top.policy': an include loop"
+printf 'include nowhere.policy\n' >"$T/pol/leaf.policy"
+expect "a missing included file is 125" 125 "$R" -p "$T/pol/top.policy" \
+    -- true
+has "with FILE:LINE" "$T/stderr" "leaf.policy:1: include '.*nowhere.policy': No such file"
+expect "--deny '~/...' quoted is the home" 1 env HOME="$T/home" "$R" \
+    -r "$T/home" --deny '~/proj' -- /bin/cat "$T/home/proj/h"
+mkdir -p "$T/g/d"
+printf 'ok\n' >"$T/g/d/sibling"
+expect "a deny glob refuses files made during the run" 0 "$R" -c "$T/g" \
+    --deny '**/.env' --deny "$T/g/**/*.key" -- /bin/sh -c "
+    echo s > '$T/g/d/.env' 2>/dev/null && exit 1
+    echo k > '$T/g/d/id.key' 2>/dev/null && exit 2
+    echo n > '$T/g/d/new' && /bin/cat '$T/g/d/new' '$T/g/d/sibling' &&
+    ! /bin/cat '$T/g/d/old.key' 2>/dev/null"
+has "the siblings stay readable" "$T/stdout" "^ok\$"
+[ -e "$T/g/d/.env" ] || [ -e "$T/g/d/id.key" ] &&
+    nok "no matching file was made" || ok "no matching file was made"
+printf 'secret\n' >"$T/g/d/.env"
+expect "a matching file that exists is refused" 1 "$R" -r "$T/g" \
+    --deny '**/.env' -- /bin/cat "$T/g/d/.env"
+has "the summary names the glob" "$T/stderr" "refused by the rule 'deny /\\*\\*/.env'"
+expect "moving a directory from under a glob is refused" 1 "$R" \
+    -c "$T/g" --deny "$T/g/d/*" -- /usr/bin/python3 -c "
+import os; os.rename('$T/g/d', '$T/g/e')"
+[ -e "$T/g/d/.env" ] && ok "the directory stayed" ||
+    nok "the directory stayed"
+expect "a grant glob is 125" 125 "$R" -r "$T/*" -- true
+printf 'r %s/*\n' "$T" >"$T/pol/glob.policy"
+expect "a grant glob in a policy file is 125" 125 "$R" \
+    -p "$T/pol/glob.policy" -- true
+has "saying why" "$T/stderr" "glob.policy:1: '\\*' and '?' only in deny rules"
+
+# --- shell completion (bash; without the bash-completion package) -------
+if command -v bash >/dev/null 2>&1 && [ -n "$SRCDIR" ]; then
+	# complete WORDS...: the completions of the last word, one line.
+	complete_words() {
+		bash -c '. "$1/completion/fdbroker-run"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _fdbroker_run
+		echo "${COMPREPLY[*]}"' sh "$SRCDIR" "$@"
+	}
+	got=$(complete_words fdbroker-run --ti)
+	[ "$got" = "--timeout" ] && ok "bash completes --ti to --timeout" ||
+	    { echo "  got '$got'"; nok "bash completes --ti to --timeout"; }
+	got=$(complete_words fdbroker-run --profile n)
+	[ "$got" = "none" ] && ok "bash completes profile names" ||
+	    { echo "  got '$got'"; nok "bash completes profile names"; }
+	got=$(complete_words fdbroker-run -r "$T/in/fi")
+	[ "$got" = "$T/in/file" ] && ok "bash completes files after -r" ||
+	    { echo "  got '$got'"; nok "bash completes files after -r"; }
+	got=$(complete_words fdbroker-run --chdir "$T/i")
+	[ "$got" = "$T/in" ] && ok "bash completes directories for --chdir" ||
+	    { echo "  got '$got'"; nok "bash completes directories"; }
+	got=$(complete_words fdbroker-run --rlimit nof)
+	[ "$got" = "nofile=" ] && ok "bash completes --rlimit names" ||
+	    { echo "  got '$got'"; nok "bash completes --rlimit names"; }
+	[ -f "$SRCDIR/completion/_fdbroker-run" ] &&
+	    grep -q '^#compdef fdbroker-run' "$SRCDIR/completion/_fdbroker-run" &&
+	    ok "a zsh completion" || nok "a zsh completion"
+else skip "bash completion (no bash)"; fi
+
 # --- the JSON Lines log ---------------------------------------------------
 weird=$(printf 'we"ird\\name\001\377 x')
 printf 'x\n' >"$T/in/$weird"

@@ -15,6 +15,10 @@
  *    never overrun and always terminated;
  *  - writing the rules out as a policy file and parsing that gives them
  *    back.
+ * Deny globs are rules kept apart (policy_globs()): every check counts
+ * and compares them too.  "~/" is read from $HOME, set to FUZZ_HOME
+ * here; "include" is refused alike by the file parser (no file to be
+ * relative to) and by fdb_policy_add_rule(), so nothing is read.
  * Owns nothing outside tests/fuzz/.
  */
 #include "config.h"
@@ -30,6 +34,7 @@
 #include "policy.h"
 
 #define NAME		"fuzz"
+#define FUZZ_HOME	"/home/fuzz"
 #define ERR_MAX		1024
 #define PERMS_ALL	(FDB_R | FDB_W | FDB_C | FDB_X)
 
@@ -68,6 +73,48 @@ static void	check_small_err(const uint8_t *data, size_t size,
 				const char *err);
 static void	check_round_trip(const struct fdb_policy *p0);
 static void	check_newline_rule(const uint8_t *data, size_t size);
+static size_t	nall(const struct fdb_policy *p);
+static void	check_globs_equal(const struct fdb_policy *a,
+				  const struct fdb_policy *b);
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if (setenv("HOME", FUZZ_HOME, 1) == -1)
+		abort();
+	return 0;
+}
+
+/* Rules and deny globs. */
+static size_t
+nall(const struct fdb_policy *p)
+{
+	size_t n, ng;
+
+	(void)policy_rules(p, &n);
+	(void)policy_globs(p, &ng);
+	return n + ng;
+}
+
+/* The globs, in the order added (the first of a repeated one). */
+static void
+check_globs_equal(const struct fdb_policy *a, const struct fdb_policy *b)
+{
+	const struct policy_rule *ga, *gb;
+	size_t na, nb, i;
+
+	ga = policy_globs(a, &na);
+	gb = policy_globs(b, &nb);
+	FUZZ_ASSERT(na == nb);
+	for (i = 0; i < na; i++) {
+		check_normal(&ga[i]);
+		FUZZ_ASSERT(ga[i].perms == 0 && policy_glob_path(ga[i].path));
+		FUZZ_ASSERT(strcmp(ga[i].path, gb[i].path) == 0);
+		FUZZ_ASSERT(ga[i].exact == gb[i].exact);
+	}
+}
 
 static struct fdb_policy *
 policy_new_or_die(void)
@@ -140,6 +187,7 @@ check_rules_equal(const struct fdb_policy *a, const struct fdb_policy *b)
 	}
 	free(ra);
 	free(rb);
+	check_globs_equal(a, b);
 }
 
 /* fdbroker.h: adding a path twice unites, and a deny on it wins. */
@@ -196,6 +244,7 @@ check_merged(const struct fdb_policy *p0, const struct fdb_policy *p1)
 			    r0[i - 1].perms;
 		FUZZ_ASSERT(r1[j].perms == want);
 	}
+	check_globs_equal(p0, p1);
 }
 
 /*
@@ -225,7 +274,7 @@ check_line(const char *line, size_t len, struct fdb_policy *q,
 			strcpy(v->why, err + sizeof(prefix) - 1);
 		}
 	}
-	(void)policy_rules(one, &n);
+	n = nall(one);
 	FUZZ_ASSERT(n <= 1 && (r == 0 || n == 0));
 	/* fdb_policy_add_rule() takes a string: a NUL can't reach it. */
 	if (memchr(line, '\0', len) != NULL) {
@@ -235,7 +284,7 @@ check_line(const char *line, size_t len, struct fdb_policy *q,
 	}
 	if ((s = strndup(line, len)) == NULL)
 		abort();
-	(void)policy_rules(q, &nq);
+	nq = nall(q);
 	why[0] = '\0';
 	errno = 0;
 	rr = fdb_policy_add_rule(q, s, why, sizeof(why));
@@ -248,10 +297,8 @@ check_line(const char *line, size_t len, struct fdb_policy *q,
 	} else {
 		FUZZ_ASSERT(rr == 0);
 	}
-	if (rr == -1) {
-		(void)policy_rules(q, &n);
-		FUZZ_ASSERT(n == nq);
-	}
+	if (rr == -1)
+		FUZZ_ASSERT(nall(q) == nq);
 	free(s);
 	fdb_policy_free(one);
 }
@@ -287,18 +334,21 @@ static void
 check_round_trip(const struct fdb_policy *p0)
 {
 	const struct policy_rule *r;
+	const struct policy_rule *g;
 	struct fdb_policy *p2;
 	char err[ERR_MAX], perms[8], *text, *t;
-	size_t n, i, len = 0;
+	size_t n, ng, i, len = 0;
 	int c;
 
 	r = policy_rules(p0, &n);
-	for (i = 0; i < n; i++) {
-		c = r[i].path[r[i].len - 1];
+	g = policy_globs(p0, &ng);
+	for (i = 0; i < n + ng; i++) {
+		c = i < n ? r[i].path[r[i].len - 1] : g[i - n].path[
+		    g[i - n].len - 1];
 		if (c == ' ' || c == '\t' || c == '\r' || c == '\f' ||
 		    c == '\v')
 			return;
-		len += r[i].len + 13;	/* "exact rwcx PATH\n" */
+		len += (i < n ? r[i].len : g[i - n].len) + 13;
 	}
 	if ((text = malloc(len + 1)) == NULL)
 		abort();
@@ -307,6 +357,9 @@ check_round_trip(const struct fdb_policy *p0)
 		t += sprintf(t, "%s%s %s\n", r[i].exact ? "exact " : "",
 		    perms, r[i].path);
 	}
+	for (i = 0; i < ng; i++)
+		t += sprintf(t, "%sdeny %s\n", g[i].exact ? "exact " : "",
+		    g[i].path);
 	p2 = policy_new_or_die();
 	FUZZ_ASSERT(policy_file_parse(p2, NAME, text, (size_t)(t - text), err,
 				      sizeof(err)) == 0);
@@ -321,7 +374,6 @@ check_newline_rule(const uint8_t *data, size_t size)
 {
 	struct fdb_policy *p;
 	char *s;
-	size_t n;
 
 	if ((s = strndup((const char *)data, size)) == NULL)
 		abort();
@@ -330,8 +382,7 @@ check_newline_rule(const uint8_t *data, size_t size)
 		errno = 0;
 		FUZZ_ASSERT(fdb_policy_add_rule(p, s, NULL, 0) == -1);
 		FUZZ_ASSERT(errno == EINVAL);
-		(void)policy_rules(p, &n);
-		FUZZ_ASSERT(n == 0);
+		FUZZ_ASSERT(nall(p) == 0);
 		fdb_policy_free(p);
 	}
 	free(s);
@@ -345,7 +396,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text = (const char *)data, *nl;
 	char err[ERR_MAX], want[ERR_MAX + 64];
 	unsigned long lineno = 0;
-	size_t pos, end, n, i;
+	size_t pos, end, i;
 	int r;
 
 	v.bad = 0;
@@ -366,8 +417,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(r == -1 && errno == EINVAL);
 		snprintf(want, sizeof(want), "%s:%lu: %s", NAME, v.bad, v.why);
 		FUZZ_ASSERT(strcmp(err, want) == 0);
-		(void)policy_rules(p0, &n);
-		FUZZ_ASSERT(n == 0);
+		FUZZ_ASSERT(nall(p0) == 0);
 		check_small_err(data, size, err);
 	} else {
 		FUZZ_ASSERT(r == 0);

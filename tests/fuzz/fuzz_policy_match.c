@@ -12,7 +12,10 @@
  *    and on the fuzzed rule added to them picks the longest rule that is
  *    the path or a prefix of it ending at a '/', as a scan of all rules
  *    does; policy_allows() agrees with that rule's permissions;
- *  - a path not in normal form never matches (fail closed).
+ *  - a path not in normal form never matches (fail closed);
+ *  - a fuzzed deny rule with '*' or '?' is a glob, kept apart from the
+ *    rules, and matches (policy_match() returns it) exactly when a plain
+ *    recursive matcher says the path or a directory above it matches.
  * Owns nothing outside tests/fuzz/.
  */
 #include "config.h"
@@ -205,6 +208,42 @@ covers(const struct policy_rule *r, const char *path, size_t len)
 	    (r->len == 1 && r->path[0] == '/');
 }
 
+/* Whether @s starts with the component @c (then *@s moves past it). */
+static int
+comp_is(const char **s, const char *c, int digits)
+{
+	size_t n = digits ? strspn(*s, "0123456789") : strlen(c);
+
+	if (n == 0 || (!digits && strncmp(*s, c, n) != 0) ||
+	    ((*s)[n] != '/' && (*s)[n] != '\0'))
+		return 0;
+	*s += n + ((*s)[n] == '/');
+	return 1;
+}
+
+/*
+ * SPEC §3: /proc/{self,PID}[/task/TID]/net and what is beneath is granted
+ * only by a rule at least that long (a rule that names it).
+ */
+static size_t
+view_len_ref(const char *path)
+{
+	const char *s = path, *t;
+
+	if (strncmp(s, "/proc/", 6) != 0)
+		return 0;
+	s += 6;
+	t = s;
+	if (comp_is(&t, "self", 0) || comp_is(&t, NULL, 1))
+		s = t;
+	t = s;
+	if (comp_is(&t, "task", 0) && comp_is(&t, NULL, 1))
+		s = t;
+	if (strncmp(s, "net", 3) != 0 || (s[3] != '\0' && s[3] != '/'))
+		return 0;
+	return (size_t)(s + 3 - path);
+}
+
 static void
 check_match(const struct fdb_policy *p, const char *path, unsigned need)
 {
@@ -229,8 +268,95 @@ check_match(const struct fdb_policy *p, const char *path, unsigned need)
 	a = policy_allows(p, path, need, &got);
 	FUZZ_ASSERT(got == m);
 	FUZZ_ASSERT(a == (m != NULL && m->perms != 0 &&
-			  (need & ~m->perms) == 0));
+			  (need & ~m->perms) == 0 &&
+			  m->len >= view_len_ref(path)));
 	FUZZ_ASSERT(policy_allows(p, path, need, NULL) == a);
+}
+
+/* Reference for one glob component: '*' any run, '?' one character. */
+static int
+ref_comp(const char *p, size_t pl, const char *s, size_t sl)
+{
+	if (pl == 0)
+		return sl == 0;
+	if (p[0] == '*')
+		return ref_comp(p + 1, pl - 1, s, sl) ||
+		    (sl > 0 && ref_comp(p, pl, s + 1, sl - 1));
+	return sl > 0 && (p[0] == '?' || p[0] == s[0]) &&
+	    ref_comp(p + 1, pl - 1, s + 1, sl - 1);
+}
+
+/*
+ * Reference for a glob: @p and @s are the rest of the pattern and of the
+ * path after a '/'.  "**" is any number of components; the pattern used
+ * up before the path is a directory above it, a match unless @exact.
+ */
+static int
+ref_glob(const char *p, const char *s, int exact)
+{
+	size_t pl = strcspn(p, "/"), sl = strcspn(s, "/");
+	const char *pn = p[pl] == '/' ? p + pl + 1 : p + pl;
+	const char *sn = s[sl] == '/' ? s + sl + 1 : s + sl;
+
+	if (*p == '\0')
+		return *s == '\0' || !exact;
+	if (pl == 2 && p[0] == '*' && p[1] == '*')
+		return ref_glob(pn, s, exact) ||
+		    (*s != '\0' && ref_glob(p, sn, exact));
+	if (*s == '\0')
+		return 0;
+	return ref_comp(p, pl, s, sl) && ref_glob(pn, sn, exact);
+}
+
+/*
+ * A deny glob: kept apart from the rules, and it matches @path (normal)
+ * as the reference does.  The reference is exponential: few wildcards.
+ * Returns 0 when @rule is no glob once normalised (a ".." took the
+ * wildcards away): a plain rule, for check_rule().
+ */
+static int
+check_glob(const char *rule, const char *path)
+{
+	const struct policy_rule *g;
+	struct fdb_policy *q;
+	char abs[PATH_MAX], nr[PATH_MAX];
+	size_t n, ng, stars = 0;
+	const char *c;
+	int wn;
+
+	for (c = rule; *c != '\0'; c++)
+		stars += *c == '*';
+	if ((q = fdb_policy_new()) == NULL)
+		abort();
+	if (chdir("/") == -1)
+		abort();
+	/* A "**" rule is from the root; other relative rules from "/". */
+	wn = rule[0] == '/' ? 0 : snprintf(abs, sizeof(abs), "%s%s",
+	    strncmp(rule, "**/", 3) == 0 ? "/" : "//", rule);
+	if (wn < 0 || (size_t)wn >= sizeof(abs) || rule[0] == '\0' ||
+	    policy_normalise(rule[0] == '/' ? rule : abs, nr,
+	    sizeof(nr)) == -1) {
+		FUZZ_ASSERT(fdb_policy_add(q, rule, FDB_DENY) == -1);
+		fdb_policy_free(q);
+		return 1;
+	}
+	if (!policy_glob_path(nr)) {
+		fdb_policy_free(q);
+		return 0;
+	}
+	FUZZ_ASSERT(fdb_policy_add(q, rule, FDB_DENY) == 0);
+	(void)policy_rules(q, &n);
+	g = policy_globs(q, &ng);
+	FUZZ_ASSERT(n == 0 && ng == 1 && strcmp(g[0].path, nr) == 0);
+	FUZZ_ASSERT(policy_is_glob(q, &g[0]));
+	/* A glob matches itself, read as a path. */
+	FUZZ_ASSERT(policy_match(q, nr) == &g[0]);
+	if (stars <= 6)
+		FUZZ_ASSERT((policy_match(q, path) == &g[0]) ==
+		    ref_glob(nr + 1, path + 1, 0));
+	FUZZ_ASSERT(policy_allows(q, path, FDB_R, NULL) == 0);
+	fdb_policy_free(q);
+	return 1;
 }
 
 /*
@@ -252,6 +378,8 @@ check_rule(const char *rule, unsigned perms, const char *path, unsigned need)
 	const char *src = rule;
 	int wn = 0;
 
+	if (perms == 0 && policy_glob_path(rule) && check_glob(rule, path))
+		return;
 	/*
 	 * fdb_policy_add takes a relative rule from the current directory,
 	 * joined as CWD "/" RULE into PATH_MAX bytes: run from "/", where
