@@ -19,6 +19,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "errmsg.h"
 #include "fdbroker.h"
 
 enum {
@@ -127,8 +128,6 @@ static const char usage[] =
 "--fail-on-deny when a request was denied; 124 time limit; 125 if\n"
 "fdbroker-run failed; 126 command not executable; 127 command not found.\n";
 
-static int	 fail(char *err, size_t errlen, const char *fmt, ...)
-		    __attribute__((format(printf, 3, 4)));
 static int	 add_rule(struct run_opts *o, unsigned perms,
 		    const char *path, const char *opt, char *err,
 		    size_t errlen);
@@ -157,7 +156,7 @@ cli_parse(int argc, char *argv[], struct run_opts *o, char *err,
 	memset(o, 0, sizeof(*o));
 	o->deny_errno = EACCES;
 	if (argc < 1 || argv == NULL || argv[0] == NULL)
-		return fail(err, errlen, "no arguments");
+		return errmsg(err, errlen, EINVAL, "no arguments");
 	if (alloc_lists(o, (size_t)argc) == -1)
 		return -1;
 	optind = 0;	/* glibc: 0 also re-initialises its internal state */
@@ -170,7 +169,7 @@ cli_parse(int argc, char *argv[], struct run_opts *o, char *err,
 		if (c == '?')
 			return unknown(argv[optind - 1], err, errlen);
 		if (c == ':')
-			return fail(err, errlen,
+			return errmsg(err, errlen, EINVAL,
 			    "option '%s' needs an argument",
 			    option_name(optopt, argv[optind - 1], name));
 		if (idx >= 0)
@@ -180,7 +179,7 @@ cli_parse(int argc, char *argv[], struct run_opts *o, char *err,
 			option_name(c, NULL, name);
 		/* --setenv VAR VALUE: the value is the next word, as bwrap. */
 		if (c == OPT_SETENV && optind >= argc)
-			return fail(err, errlen, "option '%s' needs a variable "
+			return errmsg(err, errlen, EINVAL, "option '%s' needs a variable "
 			    "and a value", name);
 		if (take_env(o, c, optarg, c == OPT_SETENV ? argv[optind++] :
 		    NULL, name, err, errlen) == -1 ||
@@ -190,7 +189,7 @@ cli_parse(int argc, char *argv[], struct run_opts *o, char *err,
 	if (o->help || o->version)
 		return 0;
 	if (optind >= argc)
-		return fail(err, errlen, "no command given (usage: "
+		return errmsg(err, errlen, EINVAL, "no command given (usage: "
 		    "fdbroker-run [OPTIONS] -- COMMAND [ARG...])");
 	o->argv = argv + optind;
 	return 0;
@@ -292,13 +291,13 @@ take_option(struct run_opts *o, int c, const char *arg, const char *opt,
 		return add_rule(o, FDB_DENY, arg, opt, err, errlen);
 	case 'p':
 		if (arg[0] == '\0')
-			return fail(err, errlen, "option '%s': empty file name",
+			return errmsg(err, errlen, EINVAL, "option '%s': empty file name",
 			    opt);
 		o->policies[o->npolicies++] = arg;
 		return 0;
 	case OPT_PROFILE:
 		if (arg[0] == '\0')
-			return fail(err, errlen, "option '%s': empty name",
+			return errmsg(err, errlen, EINVAL, "option '%s': empty name",
 			    opt);
 		o->profiles[o->nprofiles++] = arg;
 		return 0;
@@ -315,7 +314,7 @@ take_option(struct run_opts *o, int c, const char *arg, const char *opt,
 	case OPT_LOG:
 	case OPT_LEARN:
 		if (arg[0] == '\0')
-			return fail(err, errlen, "option '%s': empty file name",
+			return errmsg(err, errlen, EINVAL, "option '%s': empty file name",
 			    opt);
 		if (c == OPT_LOG)
 			o->log = arg;
@@ -324,7 +323,7 @@ take_option(struct run_opts *o, int c, const char *arg, const char *opt,
 		return 0;
 	case OPT_DENY_ERRNO:
 		if ((o->deny_errno = audit_errno_value(arg)) == -1)
-			return fail(err, errlen, "option '%s': unknown errno "
+			return errmsg(err, errlen, EINVAL, "option '%s': unknown errno "
 			    "name '%.32s' (e.g. EACCES, EPERM, ENOENT)", opt,
 			    arg);
 		return 0;
@@ -335,7 +334,7 @@ take_option(struct run_opts *o, int c, const char *arg, const char *opt,
 	case 'V':
 		return take_run(o, c, arg, opt, err, errlen);
 	}
-	return fail(err, errlen, "unexpected option '%s'", opt);
+	return errmsg(err, errlen, EINVAL, "unexpected option '%s'", opt);
 }
 
 /* The options about how the command runs, and the flags. */
@@ -346,7 +345,7 @@ take_run(struct run_opts *o, int c, const char *arg, const char *opt,
 	switch (c) {
 	case OPT_CHDIR:
 		if (arg[0] == '\0')
-			return fail(err, errlen, "option '%s': empty directory",
+			return errmsg(err, errlen, EINVAL, "option '%s': empty directory",
 			    opt);
 		o->chdir = arg;
 		return 0;
@@ -389,7 +388,7 @@ take_env(struct run_opts *o, int c, const char *arg, const char *value,
 	}
 	/* setenv(3) refuses these; say so before anything runs. */
 	if (arg[0] == '\0' || strchr(arg, '=') != NULL)
-		return fail(err, errlen, "option '%s': bad variable name "
+		return errmsg(err, errlen, EINVAL, "option '%s': bad variable name "
 		    "'%.64s'", opt, arg);
 	e->op = c == OPT_SETENV ? RUN_ENV_SET : RUN_ENV_UNSET;
 	e->var = arg;
@@ -431,7 +430,7 @@ take_timeout(struct run_opts *o, const char *arg, const char *opt,
 	o->timeout_ms = v > 0 && v < 1 ? 1 : (unsigned long)v;
 	return 0;
 bad:
-	return fail(err, errlen, "option '%s': bad duration '%.32s' (e.g. "
+	return errmsg(err, errlen, EINVAL, "option '%s': bad duration '%.32s' (e.g. "
 	    "10, 2.5, 5m, 1h)", opt, arg);
 }
 
@@ -452,7 +451,7 @@ take_rlimit(struct run_opts *o, const char *arg, const char *opt,
 		    strncmp(rlimits[i].name, arg, (size_t)(eq - arg)) == 0)
 			break;
 	if (eq == NULL || i == NRLIMITS)
-		return fail(err, errlen, "option '%s': unknown limit "
+		return errmsg(err, errlen, EINVAL, "option '%s': unknown limit "
 		    "'%.*s' (as, core, cpu, data, fsize, memlock, nofile, "
 		    "nproc, stack)", opt, eq != NULL ? (int)(eq - arg) : 32,
 		    arg);
@@ -473,7 +472,7 @@ take_rlimit(struct run_opts *o, const char *arg, const char *opt,
 	if (!isdigit((unsigned char)v[0]) || errno != 0 ||
 	    (end[0] != '\0' && mul == 1) || n > RLIM_INFINITY / mul ||
 	    n * mul == RLIM_INFINITY)
-		return fail(err, errlen, "option '%s': bad value '%.32s' "
+		return errmsg(err, errlen, EINVAL, "option '%s': bad value '%.32s' "
 		    "(a number, K, M or G, or unlimited)", opt, v);
 	r->value = (rlim_t)(n * mul);
 	o->nrlimits++;
@@ -485,10 +484,10 @@ add_rule(struct run_opts *o, unsigned perms, const char *path,
 	 const char *opt, char *err, size_t errlen)
 {
 	if (path[0] == '\0')
-		return fail(err, errlen, "option '%s': empty path", opt);
+		return errmsg(err, errlen, EINVAL, "option '%s': empty path", opt);
 	/* The shell expands globs; one left here matched nothing. */
 	if (perms != FDB_DENY && strpbrk(path, "*?") != NULL)
-		return fail(err, errlen, "option '%s': '*' and '?' only in "
+		return errmsg(err, errlen, EINVAL, "option '%s': '*' and '?' only in "
 		    "--deny: a glob never grants ('%.64s')", opt, path);
 	o->rules[o->nrules].perms = perms;
 	o->rules[o->nrules].path = path;
@@ -528,25 +527,12 @@ unknown(const char *word, char *err, size_t errlen)
 
 	/* "--verbose=1" comes here too, with optopt set to 'v'. */
 	if (word[0] == '-' && word[1] == '-' && optopt != 0)
-		return fail(err, errlen, "option '%s' takes no argument",
+		return errmsg(err, errlen, EINVAL, "option '%s' takes no argument",
 		    option_name(0, word, name));
 	if (word[0] == '-' && word[1] == '-')
-		return fail(err, errlen, "unknown option '%s'",
+		return errmsg(err, errlen, EINVAL, "unknown option '%s'",
 		    option_name(0, word, name));
-	return fail(err, errlen, "unknown option '-%c'",
+	return errmsg(err, errlen, EINVAL, "unknown option '-%c'",
 	    optopt > 32 && optopt < 127 ? optopt : '?');
 }
 
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		(void)vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	errno = EINVAL;
-	return -1;
-}

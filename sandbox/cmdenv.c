@@ -18,10 +18,9 @@
 #include <unistd.h>
 
 #include "cmdenv.h"
+#include "errmsg.h"
 
 static int	 apply_env(const struct run_env *e, char *err, size_t errlen);
-static int	 fail(char *err, size_t errlen, const char *fmt, ...)
-		    __attribute__((format(printf, 3, 4)));
 
 int
 cmdenv_apply(const char *dir, const struct run_env *env, size_t nenv,
@@ -32,7 +31,7 @@ cmdenv_apply(const char *dir, const struct run_env *env, size_t nenv,
 	size_t i;
 
 	if (dir != NULL && chdir(dir) == -1)
-		return fail(err, errlen, "--chdir %s: %s", dir,
+		return errmsg(err, errlen, errno, "--chdir %s: %s", dir,
 		    strerror(errno));
 	for (i = 0; i < nenv; i++)
 		if (apply_env(&env[i], err, errlen) == -1)
@@ -44,7 +43,7 @@ cmdenv_apply(const char *dir, const struct run_env *env, size_t nenv,
 	for (i = 0; i < nrl; i++) {
 		lim.rlim_cur = lim.rlim_max = rl[i].value;
 		if (setrlimit(rl[i].resource, &lim) == -1)
-			return fail(err, errlen, "--rlimit %s: %s%s",
+			return errmsg(err, errlen, errno, "--rlimit %s: %s%s",
 			    rl[i].arg, strerror(errno), errno == EPERM ?
 			    " (above the hard limit)" : "");
 	}
@@ -57,35 +56,21 @@ apply_env(const struct run_env *e, char *err, size_t errlen)
 	switch (e->op) {
 	case RUN_ENV_SET:
 		if (setenv(e->var, e->value, 1) == -1)
-			return fail(err, errlen, "--setenv %s: %s", e->var,
+			return errmsg(err, errlen, errno, "--setenv %s: %s", e->var,
 			    strerror(errno));
 		return 0;
 	case RUN_ENV_UNSET:
 		if (unsetenv(e->var) == -1)
-			return fail(err, errlen, "--unsetenv %s: %s", e->var,
+			return errmsg(err, errlen, errno, "--unsetenv %s: %s", e->var,
 			    strerror(errno));
 		return 0;
 	case RUN_ENV_CLEAR:
 		if (clearenv() != 0)
-			return fail(err, errlen, "--clearenv: %s",
+			return errmsg(err, errlen, errno, "--clearenv: %s",
 			    strerror(errno));
 		return 0;
 	}
 	errno = EINVAL;
-	return fail(err, errlen, "bad environment change");
+	return errmsg(err, errlen, errno, "bad environment change");
 }
 
-static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	int save_errno = errno;
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		(void)vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	errno = save_errno;
-	return -1;
-}

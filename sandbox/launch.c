@@ -45,6 +45,7 @@
 #include "fdpass.h"
 #include "filter-notify.h"
 #include "landlock.h"
+#include "errmsg.h"
 #include "launch.h"
 #include "loop.h"
 #include "notify-calls.h"
@@ -109,8 +110,6 @@ static void	 reap(struct run *run);
 static int	 early_exit(struct run *run);
 static void	 collect(struct run *run, int st);
 static void	 stop(pid_t pid);
-static int	 fail(char *err, size_t errlen, int e, const char *fmt, ...)
-		    __attribute__((format(printf, 4, 5)));
 
 int
 launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
@@ -126,11 +125,11 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 	broker_set_net(b, o->allow_net);
 	run.timeout_ms = o->timeout_ms;
 	if (filter_notify_supported() == -1)
-		return fail(err, errlen, ENOSYS, "this kernel has no seccomp "
+		return errmsg(err, errlen, ENOSYS, "this kernel has no seccomp "
 		    "user notification (Linux 5.0 or later is needed)");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1 ||
 	    pipe2(pp, O_CLOEXEC | O_NONBLOCK) == -1) {
-		fail(err, errlen, errno, "socketpair: %s", strerror(errno));
+		errmsg(err, errlen, errno, "socketpair: %s", strerror(errno));
 		goto out_fds;
 	}
 	/* Blocked before fork: no signal is lost between fork and loop. */
@@ -138,7 +137,7 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 	sigprocmask(SIG_BLOCK, &set, &old);
 	ca.mask = &old;
 	if ((sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) == -1) {
-		fail(err, errlen, errno, "signalfd: %s", strerror(errno));
+		errmsg(err, errlen, errno, "signalfd: %s", strerror(errno));
 		goto out;
 	}
 	if (confine(b, o, &ca.ruleset, err, errlen) == -1)
@@ -149,7 +148,7 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 	 */
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if ((run.child = fork()) == -1) {
-		fail(err, errlen, errno, "fork: %s", strerror(errno));
+		errmsg(err, errlen, errno, "fork: %s", strerror(errno));
 		goto out;
 	}
 	if (run.child == 0) {
@@ -210,7 +209,7 @@ confine(struct fdb_broker *b, const struct launch_opts *o, int *rs,
 		return -1;
 	abi = landlock_abi();
 	if (o->require_landlock && abi < 6)
-		return fail(err, errlen, EOPNOTSUPP, "--require-landlock: %s",
+		return errmsg(err, errlen, EOPNOTSUPP, "--require-landlock: %s",
 		    abi == 0 ? "this kernel has no Landlock (Linux 5.13 or "
 		    "later, with landlock in lsm=): only the broker's checks "
 		    "would bound execution" : "this kernel's Landlock is ABI "
@@ -222,7 +221,7 @@ confine(struct fdb_broker *b, const struct launch_opts *o, int *rs,
 	if (o->confine_err != NULL)
 		*o->confine_err = e;
 	if (e != 0 && o->require_landlock)
-		return fail(err, errlen, e, "--require-landlock: the broker "
+		return errmsg(err, errlen, e, "--require-landlock: the broker "
 		    "cannot confine itself: %s", strerror(e));
 	return 0;
 }
@@ -236,11 +235,11 @@ exec_ruleset(const struct fdb_policy *p, char *err, size_t errlen)
 	if ((rs = landlock_exec_ruleset(p)) != -1 || errno == EOPNOTSUPP)
 		return rs;
 	if (errno == E2BIG)
-		return fail(err, errlen, E2BIG, "Landlock: the x rules split "
+		return errmsg(err, errlen, E2BIG, "Landlock: the x rules split "
 		    "around narrower rules (--deny, or rules without x) "
 		    "would need more than %d rules; grant x on narrower "
 		    "paths", LANDLOCK_SPLIT_MAX);
-	return fail(err, errlen, errno, "Landlock: the exec rules: %s",
+	return errmsg(err, errlen, errno, "Landlock: the exec rules: %s",
 	    strerror(errno));
 }
 
@@ -288,14 +287,14 @@ broker_side(struct fdb_broker *b, const struct launch_opts *o, int sock,
 		return errno == ESRCH && early_exit(run) ? 0 : -1;
 	if (transport_notify_probe(listener) == -1) {
 		fd_close(listener);
-		return fail(err, errlen, ENOSYS, "this kernel has no "
+		return errmsg(err, errlen, ENOSYS, "this kernel has no "
 		    "SECCOMP_ADDFD_FLAG_SEND (Linux 5.14 or later is needed)");
 	}
 	if ((t = transport_notify_new(b, listener, &topts)) == NULL)
-		return fail(err, errlen, errno, "notify transport: %s",
+		return errmsg(err, errlen, errno, "notify transport: %s",
 		    strerror(errno));
 	if (serve(b, sigfd, run) == -1)
-		rc = fail(err, errlen, errno, "event loop: %s",
+		rc = errmsg(err, errlen, errno, "event loop: %s",
 		    strerror(errno));
 	transport_notify_free(t);
 	return rc;
@@ -411,20 +410,20 @@ receive(int sock, pid_t pid, int *listener, char *err, size_t errlen)
 	}
 	fd_close(fd);
 	if (n == -1)
-		return fail(err, errlen, errno, "receiving the listener: %s",
+		return errmsg(err, errlen, errno, "receiving the listener: %s",
 		    strerror(errno));
 	if (n == 0)
-		return fail(err, errlen, ESRCH, "the command's process "
+		return errmsg(err, errlen, ESRCH, "the command's process "
 		    "ended before it was confined (pid %d)", (int)pid);
 	if (n != (ssize_t)sizeof(h) || h.stage <= STAGE_OK ||
 	    h.stage > STAGE_SEND || h.err <= 0)
-		return fail(err, errlen, EPROTO, "bad message from the "
+		return errmsg(err, errlen, EPROTO, "bad message from the "
 		    "command's process (pid %d)", (int)pid);
 	if (h.stage == STAGE_FILTER && (h.err == EINVAL || h.err == ENOSYS))
-		return fail(err, errlen, ENOSYS, "this kernel refused the "
+		return errmsg(err, errlen, ENOSYS, "this kernel refused the "
 		    "notify filter: %s (Linux 5.14 or later is needed)",
 		    strerror(h.err));
-	return fail(err, errlen, h.err, "%s: %s", what[h.stage],
+	return errmsg(err, errlen, h.err, "%s: %s", what[h.stage],
 	    strerror(h.err));
 }
 
@@ -584,16 +583,3 @@ stop(pid_t pid)
 		;
 }
 
-static int
-fail(char *err, size_t errlen, int e, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		(void)vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	errno = e;
-	return -1;
-}
