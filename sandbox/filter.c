@@ -22,6 +22,7 @@
 
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <linux/sockios.h>
 
@@ -38,6 +39,7 @@
 #include "api.h"
 #include "fdbroker.h"
 #include "filter.h"
+#include "landlock.h"
 #include "filter-ioctl.h"
 
 /*
@@ -82,6 +84,7 @@ struct rules {
 	uint32_t def;		/* the filter's default action */
 };
 
+static int	add_worker_only(scmp_filter_ctx);
 static int	deny_nr(const struct rules *, uint32_t, int, unsigned,
 		    const struct scmp_arg_cmp *);
 static int	deny(const struct rules *, uint32_t, const char *, unsigned,
@@ -323,14 +326,46 @@ filter_lockdown(pid_t broker)
 	    (rc = filter_add_refusals(ctx, &r)) == 0 &&
 	    (rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EPERM), "socket", 0,
 	    NULL)) == 0 && (rc = filter_add_name(ctx, SCMP_ACT_ERRNO(EACCES),
-	    "socketpair", 1, &dgram)) == 0)
+	    "socketpair", 1, &dgram)) == 0 && (rc = add_worker_only(ctx)) == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (rc < 0) {
 		errno = -rc;
 		return -1;
 	}
+	/*
+	 * Signals to processes outside, which the filter cannot tell from
+	 * the worker's own (no broker decides them here): Landlock's scope
+	 * where the kernel has it (ABI 6), else only the broker is kept out
+	 * of reach (README, known limits).
+	 */
+	if (landlock_scope_self() == -1 && errno != EOPNOTSUPP)
+		return -1;
 	return 0;
+}
+
+/*
+ * What no broker checks in a worker, and fdbroker-run mediates: bind()
+ * would make a socket file at any path the user may write (or an
+ * abstract name), and a worker's sockets are socketpair ends, which need
+ * none.  Through a descriptor, whatever it was opened for: fchown, and
+ * fchmod with the setuid or setgid bit (SPEC §3: never set through the
+ * sandbox).  Other mode bits and times through a held descriptor stay
+ * the kernel's to decide (README, known limits).
+ */
+static int
+add_worker_only(scmp_filter_ctx ctx)
+{
+	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
+	struct scmp_arg_cmp cmp = filter_masked(1, S_ISUID, S_ISUID);
+	int rc;
+
+	if ((rc = filter_add_name(ctx, eperm, "bind", 0, NULL)) < 0 ||
+	    (rc = filter_add_name(ctx, eperm, "fchown", 0, NULL)) < 0 ||
+	    (rc = filter_add_name(ctx, eperm, "fchmod", 1, &cmp)) < 0)
+		return rc;
+	cmp = filter_masked(1, S_ISGID, S_ISGID);
+	return filter_add_name(ctx, eperm, "fchmod", 1, &cmp);
 }
 
 FDB_API int

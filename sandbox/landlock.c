@@ -105,6 +105,20 @@ landlock_add(int ruleset, int fd, __u64 access)
 }
 
 int
+landlock_scope_self(void)
+{
+	int rs;
+
+	if (landlock_abi() < 6) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	if ((rs = landlock_ruleset(0, LANDLOCK_SCOPES)) == -1)
+		return -1;
+	return landlock_enforce(rs);
+}
+
+int
 landlock_enforce(int ruleset)
 {
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||

@@ -51,6 +51,15 @@
 int landlock_exec_ruleset(const struct fdb_policy *p);
 
 /*
+ * landlock_scope_self: restrict the calling process and its future
+ * descendants with Landlock's scopes alone (ABI 6, Linux 6.12): no
+ * signals to processes outside its domain, no connect() or sendto() to
+ * abstract unix sockets made outside it.  Returns 0, or -1 with errno
+ * (EOPNOTSUPP: the kernel has no ABI 6).
+ */
+int landlock_scope_self(void);
+
+/*
  * landlock_enforce: set no_new_privs and restrict the calling process and
  * its future descendants to @ruleset, which is closed either way.
  * Returns 0, or -1 with errno.

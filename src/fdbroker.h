@@ -215,8 +215,10 @@ int fdb_open(int chan, const char *path, int flags, mode_t mode);
  * fdb_lockdown: confine the calling process for good: set no_new_privs
  * and install a seccomp filter under which open, openat, openat2, creat
  * and the other path-taking calls fail with EACCES, exec, new sockets,
- * ptrace, io_uring, handles and mounts are refused, and foreign system
- * call ABIs kill the process.  Descriptors already open stay usable.
+ * bind, ptrace, io_uring, handles and mounts are refused, and foreign
+ * system call ABIs kill the process; where the kernel has Landlock ABI 6
+ * (Linux 6.12), signals and abstract unix sockets outside the process's
+ * Landlock domain are refused too.  Descriptors already open stay usable.
  * Returns 0, or -1 with errno.
  */
 int fdb_lockdown(void);

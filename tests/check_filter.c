@@ -348,6 +348,15 @@ static const struct call refused_calls[] = {
 	    EPERM },
 	{ "ioprio_set other", SYS_ioprio_set, { 1, A_PARENT, -1 }, EPERM },
 	{ "ioprio_set user", SYS_ioprio_set, { 3, -1, -1 }, EPERM },
+	/*
+	 * Through a descriptor, whatever it was opened for (no broker
+	 * checks it in a worker): no owner change, no setuid or setgid bit
+	 * (SPEC §3), no bind() of a name.
+	 */
+	{ "fchown", SYS_fchown, { A_FD, -1, -1 }, EPERM },
+	{ "fchmod setuid", SYS_fchmod, { A_FD, 04755 }, EPERM },
+	{ "fchmod setgid", SYS_fchmod, { A_FD, 02755 }, EPERM },
+	{ "bind", SYS_bind, { A_FD, 0, 0 }, EPERM },
 };
 
 /* What a worker does with what it holds; all of it must keep working. */
@@ -359,7 +368,6 @@ static const struct call allowed_calls[] = {
 	    A_BUF }, 0 },
 	{ "utimensat fd null", SYS_utimensat, { A_FD, 0, 0, 0 }, 0 },
 	{ "fchmod", SYS_fchmod, { A_FD, 0600 }, 0 },
-	{ "fchown", SYS_fchown, { A_FD, -1, -1 }, 0 },
 	{ "ftruncate", SYS_ftruncate, { A_FD, 5 }, 0 },
 	{ "fstatfs", SYS_fstatfs, { A_FD, A_BUF }, 0 },
 	{ "fchdir", SYS_fchdir, { A_DIR }, 0 },

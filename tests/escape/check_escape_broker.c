@@ -396,6 +396,86 @@ START_TEST(test_escape_broker_dgram_worker)
 }
 END_TEST
 
+/* What worker_reach() tries: a process outside, a path and a file. */
+static pid_t worker_victim;
+static const char *worker_path, *worker_file;
+
+/*
+ * One attack a bit: 1 signal an outside process, 2 bind a socketpair
+ * end to a path outside the policy, 4 set the setuid bit, 8 change the
+ * owner, through a descriptor fdb_open() gave read-only.
+ */
+static int
+worker_reach(int chan, void *arg)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int sv[2], fd, got = 0;
+
+	(void)arg;
+	if (kill(worker_victim, SIGTERM) == 0)
+		got |= 1;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", worker_path);
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0 &&
+	    bind(sv[0], (struct sockaddr *)&sun, sizeof(sun)) == 0)
+		got |= 2;
+	fd = chan >= 0 ? fdb_open(chan, worker_file, O_RDONLY, 0) :
+	    open(worker_file, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && fchmod(fd, 04755) == 0)
+		got |= 4;
+	if (fd >= 0 && fchown(fd, (uid_t)-1, getgid()) == 0)
+		got |= 8;
+	return got;
+}
+
+/* ESCAPE: in a library worker: signal an outside process of the same user, bind a socketpair end to a path outside the policy, set the setuid bit and change the owner through a descriptor fdb_open() gave read-only | refused: the process lives (Landlock's signal scope, ABI 6), no socket file, mode and owner unchanged */
+START_TEST(test_escape_broker_worker_reach)
+{
+	struct fdb_policy *p = fdb_policy_new();
+	char path[PATH_MAX], file[PATH_MAX];
+	struct fdb_broker *b;
+	int st, i;
+	pid_t w;
+
+	snprintf(path, sizeof(path), "%s", at("planted.sock"));
+	snprintf(file, sizeof(file), "%s", at("ro"));
+	worker_path = path;
+	worker_file = file;
+	ck_assert_int_eq(fdb_policy_add(p, file, FDB_R), 0);
+	for (i = 0; i < 2; i++) {
+		unlink(file);
+		hx_write_file(file, "ro\n", 0644);
+		unlink(path);
+		ck_assert_int_ne(worker_victim = fork(), -1);
+		if (worker_victim == 0) {
+			signal(SIGTERM, SIG_DFL);
+			execl("/bin/sleep", "sleep", "30", (char *)NULL);
+			_exit(127);
+		}
+		usleep(50 * 1000);
+		if (i == 0) {	/* the control: the same function, unconfined */
+			ck_assert_int_eq(worker_reach(-1, NULL), 15);
+			ck_assert_int_eq(waitpid(worker_victim, &st, 0),
+			    worker_victim);
+			continue;
+		}
+		ck_assert_ptr_nonnull(b = fdb_broker_new(p));
+		w = fdb_broker_fork_worker(b, worker_reach, NULL);
+		ck_assert_int_gt(w, 0);
+		ck_assert_int_eq(fdb_broker_wait(b, w, &st), 0);
+		fdb_broker_free(b);
+		/* Without Landlock ABI 6 only the signal would get through. */
+		ck_assert_msg(exited(st, 0) || exited(st, 1), "status %#x", st);
+		ck_assert_int_eq(access(path, F_OK), -1);
+		ck_assert_uint_eq(mode_of(file), 0644);
+		if (exited(st, 0))
+			ck_assert_int_eq(waitpid(worker_victim, &st, WNOHANG), 0);
+		kill(worker_victim, SIGKILL);
+		waitpid(worker_victim, &st, 0);
+	}
+	fdb_policy_free(p);
+}
+END_TEST
+
 /* ESCAPE: under fdbroker-run, autobind (bind() with the family alone) and listen(): an abstract name processes outside can connect to | EACCES without --allow-net */
 START_TEST(test_escape_broker_autobind_run)
 {
@@ -478,6 +558,7 @@ escape_broker_suite(void)
 	tcase_add_test(tc, test_escape_broker_dgram_worker);
 	tcase_add_test(tc, test_escape_broker_autobind_run);
 	tcase_add_test(tc, test_escape_broker_joinkill_run);
+	tcase_add_test(tc, test_escape_broker_worker_reach);
 	suite_add_tcase(s, tc);
 	return s;
 }
