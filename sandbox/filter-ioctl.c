@@ -23,6 +23,7 @@
 #include <linux/fscrypt.h>
 #include <linux/fsverity.h>
 #include <linux/serial.h>	/* struct serial_iso7816 */
+#include <linux/sockios.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -103,6 +104,24 @@ const unsigned long filter_tty_ioctls[] = {
 };
 
 /*
+ * The sockets' and network devices' requests, type 0x89, that pass:
+ * questions (SIOCG*: a socket's owner, its timestamps and queue, the
+ * interfaces and their addresses).  Every other one of the type fails
+ * with EPERM: as root, SIOCSIFFLAGS, SIOCSIFMTU, SIOCADDRT... on any
+ * socket, an AF_UNIX one too, would reconfigure the host's network;
+ * SIOCETHTOOL and the devices' private requests both ask and set.
+ */
+const unsigned long filter_sock_ioctls[] = {
+	FIOGETOWN, SIOCGPGRP, SIOCATMARK, SIOCGSTAMP_OLD, SIOCGSTAMPNS_OLD,
+	SIOCGSTAMP_NEW, SIOCGSTAMPNS_NEW, SIOCOUTQNSD,
+	SIOCGIFNAME, SIOCGIFCONF, SIOCGIFFLAGS, SIOCGIFADDR, SIOCGIFDSTADDR,
+	SIOCGIFBRDADDR, SIOCGIFNETMASK, SIOCGIFMETRIC, SIOCGIFMTU,
+	SIOCGIFHWADDR, SIOCGIFINDEX, SIOCGIFPFLAGS, SIOCGIFCOUNT,
+	SIOCGIFTXQLEN, SIOCGIFMAP, SIOCGIFSLAVE, SIOCGARP,
+	0
+};
+
+/*
  * Requests that change a file's attribute flags (immutable, append-only,
  * nodump...), its project or version, its encryption, make its contents
  * final (verity), or keep every other process from writing a whole file
@@ -135,6 +154,7 @@ static int	cover_init(struct cover *, const unsigned long *, size_t);
 static int	cover(const struct cover *, uint32_t, uint32_t, size_t,
 		    size_t);
 static int	tty_refusals(scmp_filter_ctx);
+static int	type_refusals(scmp_filter_ctx, uint32_t, const unsigned long *);
 static int	attr_refusals(scmp_filter_ctx, const unsigned long *, size_t);
 static int	fcntl_refusals(scmp_filter_ctx);
 static int	mediated(const unsigned long *, size_t, unsigned long);
@@ -147,6 +167,8 @@ filter_ioctl_refusals(scmp_filter_ctx ctx, const unsigned long *mediated,
 	int rc;
 
 	if ((rc = tty_refusals(ctx)) < 0 ||
+	    (rc = type_refusals(ctx, FILTER_SOCK_TYPE_IOC,
+	    filter_sock_ioctls)) < 0 ||
 	    (rc = attr_refusals(ctx, mediated, n)) < 0)
 		return rc;
 	return fcntl_refusals(ctx);
@@ -186,18 +208,10 @@ static int
 tty_refusals(scmp_filter_ctx ctx)
 {
 	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
-	struct cover c = {
-		.ctx = ctx, .action = eperm, .fixed = 0xff00,
-		.fixed_val = FILTER_TTY_TYPE << 8,
-	};
 	struct scmp_arg_cmp cmp[2];
-	size_t n;
 	int rc;
 
-	for (n = 0; filter_tty_ioctls[n] != 0; n++)
-		;
-	if ((rc = cover_init(&c, filter_tty_ioctls, n)) < 0 ||
-	    (rc = cover(&c, c.fixed, c.fixed_val, 0, c.n)) < 0)
+	if ((rc = type_refusals(ctx, FILTER_TTY_TYPE, filter_tty_ioctls)) < 0)
 		return rc;
 	cmp[0] = filter_masked(1, FILTER_LOW32, TIOCSCTTY);
 	cmp[1] = filter_masked(2, FILTER_LOW32, 1);
@@ -206,6 +220,25 @@ tty_refusals(scmp_filter_ctx ctx)
 	cmp[0] = filter_masked(1, FILTER_LOW32, TCXONC);
 	cmp[1] = filter_masked(2, FILTER_LOW32, TCOOFF);
 	return filter_add_name(ctx, eperm, "ioctl", 2, cmp);
+}
+
+/* Every request of ioctl type @type but the 0-ended @allowed: EPERM. */
+static int
+type_refusals(scmp_filter_ctx ctx, uint32_t type,
+	      const unsigned long *allowed)
+{
+	struct cover c = {
+		.ctx = ctx, .action = SCMP_ACT_ERRNO(EPERM), .fixed = 0xff00,
+		.fixed_val = type << 8,
+	};
+	size_t n;
+	int rc;
+
+	for (n = 0; allowed[n] != 0; n++)
+		;
+	if ((rc = cover_init(&c, allowed, n)) < 0)
+		return rc;
+	return cover(&c, c.fixed, c.fixed_val, 0, c.n);
 }
 
 static int

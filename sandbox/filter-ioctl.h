@@ -13,6 +13,8 @@
 
 /* The terminal's ioctl type, 'T': (request >> 8) & 0xff. */
 #define FILTER_TTY_TYPE		0x54
+/* Sockets' and network devices' type (SIOC*, <linux/sockios.h>). */
+#define FILTER_SOCK_TYPE_IOC	0x89
 
 /*
  * The lists, for the filters and their tests (tests/check_filter.c); each
@@ -23,12 +25,19 @@
  * them to a broker.
  */
 extern const unsigned long filter_tty_ioctls[];
+/*
+ * filter_sock_ioctls: the requests of type 0x89 that pass (questions
+ * about a socket and the network); every other one of the type fails
+ * with EPERM.
+ */
+extern const unsigned long filter_sock_ioctls[];
 extern const unsigned long filter_attr_ioctls[];
 
 /*
  * filter_ioctl_refusals: add to @ctx, whose default must be ALLOW, the
  * refusals of ioctl and fcntl requests: the terminal's requests outside
- * filter_tty_ioctls, TIOCSCTTY with force, TCXONC's TCOOFF, the
+ * filter_tty_ioctls, the sockets' outside filter_sock_ioctls, TIOCSCTTY
+ * with force, TCXONC's TCOOFF, the
  * attribute requests but the @n in @mediated, O_ASYNC and leases.
  * Returns 0, or libseccomp's negative errno.
  */

@@ -86,6 +86,9 @@ want(unsigned long req)
 	if (((r >> 8) & 0xff) == FILTER_TTY_TYPE &&
 	    !listed(filter_tty_ioctls, r))
 		return EPERM;
+	if (((r >> 8) & 0xff) == FILTER_SOCK_TYPE_IOC &&
+	    !listed(filter_sock_ioctls, r))
+		return EPERM;
 	return EBADF;
 }
 

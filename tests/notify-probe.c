@@ -24,6 +24,9 @@
  *                                 socketpair (sendmsg with an address)
  *   notify-probe autobind         bind() of an AF_UNIX socket with the
  *                                 family alone, then listen()
+ *   notify-probe sioc             SIOCSIFFLAGS of a missing interface
+ *                                 and SIOCGIFINDEX of lo, on an AF_UNIX
+ *                                 socket: "sioc_set: ENODEV" unconfined
  *   notify-probe joinkill PGID    join process group PGID (of our
  *                                 session), then kill(0, SIGTERM)
  *   notify-probe flood PATH N LEN N refused opens: of PATH itself when
@@ -41,6 +44,7 @@
 #include "config.h"
 
 #include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -51,6 +55,7 @@
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <linux/openat2.h>
+#include <net/if.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -457,6 +462,27 @@ autobind(void)
 	return 0;
 }
 
+/* The host's network, through any socket (as root: reconfigured). */
+static int
+sioc(void)
+{
+	struct ifreq ifr;
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (s == -1)
+		return 2;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "fdbnone0");
+	ifr.ifr_flags = IFF_UP;
+	printf("sioc_set: %s\n", ioctl(s, SIOCSIFFLAGS, &ifr) == 0 ? "ok" :
+	    strerrorname_np(errno));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	printf("sioc_get: %s\n", ioctl(s, SIOCGIFINDEX, &ifr) == 0 ? "ok" :
+	    strerrorname_np(errno));
+	close(s);
+	return 0;
+}
+
 /* Into another job's group, then kill(0): the broker must not follow. */
 static int
 joinkill(pid_t pgid)
@@ -685,6 +711,8 @@ main(int argc, char *argv[])
 		stats(argv[2]);
 	else if (strcmp(argv[1], "dgram") == 0 && argc == 3)
 		return dgram(argv[2]);
+	else if (strcmp(argv[1], "sioc") == 0)
+		return sioc();
 	else if (strcmp(argv[1], "joinkill") == 0 && argc == 3)
 		return joinkill((pid_t)atoi(argv[2]));
 	else if (strcmp(argv[1], "autobind") == 0)

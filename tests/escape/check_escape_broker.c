@@ -476,6 +476,21 @@ START_TEST(test_escape_broker_worker_reach)
 }
 END_TEST
 
+/* ESCAPE: under fdbroker-run, network device configuration (SIOCSIFFLAGS: as root, any interface up or down) through an AF_UNIX socket, without --allow-net | EPERM for every request of the socket type but the questions (SIOCGIFINDEX still works) */
+START_TEST(test_escape_broker_sioc_run)
+{
+	(void)probe();
+	(void)hx_run(ARGV(probe_path, "sioc"), out, sizeof(out));
+	ck_assert(hx_has_line(out, "sioc_set: ENODEV") ||
+	    hx_has_line(out, "sioc_set: EPERM"));	/* not root */
+	ck_assert(hx_has_line(out, "sioc_get: ok"));
+	(void)hx_run(ARGV(hx_fdbroker_run(), "-x", probe_dir, "--", probe_path,
+	    "sioc"), out, sizeof(out));
+	ck_assert(hx_has_line(out, "sioc_set: EPERM"));
+	ck_assert(hx_has_line(out, "sioc_get: ok"));
+}
+END_TEST
+
 /* ESCAPE: under fdbroker-run, autobind (bind() with the family alone) and listen(): an abstract name processes outside can connect to | EACCES without --allow-net */
 START_TEST(test_escape_broker_autobind_run)
 {
@@ -557,6 +572,7 @@ escape_broker_suite(void)
 	tcase_add_test(tc, test_escape_broker_dgram_run);
 	tcase_add_test(tc, test_escape_broker_dgram_worker);
 	tcase_add_test(tc, test_escape_broker_autobind_run);
+	tcase_add_test(tc, test_escape_broker_sioc_run);
 	tcase_add_test(tc, test_escape_broker_joinkill_run);
 	tcase_add_test(tc, test_escape_broker_worker_reach);
 	suite_add_tcase(s, tc);
