@@ -179,7 +179,8 @@ cli_parse(int argc, char *argv[], struct run_opts *o, char *err,
 			option_name(c, NULL, name);
 		/* --setenv VAR VALUE: the value is the next word, as bwrap. */
 		if (c == OPT_SETENV && optind >= argc)
-			return errmsg(err, errlen, EINVAL, "option '%s' needs a variable "
+			return errmsg(err, errlen, EINVAL,
+			    "option '%s' needs a variable "
 			    "and a value", name);
 		if (take_env(o, c, optarg, c == OPT_SETENV ? argv[optind++] :
 		    NULL, name, err, errlen) == -1 ||
@@ -290,16 +291,14 @@ take_option(struct run_opts *o, int c, const char *arg, const char *opt,
 	case OPT_DENY:
 		return add_rule(o, FDB_DENY, arg, opt, err, errlen);
 	case 'p':
-		if (arg[0] == '\0')
-			return errmsg(err, errlen, EINVAL, "option '%s': empty file name",
-			    opt);
-		o->policies[o->npolicies++] = arg;
-		return 0;
 	case OPT_PROFILE:
 		if (arg[0] == '\0')
-			return errmsg(err, errlen, EINVAL, "option '%s': empty name",
-			    opt);
-		o->profiles[o->nprofiles++] = arg;
+			return errmsg(err, errlen, EINVAL, "option '%s': empty "
+			    "%s", opt, c == 'p' ? "file name" : "name");
+		if (c == 'p')
+			o->policies[o->npolicies++] = arg;
+		else
+			o->profiles[o->nprofiles++] = arg;
 		return 0;
 	case OPT_SETENV:
 	case OPT_UNSETENV:
@@ -314,8 +313,8 @@ take_option(struct run_opts *o, int c, const char *arg, const char *opt,
 	case OPT_LOG:
 	case OPT_LEARN:
 		if (arg[0] == '\0')
-			return errmsg(err, errlen, EINVAL, "option '%s': empty file name",
-			    opt);
+			return errmsg(err, errlen, EINVAL,
+			    "option '%s': empty file name", opt);
 		if (c == OPT_LOG)
 			o->log = arg;
 		else
@@ -323,7 +322,8 @@ take_option(struct run_opts *o, int c, const char *arg, const char *opt,
 		return 0;
 	case OPT_DENY_ERRNO:
 		if ((o->deny_errno = audit_errno_value(arg)) == -1)
-			return errmsg(err, errlen, EINVAL, "option '%s': unknown errno "
+			return errmsg(err, errlen, EINVAL,
+			    "option '%s': unknown errno "
 			    "name '%.32s' (e.g. EACCES, EPERM, ENOENT)", opt,
 			    arg);
 		return 0;
@@ -345,7 +345,8 @@ take_run(struct run_opts *o, int c, const char *arg, const char *opt,
 	switch (c) {
 	case OPT_CHDIR:
 		if (arg[0] == '\0')
-			return errmsg(err, errlen, EINVAL, "option '%s': empty directory",
+			return errmsg(err, errlen, EINVAL,
+			    "option '%s': empty directory",
 			    opt);
 		o->chdir = arg;
 		return 0;
@@ -388,7 +389,8 @@ take_env(struct run_opts *o, int c, const char *arg, const char *value,
 	}
 	/* setenv(3) refuses these; say so before anything runs. */
 	if (arg[0] == '\0' || strchr(arg, '=') != NULL)
-		return errmsg(err, errlen, EINVAL, "option '%s': bad variable name "
+		return errmsg(err, errlen, EINVAL,
+		    "option '%s': bad variable name "
 		    "'%.64s'", opt, arg);
 	e->op = c == OPT_SETENV ? RUN_ENV_SET : RUN_ENV_UNSET;
 	e->var = arg;
@@ -430,7 +432,8 @@ take_timeout(struct run_opts *o, const char *arg, const char *opt,
 	o->timeout_ms = v > 0 && v < 1 ? 1 : (unsigned long)v;
 	return 0;
 bad:
-	return errmsg(err, errlen, EINVAL, "option '%s': bad duration '%.32s' (e.g. "
+	return errmsg(err, errlen, EINVAL,
+	    "option '%s': bad duration '%.32s' (e.g. "
 	    "10, 2.5, 5m, 1h)", opt, arg);
 }
 
@@ -472,7 +475,8 @@ take_rlimit(struct run_opts *o, const char *arg, const char *opt,
 	if (!isdigit((unsigned char)v[0]) || errno != 0 ||
 	    (end[0] != '\0' && mul == 1) || n > RLIM_INFINITY / mul ||
 	    n * mul == RLIM_INFINITY)
-		return errmsg(err, errlen, EINVAL, "option '%s': bad value '%.32s' "
+		return errmsg(err, errlen, EINVAL,
+		    "option '%s': bad value '%.32s' "
 		    "(a number, K, M or G, or unlimited)", opt, v);
 	r->value = (rlim_t)(n * mul);
 	o->nrlimits++;
@@ -484,10 +488,12 @@ add_rule(struct run_opts *o, unsigned perms, const char *path,
 	 const char *opt, char *err, size_t errlen)
 {
 	if (path[0] == '\0')
-		return errmsg(err, errlen, EINVAL, "option '%s': empty path", opt);
+		return errmsg(err, errlen, EINVAL,
+		    "option '%s': empty path", opt);
 	/* The shell expands globs; one left here matched nothing. */
 	if (perms != FDB_DENY && strpbrk(path, "*?") != NULL)
-		return errmsg(err, errlen, EINVAL, "option '%s': '*' and '?' only in "
+		return errmsg(err, errlen, EINVAL,
+		    "option '%s': '*' and '?' only in "
 		    "--deny: a glob never grants ('%.64s')", opt, path);
 	o->rules[o->nrules].perms = perms;
 	o->rules[o->nrules].path = path;
@@ -527,7 +533,8 @@ unknown(const char *word, char *err, size_t errlen)
 
 	/* "--verbose=1" comes here too, with optopt set to 'v'. */
 	if (word[0] == '-' && word[1] == '-' && optopt != 0)
-		return errmsg(err, errlen, EINVAL, "option '%s' takes no argument",
+		return errmsg(err, errlen, EINVAL,
+		    "option '%s' takes no argument",
 		    option_name(0, word, name));
 	if (word[0] == '-' && word[1] == '-')
 		return errmsg(err, errlen, EINVAL, "unknown option '%s'",

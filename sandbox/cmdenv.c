@@ -56,12 +56,14 @@ apply_env(const struct run_env *e, char *err, size_t errlen)
 	switch (e->op) {
 	case RUN_ENV_SET:
 		if (setenv(e->var, e->value, 1) == -1)
-			return errmsg(err, errlen, errno, "--setenv %s: %s", e->var,
+			return errmsg(err, errlen, errno,
+			    "--setenv %s: %s", e->var,
 			    strerror(errno));
 		return 0;
 	case RUN_ENV_UNSET:
 		if (unsetenv(e->var) == -1)
-			return errmsg(err, errlen, errno, "--unsetenv %s: %s", e->var,
+			return errmsg(err, errlen, errno,
+			    "--unsetenv %s: %s", e->var,
 			    strerror(errno));
 		return 0;
 	case RUN_ENV_CLEAR:

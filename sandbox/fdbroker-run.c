@@ -44,6 +44,7 @@ struct run_state {
 	int learn_failed;
 };
 
+static int	 parse(int argc, char *argv[], struct run_opts *o);
 static struct fdb_broker *new_broker(const struct fdb_policy *p,
 		    const struct run_opts *o, struct run_state *st);
 static int	 run_command(struct fdb_broker *b, const struct run_opts *o,
@@ -77,21 +78,13 @@ main(int argc, char *argv[])
 	struct fdb_policy *base = NULL, *all = NULL;
 	struct fdb_broker *b = NULL;
 	const struct fdb_policy *confine;
-	char err[ERR_MAX];
-	int rc = RUN_EXIT_FAILURE;
+	int rc;
 
-	if (cli_parse(argc, argv, &o, err, sizeof(err)) == -1) {
-		fprintf(stderr, "fdbroker-run: %s\nTry 'fdbroker-run --help'."
-		    "\n", errno == ENOMEM ? strerror(ENOMEM) : err);
+	if ((rc = parse(argc, argv, &o)) != -1) {
 		cli_clear(&o);
-		return RUN_EXIT_FAILURE;
+		return rc;
 	}
-	if (o.help || o.version) {
-		fputs(o.help ? cli_usage() : "fdbroker-run (" PACKAGE_NAME ") "
-		    PACKAGE_VERSION "\n", stdout);
-		cli_clear(&o);
-		return fflush(stdout) == 0 ? EXIT_SUCCESS : RUN_EXIT_FAILURE;
-	}
+	rc = RUN_EXIT_FAILURE;
 	if ((base = build_policy(&o)) == NULL)
 		goto out;
 	/* --learn: allow everything, remember what was beyond @base. */
@@ -131,6 +124,28 @@ out:
 	}
 	cli_clear(&o);
 	return rc;
+}
+
+/*
+ * The command line into @o: -1 to go on, else the status to exit with
+ * (a bad option, --help, --version).
+ */
+static int
+parse(int argc, char *argv[], struct run_opts *o)
+{
+	char err[ERR_MAX];
+
+	if (cli_parse(argc, argv, o, err, sizeof(err)) == -1) {
+		fprintf(stderr, "fdbroker-run: %s\nTry 'fdbroker-run --help'."
+		    "\n", errno == ENOMEM ? strerror(ENOMEM) : err);
+		return RUN_EXIT_FAILURE;
+	}
+	if (o->help || o->version) {
+		fputs(o->help ? cli_usage() : "fdbroker-run (" PACKAGE_NAME
+		    ") " PACKAGE_VERSION "\n", stdout);
+		return fflush(stdout) == 0 ? EXIT_SUCCESS : RUN_EXIT_FAILURE;
+	}
+	return -1;
 }
 
 /* The broker, deciding with @p and reporting to @st. */

@@ -89,6 +89,8 @@ static const int forwarded[] = {
 };
 
 static void	 blocked(sigset_t *set);
+static int	 start_anchor(struct child_arg *ca, struct run *run,
+		    int sv[2], int pp[2], int sigfd);
 static int	 confine(struct fdb_broker *b, const struct launch_opts *o,
 		    int *rs, char *err, size_t errlen);
 static int	 exec_ruleset(const struct fdb_policy *p, char *err,
@@ -142,23 +144,10 @@ launch_run(struct fdb_broker *b, const struct launch_opts *o, int *status,
 	}
 	if (confine(b, o, &ca.ruleset, err, errlen) == -1)
 		goto out;
-	/*
-	 * Should the anchor be killed by an outside hand, the sandbox's
-	 * orphans come to us, and the sweep below ends them.
-	 */
-	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
-	if ((run.child = fork()) == -1) {
+	if (start_anchor(&ca, &run, sv, pp, sigfd) == -1) {
 		errmsg(err, errlen, errno, "fork: %s", strerror(errno));
 		goto out;
 	}
-	if (run.child == 0) {
-		ca.sock = sv[1];
-		anchor(&ca, pp[1], sv[0], pp[0], sigfd);
-	}
-	sv[1] = fd_close(sv[1]);
-	pp[1] = fd_close(pp[1]);
-	ca.ruleset = fd_close(ca.ruleset);
-	run.report = pp[0];
 	if ((rc = broker_side(b, o, sv[0], sigfd, &run, err, errlen)) == 0)
 		*status = run.status;
 	*o->timed_out = run.timed_out != 0;
@@ -175,6 +164,33 @@ out_fds:
 	fd_close(pp[0]);
 	fd_close(pp[1]);
 	return rc;
+}
+
+/*
+ * Fork the anchor (which runs the command), keeping the broker's ends:
+ * sv[0], and pp[0] for the anchor's report, into run->report.  Returns
+ * 0, or -1 with errno.
+ */
+static int
+start_anchor(struct child_arg *ca, struct run *run, int sv[2], int pp[2],
+	     int sigfd)
+{
+	/*
+	 * Should the anchor be killed by an outside hand, the sandbox's
+	 * orphans come to us, and the sweep in launch_run() ends them.
+	 */
+	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if ((run->child = fork()) == -1)
+		return -1;
+	if (run->child == 0) {
+		ca->sock = sv[1];
+		anchor(ca, pp[1], sv[0], pp[0], sigfd);
+	}
+	sv[1] = fd_close(sv[1]);
+	pp[1] = fd_close(pp[1]);
+	ca->ruleset = fd_close(ca->ruleset);
+	run->report = pp[0];
+	return 0;
 }
 
 /* What the broker takes through its signalfd: SIGCHLD, and forwarded. */

@@ -127,6 +127,7 @@ struct rlim64 {
 struct proc_req {
 	struct notify_call *c;
 	pid_t anchor;		/* the sandbox is below it */
+	struct notify_signal *out;	/* a signal to send after */
 	const struct proc_call *p;
 	pid_t tid;		/* the target (0 in the call: the caller) */
 	int pidfd;		/* of the target, taken before the check */
@@ -169,7 +170,7 @@ static void	 answer(struct notify_reply *r, long rc, int err);
 
 int
 notify_proc_serve(struct notify_call *c, pid_t anchor,
-		  struct notify_reply *r)
+		  struct notify_reply *r, struct notify_signal *s)
 {
 	struct proc_req *q;
 
@@ -182,6 +183,7 @@ notify_proc_serve(struct notify_call *c, pid_t anchor,
 	}
 	q->c = c;
 	q->anchor = anchor;
+	q->out = s;
 	q->p = find(c->n->data.nr);
 	q->pidfd = -1;
 	if (q->p->kind >= PROC_KILL)
@@ -191,6 +193,16 @@ notify_proc_serve(struct notify_call *c, pid_t anchor,
 	fd_close(q->pidfd);
 	free(q);
 	return 1;
+}
+
+void
+notify_proc_send(struct notify_signal *s)
+{
+	if (s->pidfd < 0)
+		return;
+	(void)syscall(SYS_pidfd_send_signal, s->pidfd, s->sig,
+	    s->has_info ? &s->info : NULL, s->flags);
+	s->pidfd = fd_close(s->pidfd);
 }
 
 /* Scheduling, priority and limits: pin, check, act, check again. */
@@ -434,8 +446,14 @@ send_signal(struct proc_req *q)
 	if (q->thread_fd)
 		flags = q->p->tid >= 0 ? PIDFD_SIGNAL_THREAD :
 		    PIDFD_SIGNAL_THREAD_GROUP;
-	return syscall(SYS_pidfd_send_signal, q->pidfd, sig,
-	    q->p->info >= 0 ? &q->buf.info : NULL, flags);
+	/* Checked: the signal goes once the answer is out. */
+	q->out->pidfd = q->pidfd;
+	q->pidfd = -1;
+	q->out->sig = sig;
+	q->out->has_info = q->p->info >= 0;
+	q->out->info = q->buf.info;
+	q->out->flags = flags;
+	return 0;
 }
 
 /*

@@ -184,6 +184,7 @@ serve(struct transport_notify *t)
 		.kind = NOTIFY_VALUE, .err = ENOSYS, .fd = -1,
 	};
 	struct notify_kill k = { 0, 0 };
+	struct notify_signal s = { .pidfd = -1 };
 
 	notify_call_reset(c, t->req, t->listener);
 	/*
@@ -197,11 +198,15 @@ serve(struct transport_notify *t)
 	else if (t->req->data.nr == SYS_kill &&
 	    (uint32_t)t->req->data.args[0] == 0)
 		notify_kill_serve(c, t->keep, 2, &r, &k);
-	else if (!notify_proc_serve(c, t->keep[1], &r))
+	else if (!notify_proc_serve(c, t->keep[1], &r, &s))
 		notify_calls_serve(t->b, c, t->want_pid, &r);
 	/* The target waits for the answer, not for our clean-up. */
-	if (answer(t, &r) == 0)
+	if (answer(t, &r) == 0) {
 		notify_kill_send(&k);
+		notify_proc_send(&s);
+	}
+	/* Not answered (the requester went away): nothing is sent. */
+	s.pidfd = fd_close(s.pidfd);
 	notify_call_end(c);
 }
 

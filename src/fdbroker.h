@@ -63,8 +63,9 @@ int fdb_policy_add(struct fdb_policy *p, const char *path, unsigned perms);
  * "deny PATH", each optionally after "exact " (the path alone).  A
  * path may start with "~/" (the home: $HOME, else the password
  * database); a deny path with '*' or '?' is a glob (see policy files),
- * a grant's is refused.  Other relative paths are refused (EINVAL).  On EINVAL, when @err is not
- * NULL, a reason of at most @errlen bytes is written there.
+ * a grant's is refused.  Other relative paths are refused (EINVAL).
+ * On EINVAL, when @err is not NULL, a reason of at most @errlen bytes
+ * is written there.
  */
 int fdb_policy_add_rule(struct fdb_policy *p, const char *rule, char *err,
 			size_t errlen);
@@ -76,7 +77,8 @@ int fdb_policy_add_rule(struct fdb_policy *p, const char *rule, char *err,
  * a glob: '*' and '?' within a component, "**" for any number of
  * components, "**\/NAME" NAME anywhere; it refuses what it matches and
  * the tree beneath, at each request, whatever grants it).  Nothing is
- * added unless the whole file, and every file it includes, is valid.  On a malformed file returns -1 with errno EINVAL and
+ * added unless the whole file, and every file it includes, is valid.
+ * On a malformed file returns -1 with errno EINVAL and
  * writes "FILE:LINE: reason" into @err (when not NULL); on an unreadable
  * file, the errno of the failure and "FILE: strerror" in @err.
  */

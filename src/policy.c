@@ -61,6 +61,7 @@ struct fdb_policy {
 };
 
 static long normal_len(const char *path);
+static int rules_valid(const struct policy_rule *rules, size_t n);
 static size_t view_len(const char *path);
 static int rule_cmp(const void *a, const void *b);
 static unsigned unite(unsigned a, unsigned b);
@@ -393,6 +394,21 @@ policy_rules(const struct fdb_policy *p, size_t *n)
 	return p->rules;
 }
 
+/* Absolute, normalised paths of the length said, known bits only. */
+static int
+rules_valid(const struct policy_rule *rules, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (rules[i].path == NULL ||
+		    normal_len(rules[i].path) != (long)rules[i].len ||
+		    (rules[i].perms & ~PERMS_ALL) != 0 ||
+		    (rules[i].exact & ~1) != 0)
+			return 0;
+	return 1;
+}
+
 int
 policy_add_rules(struct fdb_policy *p, const struct policy_rule *rules,
 		 size_t n)
@@ -400,14 +416,8 @@ policy_add_rules(struct fdb_policy *p, const struct policy_rule *rules,
 	struct policy_rule *add;
 	size_t i, m, fresh = 0, kept = 0;
 
-	if (p == NULL || (n > 0 && rules == NULL))
+	if (p == NULL || (n > 0 && rules == NULL) || !rules_valid(rules, n))
 		goto inval;
-	for (i = 0; i < n; i++)
-		if (rules[i].path == NULL ||
-		    normal_len(rules[i].path) != (long)rules[i].len ||
-		    (rules[i].perms & ~PERMS_ALL) != 0 ||
-		    (rules[i].exact & ~1) != 0)
-			goto inval;
 	if (n == 0)
 		return 0;
 	if ((add = malloc(n * sizeof(*add))) == NULL)

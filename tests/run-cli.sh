@@ -155,6 +155,10 @@ expect "refused system calls fail with an errno" 0 "$R" -x "$PD" -- \
     "$PROBE" refused
 expect "stat, lstat, statx, fstat agree" 0 "$R" -r "$T/in" -x "$PD" -- \
     "$PROBE" stat "$T/in/file"
+# kill of the command's own child, sent by the broker after its answer:
+# sent before, the SIGCHLD ended the shell's wait and kill said EINTR.
+expect "kill of own children, 50 times" 0 "$R" -q -- /bin/sh -c \
+    'set -e; i=0; while [ $i -lt 50 ]; do sleep 30 & kill $!; i=$((i+1)); done'
 # statfs and inotify_add_watch go to the broker: r (statfs: or above a grant).
 expect "statfs of a granted file" 0 "$R" -r "$T/in" -x "$PD" -- \
     "$PROBE" call statfs "$T/in/file"
