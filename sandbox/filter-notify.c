@@ -22,10 +22,13 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -35,6 +38,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fd.h"
 #include "filter-ioctl.h"
 #include "filter-notify.h"
 #include "filter.h"
@@ -45,10 +49,12 @@ static int	 add_ioctl(scmp_filter_ctx, const struct filter_notify_opts *);
 static int	 add_sockets(scmp_filter_ctx, int);
 static int	 add_process(scmp_filter_ctx);
 static int	 add_on_process(scmp_filter_ctx);
-static int	 add_signals(scmp_filter_ctx);
+static int	 add_signals(scmp_filter_ctx, int);
+static int	 add_scoped_signals(scmp_filter_ctx, const char *const *);
 static int	 add_fcntl_cmd(scmp_filter_ctx);
 static int	*mediated(const struct filter_notify_opts *, size_t *);
 static int	 load(scmp_filter_ctx, int *);
+static int	 load_listener(scmp_filter_ctx, int *);
 
 /*
  * Calls that change another process's scheduling, priority or limits
@@ -253,7 +259,7 @@ filter_notify_install(const struct filter_notify_opts *o)
 	    (rc = add_sockets(allow, o->allow_net)) < 0 ||
 	    (rc = add_process(allow)) < 0 ||
 	    (rc = add_on_process(allow)) < 0 ||
-	    (rc = add_signals(allow)) < 0)
+	    (rc = add_signals(allow, o->signals_scoped)) < 0)
 		goto out;
 	rc = load(allow, &listener);
 out:
@@ -324,16 +330,56 @@ add_ioctl(scmp_filter_ctx ctx, const struct filter_notify_opts *o)
 static int
 load(scmp_filter_ctx ctx, int *listener)
 {
-	int rc, fd;
+	int rc;
 
+	if (listener == NULL)
+		return seccomp_load(ctx);
+	if ((rc = load_listener(ctx, listener)) != -ENOSYS)
+		return rc;
+	/* A kernel before 5.19 (no WAIT_KILLABLE_RECV): libseccomp's way. */
 	if ((rc = seccomp_load(ctx)) < 0)
 		return rc;
-	if (listener == NULL)
-		return 0;
-	if ((fd = seccomp_notify_fd(ctx)) < 0)
-		return fd == -1 ? -ENOSYS : fd;
-	*listener = fd;
+	if ((*listener = seccomp_notify_fd(ctx)) < 0)
+		return *listener == -1 ? -ENOSYS : *listener;
 	return 0;
+}
+
+/*
+ * The allowlist, loaded by hand for SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+ * (Linux 5.19; libseccomp 2.5 cannot ask for it): once the broker has
+ * received a notification, only a fatal signal ends the requester's
+ * wait.  Otherwise any signal would, and a call that never fails so
+ * unconfined would fail with EINTR (a shell's kill of its own child, as
+ * the SIGCHLD of that child arrives while its next call waits).  The
+ * program is libseccomp's, exported through a memfd.  -ENOSYS when the
+ * kernel refuses the flag.
+ */
+static int
+load_listener(scmp_filter_ctx ctx, int *listener)
+{
+	struct sock_fprog prog;
+	struct stat st;
+	void *bpf = NULL;
+	int fd, rc;
+
+	if ((fd = memfd_create("fdbroker-bpf", MFD_CLOEXEC)) == -1)
+		return -errno;
+	if ((rc = seccomp_export_bpf(ctx, fd)) < 0 || fstat(fd, &st) == -1 ||
+	    (bpf = malloc((size_t)st.st_size + 1)) == NULL ||
+	    pread(fd, bpf, (size_t)st.st_size, 0) != st.st_size) {
+		rc = rc < 0 ? rc : -EIO;
+		goto out;
+	}
+	prog.len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
+	prog.filter = bpf;
+	*listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	    SECCOMP_FILTER_FLAG_NEW_LISTENER |
+	    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
+	rc = *listener >= 0 ? 0 : errno == EINVAL ? -ENOSYS : -errno;
+out:
+	free(bpf);
+	fd_close(fd);
+	return rc;
 }
 
 /*
@@ -451,7 +497,7 @@ add_on_process(scmp_filter_ctx ctx)
  * so that the full comparisons here cannot be dodged.
  */
 static int
-add_signals(scmp_filter_ctx ctx)
+add_signals(scmp_filter_ctx ctx, int scoped)
 {
 	static const char *const send[] = {
 		"kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", NULL,
@@ -462,6 +508,8 @@ add_signals(scmp_filter_ctx ctx)
 	};
 	int rc;
 
+	if (scoped)
+		return add_scoped_signals(ctx, send);
 	if ((rc = filter_add_list(ctx, SCMP_ACT_NOTIFY, send)) < 0 ||
 	    (rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "fcntl", 1, cmp)) < 0)
 		return rc;
@@ -470,6 +518,38 @@ add_signals(scmp_filter_ctx ctx)
 		return rc;
 	cmp[1].op = SCMP_CMP_NE;
 	return filter_add_name(ctx, SCMP_ACT_NOTIFY, "fcntl", 2, cmp);
+}
+
+/*
+ * Where the command's Landlock domain is scoped for signals (ABI 6), the
+ * kernel itself refuses a signal, and SIGIO through F_SETOWN, to any
+ * process outside the sandbox, race-free: they go straight to it, with
+ * no round trip (which a SIGCHLD arriving meanwhile would end with
+ * EINTR).  kill(0) still goes to the broker (notify-kill.c): in the
+ * broker's process group it would reach the broker's other members.
+ * libseccomp lets an unconditional rule override a conditional one and
+ * compares all 64 bits, so "kill with a pid whose low 32 bits are not
+ * 0" takes one rule per bit.
+ */
+static int
+add_scoped_signals(scmp_filter_ctx ctx, const char *const *send)
+{
+	struct scmp_arg_cmp cmp = filter_masked(0, FILTER_LOW32, 0);
+	unsigned i;
+	int rc;
+
+	if ((rc = filter_add_list(ctx, SCMP_ACT_ALLOW, send + 1)) < 0 ||
+	    (rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "fcntl", 0,
+	    NULL)) < 0 ||
+	    (rc = filter_add_name(ctx, SCMP_ACT_NOTIFY, "kill", 1, &cmp)) < 0)
+		return rc;
+	for (i = 0; i < 32; i++) {
+		cmp = filter_masked(0, 1ULL << i, 1ULL << i);
+		if ((rc = filter_add_name(ctx, SCMP_ACT_ALLOW, "kill", 1,
+		    &cmp)) < 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* fcntl's command is 32 bits: refuse one with more (add_signals()). */

@@ -17,6 +17,8 @@ struct filter_notify_opts {
 	pid_t broker;		/* pid the command may not signal (> 0) */
 	pid_t anchor;		/* another, with its group (0: none) */
 	int allow_net;		/* network sockets, not just AF_UNIX */
+	/* Landlock keeps the command's signals in (ABI 6 scope, enforced) */
+	int signals_scoped;
 	const int *notify_nrs;	/* native numbers sent to the broker */
 	size_t n_notify;	/* at least one */
 	/* ioctl requests sent to the broker (of filter_attr_ioctls) */

@@ -344,6 +344,7 @@ child(void *arg)
 	}
 	/* The broker serves exactly the calls it has a handler for. */
 	fo.notify_nrs = notify_calls_numbers(&fo.n_notify);
+	fo.signals_scoped = a->ruleset >= 0 && landlock_abi() >= 6;
 	fo.notify_ioctls = notify_calls_ioctls(&fo.n_notify_ioctls);
 	/*
 	 * The PATH search happens before the lockdown, on the real file
