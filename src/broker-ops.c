@@ -119,7 +119,7 @@ act_access(struct broker_call *c)
 {
 	const struct broker_req *req = REQ(c);
 	struct resolve_out *out = OUT(c, 0);
-	int mode = req->arg.amode;
+	int mode = req->arg.amode, leading;
 	unsigned need, none;
 	struct stat st;
 
@@ -128,18 +128,25 @@ act_access(struct broker_call *c)
 		errno = EINVAL;
 		return -1;
 	}
-	if (broker_check(c, 0, FOLLOW(c), FDB_R) == -1 ||
+	/* F_OK and X_OK, like stat, on the directories above a grant. */
+	if (mode & (R_OK | W_OK))
+		leading = broker_check(c, 0, FOLLOW(c), FDB_R);
+	else
+		leading = check_stat(c, FOLLOW(c));
+	if (leading == -1 ||
 	    fstatat(out->dirfd, out->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return -1;
 	/*
 	 * The answer must not claim more than the policy grants: a file
 	 * the policy keeps read-only is not writable for the requester,
-	 * whatever its mode says.  Searching a directory is reading it.
+	 * whatever its mode says.  Searching a directory is reading it,
+	 * but for one that leads to a grant.
 	 */
 	need = broker_need(BROKER_ACCESS, req->flags, mode, &none);
 	if ((mode & X_OK) && !S_ISDIR(st.st_mode))
 		need |= FDB_X;
-	if (!policy_allows(c->policy, out->path, need, &out->rule)) {
+	if (!leading &&
+	    !policy_allows(c->policy, out->path, need, &out->rule)) {
 		out->denied = 1;
 		return -1;
 	}
@@ -152,9 +159,15 @@ act_readlink(struct broker_call *c)
 {
 	struct resolve_out *out = OUT(c, 0);
 	ssize_t n;
+	int leading;
 
-	if (broker_check(c, 0, 0, FDB_R) == -1)
+	/* A directory above a grant is no symlink, as the kernel says. */
+	if ((leading = check_stat(c, 0)) == -1)
 		return -1;
+	if (leading) {
+		errno = EINVAL;
+		return -1;
+	}
 	n = readlinkat(out->dirfd, out->name, c->res->buf,
 	    sizeof(c->res->buf));
 	if (n == -1)
@@ -603,7 +616,8 @@ rules_beneath(const struct fdb_policy *p, const char *path, int granting)
  * programs stat their way down from "/" (rm checks "/" before it
  * removes anything, realpath() walks every component), and, as with
  * unveil(2), the directories above what is granted are visible.  Only
- * their metadata: nothing is opened, listed or read.
+ * their metadata: nothing is opened, listed or read.  0 when the policy
+ * grants @path r, 1 when it is a directory above a grant, -1 otherwise.
  */
 static int
 check_stat(struct broker_call *c, int follow)
@@ -621,7 +635,7 @@ check_stat(struct broker_call *c, int follow)
 	    S_ISDIR(st.st_mode)) {
 		out->rule = NULL;
 		out->denied = 0;
-		return 0;
+		return 1;
 	}
 	out->dirfd = fd_close(out->dirfd);
 	errno = err;

@@ -414,7 +414,7 @@ END_TEST
  * about them is visible: they cannot be opened (listed), and nothing
  * beside the path to the grant can be stat()ed.
  */
-/* ESCAPE: stat of the directories above a grant, of files and other directories beside that path, of symlinks there, opening them | stat of the leading directories works, everything else EACCES */
+/* ESCAPE: stat, access and readlink of the directories above a grant, of files and other directories beside that path, of symlinks there, opening them | stat, access F_OK/X_OK and readlink (EINVAL) of the leading directories work as unconfined, everything else EACCES (access R_OK too) */
 START_TEST(test_escape_ops_stat_leading)
 {
 	const char *t = fc_dir();
@@ -434,6 +434,14 @@ START_TEST(test_escape_ops_stat_leading)
 		"stat", fc_path("out/secret"), ",",
 		FC_OPEN(fc_path("a"), fc_str("%#x", O_RDONLY | O_DIRECTORY)),
 		FC_OPEN(fc_path("a/b/in/file"), "0"),
+		"access", "/", "1", ",",
+		"access", fc_path("a"), "0", ",",
+		"access", fc_path("a"), "4", ",",
+		"access", fc_path("a/sib"), "0", ",",
+		"access", fc_path("a/other"), "1", ",",
+		"readlink", "/", ",",
+		"readlink", fc_path("a/b"), ",",
+		"readlink", fc_path("a/other"), ",",
 		NULL
 	};
 	static const struct fc_want want[] = {
@@ -442,6 +450,10 @@ START_TEST(test_escape_ops_stat_leading)
 		{ EACCES, 0, NULL }, { EACCES, 0, NULL }, { EACCES, 0, NULL },
 		{ EACCES, 0, NULL }, { EACCES, 0, NULL }, { EACCES, 0, NULL },
 		{ EACCES, 0, NULL }, { 0, 0, "INSIDE-ab" },
+		/* access F_OK/X_OK and readlink (EINVAL) as stat: leading. */
+		{ 0, 0, NULL }, { 0, 0, NULL }, { EACCES, 0, NULL },
+		{ EACCES, 0, NULL }, { EACCES, 0, NULL },
+		{ EINVAL, 0, NULL }, { EINVAL, 0, NULL }, { EACCES, 0, NULL },
 	};
 	struct fc_opts o = {
 		.policy = fc_str("r %s/a/b/in\ndeny %s/a/dd/x\n", t, t),

@@ -238,6 +238,15 @@ op_readlink(struct probe *p, char **av, int ac)
 	say(p, 0, "t=%s", buf);
 }
 
+/* access PATH MODE: faccessat(2), MODE in octal (0 F_OK, 1 X_OK...). */
+static void
+op_access(struct probe *p, char **av, int ac)
+{
+	(void)ac;
+	result(p, syscall(SYS_faccessat, AT_FDCWD, expand(p, av[0]),
+	    (int)strtol(av[1], NULL, 8)), "access");
+}
+
 static void
 op_unlink(struct probe *p, char **av, int ac)
 {
@@ -577,6 +586,7 @@ static const struct op ops[] = {
 	{ "stat", 1, op_stat },
 	{ "lstat", 1, op_stat },
 	{ "readlink", 1, op_readlink },
+	{ "access", 2, op_access },
 	{ "unlink", 1, op_unlink },
 	{ "rmdir", 1, op_unlink },
 	{ "rename", 2, op_rename },
