@@ -177,6 +177,13 @@ broker_do(struct fdb_broker *b, const struct broker_req *req,
 	/* A refusal by the policy fails, whatever the act said: fail closed. */
 	if (res->out[0].denied || res->out[1].denied) {
 		res->err = b->deny_errno;
+		/*
+		 * But mkdir's ENOENT says a directory on the way is missing:
+		 * mkdir -p walks (node's) then make the parent, get EEXIST
+		 * and try again, for ever.  A refused mkdir says EACCES.
+		 */
+		if (req->op == BROKER_MKDIR && res->err == ENOENT)
+			res->err = EACCES;
 		res->fd = fd_close(res->fd);
 	}
 	res->out[0].dirfd = fd_close(res->out[0].dirfd);

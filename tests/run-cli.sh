@@ -253,6 +253,15 @@ expect "--fail-on-deny without a denial keeps the status" 0 "$R" \
     --fail-on-deny -r "$T/in" -- cat "$T/in/file"
 expect "--deny-errno ENOENT" 1 "$R" --deny-errno ENOENT -- cat "$T/in/file"
 has "the denial says No such file" "$T/stderr" "No such file or directory"
+# ... but mkdir says EACCES: ENOENT claims a missing parent, and mkdir -p
+# walks that create the parent and retry (node's) would loop for ever.
+mkdir -p "$T/mk"
+expect "--deny-errno ENOENT: a refused mkdir" 1 "$R" --deny-errno ENOENT \
+    -c "$T/mk" --deny "$T/mk/no" -- /bin/mkdir "$T/mk/no"
+has "a refused mkdir says Permission denied" "$T/stderr" "Permission denied"
+expect "--deny-errno ENOENT: beneath it, ENOENT" 1 "$R" --deny-errno ENOENT \
+    -c "$T/mk" --deny "$T/mk/no" -- /bin/cat "$T/mk/no/x"
+has "beneath it: No such file" "$T/stderr" "No such file or directory"
 expect "--verbose" 1 "$R" -v -- cat "$T/in/file"
 has "--verbose prints the denial" "$T/stderr" "denied: openat $T/in/file"
 "$R" -- /bin/sleep 30 >/dev/null 2>&1 &
