@@ -55,6 +55,8 @@
 static int	add_rule(int ruleset, const char *path, __u64 access);
 static int	add_broker_rule(int ruleset, const char *path, __u64 access,
 		    __u64 c);
+static int	add_pty_peers(int ruleset, const struct fdb_policy *p,
+		    __u64 handled);
 static __u64	broker_handled(int abi);
 static __u64	broker_access(unsigned perms);
 
@@ -198,7 +200,27 @@ landlock_restrict_broker(const struct fdb_policy *p)
 		    access, access & LL_C) == -1)
 			return fd_close(ruleset);
 	}
+	if (add_pty_peers(ruleset, p, handled) == -1)
+		return fd_close(ruleset);
 	return landlock_enforce(ruleset);
+}
+
+/*
+ * Where the policy grants /dev/ptmx, the command may open the other end
+ * of a pseudo-terminal it made: TIOCGPTPEER on its master opens
+ * /dev/pts/N in the command, checked against the domain it inherited
+ * from the broker.  Files only, never the directory's listing.  Nothing
+ * else opens a path in the command (open and its kin go to the broker,
+ * whose policy does not grant /dev/pts), so another login's terminal
+ * stays out of reach.
+ */
+static int
+add_pty_peers(int ruleset, const struct fdb_policy *p, __u64 handled)
+{
+	if (!policy_allows(p, "/dev/ptmx", FDB_R | FDB_W, NULL))
+		return 0;
+	return add_rule(ruleset, "/dev/pts", (LANDLOCK_ACCESS_FS_READ_FILE |
+	    LANDLOCK_ACCESS_FS_WRITE_FILE) & handled);
 }
 
 /*

@@ -58,6 +58,8 @@ static const struct policy_rule system_rules[] = {
 	RULE("/dev/random", FDB_R),
 	RULE("/dev/null", FDB_R | FDB_W),
 	RULE("/dev/tty", FDB_R | FDB_W),
+	/* New pseudo-terminals; their other end: TIOCGPTPEER (landlock.c). */
+	RULE("/dev/ptmx", FDB_R | FDB_W),
 	RULE("/usr/bin", FDB_R | FDB_X),
 	RULE("/usr/sbin", FDB_R | FDB_X),
 	RULE("/bin", FDB_R | FDB_X),

@@ -734,7 +734,7 @@ static const struct rule_spec system_profile[] = {
 	{ "/etc/alternatives", FDB_R }, { "/proc/self", FDB_R },
 	{ "/sys/devices/system/cpu", FDB_R }, { "/dev/zero", FDB_R },
 	{ "/dev/urandom", FDB_R }, { "/dev/random", FDB_R },
-	{ "/dev/null", RW }, { "/dev/tty", RW },
+	{ "/dev/null", RW }, { "/dev/tty", RW }, { "/dev/ptmx", RW },
 	{ "/usr/bin", RX }, { "/usr/sbin", RX }, { "/bin", RX },
 	{ "/sbin", RX }, { "/usr/lib", RX }, { "/lib", RX },
 	{ "/lib64", RX }, { "/usr/lib64", RX }, { "/usr/libexec", RX },

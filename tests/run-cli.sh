@@ -124,6 +124,25 @@ if [ -x /usr/bin/python3 ]; then
 	    /usr/bin/python3 -c 'import json, email, http.client; print("ok")'
 	has "python3 ran" "$T/stdout" "^ok"
 else skip "python3"; fi
+# New pseudo-terminals: /dev/ptmx, and the other end through TIOCGPTPEER
+# (glibc's openpty); another login's terminal stays out of reach.
+if [ -x /usr/bin/python3 ]; then
+	expect "openpty: a new pseudo-terminal and its other end" 0 "$R" -- \
+	    /usr/bin/python3 -c 'import os; m, s = os.openpty()
+os.write(s, b"pty\n"); print(os.read(m, 10))'
+	has "the pseudo-terminal carried the line" "$T/stdout" "pty"
+	/usr/bin/python3 -c 'import os, sys, time; m, s = os.openpty()
+print(os.ttyname(s), flush=True); time.sleep(30)' >"$T/pty" &
+	ptyholder=$!
+	i=0; while [ ! -s "$T/pty" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+	pts=$(cat "$T/pty")
+	expect "another login's pseudo-terminal: control" 0 /bin/sh -c \
+	    "echo x > '$pts'"
+	expect "another login's pseudo-terminal is refused" 2 "$R" -- \
+	    /bin/sh -c "echo x > '$pts'"
+	has "refused: Permission denied" "$T/stderr" "Permission denied"
+	kill $ptyholder; wait $ptyholder 2>/dev/null
+else skip "openpty"; fi
 printf '#include <stdio.h>\nint main(void) { puts("hello, world"); return 0; }\n' \
     >"$T/out/hello.c"
 if command -v cc >/dev/null 2>&1; then
