@@ -75,6 +75,12 @@ static const struct policy_rule system_rules[] = {
 	RULE("/usr/lib64", FDB_R | FDB_X),
 	RULE("/usr/libexec", FDB_R | FDB_X),
 	RULE("/usr/local/bin", FDB_R | FDB_X),
+	/*
+	 * First in root's PATH on Debian: without it, a command that is not
+	 * there fails with EACCES instead of ENOENT (126, not 127; Python's
+	 * FileNotFoundError becomes PermissionError).
+	 */
+	RULE("/usr/local/sbin", FDB_R | FDB_X),
 };
 
 static const struct profile profiles[] = {

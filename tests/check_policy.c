@@ -738,7 +738,7 @@ static const struct rule_spec system_profile[] = {
 	{ "/usr/bin", RX }, { "/usr/sbin", RX }, { "/bin", RX },
 	{ "/sbin", RX }, { "/usr/lib", RX }, { "/lib", RX },
 	{ "/lib64", RX }, { "/usr/lib64", RX }, { "/usr/libexec", RX },
-	{ "/usr/local/bin", RX },
+	{ "/usr/local/bin", RX }, { "/usr/local/sbin", RX },
 };
 
 START_TEST(test_policy_profile_system)

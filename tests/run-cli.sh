@@ -262,6 +262,9 @@ expect "an unknown profile is 125" 125 "$R" --profile nosuch -- true
 expect "an unknown --deny-errno is 125" 125 "$R" --deny-errno EFOO -- true
 expect "a command not found is 127" 127 "$R" -- no-such-command-here
 expect "a missing command path is 127" 127 "$R" -- "$T/no/such"
+expect "a shell's missing command is 127 with root's PATH" 127 env \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    "$R" -- /bin/sh -c no-such-command-here
 expect "a command not executable is 126" 126 "$R" -r "$T/in" -- \
     "$T/in/file"
 expect "the command's status is ours" 7 "$R" -- /bin/sh -c 'exit 7'
