@@ -277,7 +277,10 @@ rule_path(const char *cwd, const char *arg, char path[PATH_MAX])
 	return cli_abspath(cwd, arg, path, PATH_MAX);
 }
 
-/* Each --profile, adding up; "system" when none is named. */
+/*
+ * Each --profile, adding up; "system" when none is named; "net" with
+ * --allow-net, whose sockets are useless without name resolution.
+ */
 static int
 add_profiles(struct fdb_policy *p, const struct run_opts *o)
 {
@@ -288,9 +291,11 @@ add_profiles(struct fdb_policy *p, const struct run_opts *o)
 	for (i = 0; i == 0 || i < o->nprofiles; i++) {
 		name = o->nprofiles == 0 ? "system" : o->profiles[i];
 		if (fdb_policy_add_profile(p, name) == -1)
-			return die("unknown profile '%s' (known: none, system)",
-			    summary_escape(name, buf, sizeof(buf)));
+			return die("unknown profile '%s' (known: none, system, "
+			    "net)", summary_escape(name, buf, sizeof(buf)));
 	}
+	if (o->allow_net && fdb_policy_add_profile(p, "net") == -1)
+		return die("profile net: %s", strerror(errno));
 	return 0;
 }
 

@@ -51,6 +51,53 @@ static const struct policy_rule system_rules[] = {
 	RULE("/etc/passwd", FDB_R),
 	RULE("/etc/group", FDB_R),
 	RULE("/etc/alternatives", FDB_R),
+	/*
+	 * What ordinary programs read at start-up (issue 12's corpus): a
+	 * missing one answers ENOENT, as unconfined, since a rule names it
+	 * (git and perl take EACCES as fatal).  Certificates and the TLS
+	 * configuration, never /etc/ssl/private.
+	 */
+	RULE("/etc/locale.alias", FDB_R),
+	RULE("/etc/locale.conf", FDB_R),
+	RULE("/etc/default/locale", FDB_R),
+	RULE("/etc/timezone", FDB_R),
+	RULE("/etc/os-release", FDB_R),
+	RULE("/etc/debian_version", FDB_R),
+	RULE("/etc/bash.bashrc", FDB_R),
+	RULE("/etc/profile", FDB_R),
+	RULE("/etc/profile.d", FDB_R),
+	RULE("/etc/inputrc", FDB_R),
+	RULE("/etc/terminfo", FDB_R),
+	RULE("/etc/ssl/certs", FDB_R),
+	RULE("/etc/ssl/openssl.cnf", FDB_R),
+	RULE("/etc/gitconfig", FDB_R),
+	RULE("/etc/gitattributes", FDB_R),
+	RULE("/etc/perl", FDB_R),
+	RULE("/etc/java-17-openjdk", FDB_R),
+	RULE("/etc/java-21-openjdk", FDB_R),
+	RULE("/etc/manpath.config", FDB_R),
+	RULE("/etc/magic", FDB_R),
+	RULE("/etc/magic.mime", FDB_R),
+	RULE("/etc/magic.mgc", FDB_R),
+	RULE("/etc/python3", FDB_R),
+	RULE("/etc/python3.11", FDB_R),
+	RULE("/etc/mime.types", FDB_R),
+	RULE("/etc/ssh/ssh_config", FDB_R),
+	RULE("/etc/ssh/ssh_config.d", FDB_R),
+	RULE("/etc/selinux/config", FDB_R),
+	RULE("/etc/gcrypt", FDB_R),
+	RULE("/etc/gnupg", FDB_R),
+	RULE("/proc/sys/crypto/fips_enabled", FDB_R),
+	/* libselinux's probe (statfs) of where selinuxfs would be. */
+	RULE("/sys/fs/selinux", FDB_R),
+	RULE("/selinux", FDB_R),
+	/* System-wide figures, no process's or user's. */
+	RULE("/proc/meminfo", FDB_R),
+	RULE("/proc/cpuinfo", FDB_R),
+	RULE("/proc/stat", FDB_R),
+	RULE("/proc/uptime", FDB_R),
+	RULE("/proc/loadavg", FDB_R),
+	RULE("/proc/filesystems", FDB_R),
 	RULE("/proc/self", FDB_R),
 	RULE("/sys/devices/system/cpu", FDB_R),
 	RULE("/dev/zero", FDB_R),
@@ -83,9 +130,20 @@ static const struct policy_rule system_rules[] = {
 	RULE("/usr/local/sbin", FDB_R | FDB_X),
 };
 
+/* Name resolution, added by --allow-net (SPEC §3). */
+static const struct policy_rule net_rules[] = {
+	RULE("/etc/hosts", FDB_R),
+	RULE("/etc/host.conf", FDB_R),
+	RULE("/etc/resolv.conf", FDB_R),
+	RULE("/etc/gai.conf", FDB_R),
+	RULE("/etc/services", FDB_R),
+	RULE("/etc/protocols", FDB_R),
+};
+
 static const struct profile profiles[] = {
 	{ "none", NULL, 0 },
 	{ "system", system_rules, NELEM(system_rules) },
+	{ "net", net_rules, NELEM(net_rules) },
 };
 
 int

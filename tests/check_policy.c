@@ -731,7 +731,29 @@ static const struct rule_spec system_profile[] = {
 	{ "/etc/ld.so.conf", FDB_R }, { "/etc/ld.so.conf.d", FDB_R },
 	{ "/etc/localtime", FDB_R }, { "/etc/nsswitch.conf", FDB_R },
 	{ "/etc/passwd", FDB_R }, { "/etc/group", FDB_R },
-	{ "/etc/alternatives", FDB_R }, { "/proc/self", FDB_R },
+	{ "/etc/alternatives", FDB_R },
+	{ "/etc/locale.alias", FDB_R }, { "/etc/locale.conf", FDB_R },
+	{ "/etc/default/locale", FDB_R }, { "/etc/timezone", FDB_R },
+	{ "/etc/os-release", FDB_R }, { "/etc/debian_version", FDB_R },
+	{ "/etc/bash.bashrc", FDB_R }, { "/etc/profile", FDB_R },
+	{ "/etc/profile.d", FDB_R }, { "/etc/inputrc", FDB_R },
+	{ "/etc/terminfo", FDB_R }, { "/etc/ssl/certs", FDB_R },
+	{ "/etc/ssl/openssl.cnf", FDB_R }, { "/etc/gitconfig", FDB_R },
+	{ "/etc/gitattributes", FDB_R }, { "/etc/perl", FDB_R },
+	{ "/etc/java-17-openjdk", FDB_R }, { "/etc/java-21-openjdk", FDB_R },
+	{ "/etc/manpath.config", FDB_R }, { "/etc/magic", FDB_R },
+	{ "/etc/magic.mime", FDB_R }, { "/etc/magic.mgc", FDB_R },
+	{ "/etc/python3", FDB_R }, { "/etc/python3.11", FDB_R },
+	{ "/etc/mime.types", FDB_R },
+	{ "/etc/ssh/ssh_config", FDB_R }, { "/etc/ssh/ssh_config.d", FDB_R },
+	{ "/etc/selinux/config", FDB_R },
+	{ "/etc/gcrypt", FDB_R }, { "/etc/gnupg", FDB_R },
+	{ "/proc/sys/crypto/fips_enabled", FDB_R },
+	{ "/sys/fs/selinux", FDB_R }, { "/selinux", FDB_R },
+	{ "/proc/meminfo", FDB_R }, { "/proc/cpuinfo", FDB_R },
+	{ "/proc/stat", FDB_R }, { "/proc/uptime", FDB_R },
+	{ "/proc/loadavg", FDB_R }, { "/proc/filesystems", FDB_R },
+	{ "/proc/self", FDB_R },
 	{ "/sys/devices/system/cpu", FDB_R }, { "/dev/zero", FDB_R },
 	{ "/dev/urandom", FDB_R }, { "/dev/random", FDB_R },
 	{ "/dev/null", RW }, { "/dev/tty", RW }, { "/dev/ptmx", RW },
@@ -768,6 +790,11 @@ START_TEST(test_policy_profile_system_decisions)
 		"/etc/ld.so.cache.evil", "/home/u/.ssh/id_ed25519", "/root",
 		"/tmp/x", "/var/log/syslog", "/run/user/0", "/proc/1/environ",
 		"/dev/sda", "/sys/kernel", "/",
+		/* Secrets beside what the profile grants. */
+		"/etc/ssl/private/ssl-cert-snakeoil.key", "/etc/ssl",
+		"/etc/ssh/ssh_host_rsa_key", "/etc/ssh", "/etc/gshadow",
+		"/etc/sudoers", "/etc/environment", "/etc/hosts",
+		"/proc/1/status", "/proc/kcore", "/dev/pts/0",
 	};
 	struct fdb_policy *p = fdb_policy_new();
 	size_t i;
@@ -815,6 +842,29 @@ START_TEST(test_policy_profile_none)
 	ck_assert_int_eq(fdb_policy_add_profile(p, "none"), 0);
 	ck_assert_uint_eq(nrules(p), 0);
 	ck_assert_int_eq(policy_allows(p, "/usr/bin/ls", FDB_R, NULL), 0);
+	fdb_policy_free(p);
+}
+END_TEST
+
+/* net: name resolution only, read-only; not in system. */
+START_TEST(test_policy_profile_net)
+{
+	static const char *const files[] = {
+		"/etc/hosts", "/etc/host.conf", "/etc/resolv.conf",
+		"/etc/gai.conf", "/etc/services", "/etc/protocols",
+	};
+	struct fdb_policy *p = fdb_policy_new();
+	size_t i;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(fdb_policy_add_profile(p, "net"), 0);
+	ck_assert_uint_eq(nrules(p), NELEM(files));
+	for (i = 0; i < NELEM(files); i++) {
+		ck_assert_int_eq(policy_allows(p, files[i], FDB_R, NULL), 1);
+		ck_assert_int_eq(policy_allows(p, files[i], FDB_W, NULL), 0);
+	}
+	ck_assert_int_eq(policy_allows(p, "/etc", FDB_R, NULL), 0);
+	ck_assert_int_eq(policy_allows(p, "/etc/shadow", FDB_R, NULL), 0);
 	fdb_policy_free(p);
 }
 END_TEST
@@ -1014,6 +1064,7 @@ policy_suite(void)
 	tcase_add_test(tc, test_policy_profile_system_decisions);
 	tcase_add_test(tc, test_policy_profile_system_keeps_deny);
 	tcase_add_test(tc, test_policy_profile_none);
+	tcase_add_test(tc, test_policy_profile_net);
 	tcase_add_test(tc, test_policy_profile_unknown);
 	suite_add_tcase(s, tc);
 	return s;

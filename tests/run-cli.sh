@@ -124,6 +124,20 @@ if [ -x /usr/bin/python3 ]; then
 	    /usr/bin/python3 -c 'import json, email, http.client; print("ok")'
 	has "python3 ran" "$T/stdout" "^ok"
 else skip "python3"; fi
+# Programs that touch only their directory and the system: no denial
+# (the system profile names the configuration they read at start-up).
+mkdir "$T/wb"
+for cmd in "/usr/bin/git init -q $T/wb/r" "/usr/bin/git -C $T/wb/r status" \
+    "/usr/bin/perl -e 1" "/usr/bin/file /bin/ls" "/usr/bin/stat -f $T/wb" \
+    "/usr/bin/free" "/usr/bin/readlink -f /etc/passwd" "/bin/df $T/wb" \
+    "/usr/bin/gpg --version" "/usr/bin/openssl version"; do
+	if [ -x "${cmd%% *}" ]; then
+		# shellcheck disable=SC2086
+		expect "no denial: $cmd" 0 env -i PATH=/usr/bin:/bin \
+		    HOME="$T/wb" LANG=C.UTF-8 "$R" --fail-on-deny -c "$T/wb" \
+		    -- $cmd
+	else skip "${cmd%% *}"; fi
+done
 # New pseudo-terminals: /dev/ptmx, and the other end through TIOCGPTPEER
 # (glibc's openpty); another login's terminal stays out of reach.
 if [ -x /usr/bin/python3 ]; then
@@ -451,7 +465,7 @@ if command -v bash >/dev/null 2>&1 && [ -n "$SRCDIR" ]; then
 	got=$(complete_words fdbroker-run --ti)
 	[ "$got" = "--timeout" ] && ok "bash completes --ti to --timeout" ||
 	    { echo "  got '$got'"; nok "bash completes --ti to --timeout"; }
-	got=$(complete_words fdbroker-run --profile n)
+	got=$(complete_words fdbroker-run --profile no)
 	[ "$got" = "none" ] && ok "bash completes profile names" ||
 	    { echo "  got '$got'"; nok "bash completes profile names"; }
 	got=$(complete_words fdbroker-run -r "$T/in/fi")
