@@ -65,6 +65,7 @@ static int	 add_profiles(struct fdb_policy *p, const struct run_opts *o);
 static int	 rule_path(const char *cwd, const char *arg,
 		    char path[PATH_MAX]);
 static int	 exit_status(int status);
+static void	 own_stderr(void);
 #ifdef FDB_TEST_NO_POLICY_CHECK
 static int	 test_switches(struct fdb_policy **all,
 		    const struct fdb_policy **confine);
@@ -84,6 +85,7 @@ main(int argc, char *argv[])
 		cli_clear(&o);
 		return rc;
 	}
+	own_stderr();
 	rc = RUN_EXIT_FAILURE;
 	if ((base = build_policy(&o)) == NULL)
 		goto out;
@@ -275,6 +277,38 @@ rule_path(const char *cwd, const char *arg, char path[PATH_MAX])
 		return snprintf(path, PATH_MAX, "%s", arg) < PATH_MAX ? 0 :
 		    (errno = ENAMETOOLONG, -1);
 	return cli_abspath(cwd, arg, path, PATH_MAX);
+}
+
+/*
+ * What fdbroker-run says (-v, --log -, the summary) goes to an open file
+ * description of its stderr of its own where stderr is a pipe or a
+ * terminal: the command shares the one it inherits, and could make it
+ * O_NONBLOCK and fill the pipe, so that every later record failed with
+ * EAGAIN, unsaid.  On our own, a write waits for the reader instead.  A
+ * regular file keeps the shared one (and its shared offset); a socket
+ * cannot be opened again.
+ */
+static void
+own_stderr(void)
+{
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	if (fstat(STDERR_FILENO, &st) == -1 ||
+	    !(S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)))
+		return;
+	/* O_NONBLOCK: a FIFO without a reader fails (ENXIO), never waits. */
+	fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC);
+	if (fd == -1)
+		return;
+	if (fcntl(fd, F_SETFL, 0) == -1 || (f = fdopen(fd, "w")) == NULL) {
+		fd_close(fd);
+		return;
+	}
+	setvbuf(f, NULL, _IONBF, 0);
+	stderr = f;
 }
 
 /*

@@ -24,6 +24,7 @@
 
 struct runlog {
 	int fd;
+	int own;		/* fd is the --log file's, not stderr's */
 	int failed;
 	size_t written;
 	unsigned long repeats;	/* of the last record, not yet said */
@@ -46,7 +47,9 @@ runlog_open(const char *file)
 
 	if (l == NULL)
 		return NULL;
-	l->fd = STDERR_FILENO;
+	/* fdbroker-run's own stderr, which need not be descriptor 2. */
+	l->fd = fileno(stderr);
+	l->own = strcmp(file, "-") != 0;
 	if ((l->line = malloc(AUDIT_LINE_MAX)) == NULL ||
 	    (l->prev = malloc(AUDIT_LINE_MAX)) == NULL ||
 	    (strcmp(file, "-") != 0 && (l->fd = open(file, O_WRONLY |
@@ -99,7 +102,7 @@ runlog_close(struct runlog *l)
 		if (l->dropped > 0 && write(l->fd, end, (size_t)n) != n)
 			l->failed = 1;
 	}
-	if (l->fd > STDERR_FILENO)
+	if (l->own && l->fd >= 0)
 		fd_close(l->fd);
 	failed = l->failed;
 	free(l->line);

@@ -507,6 +507,25 @@ else skip "JSON check (no python3)"; fi
 expect "--log - writes to stderr" 1 "$R" --log - -- cat "$T/in/file"
 has "the record is on stderr" "$T/stderr" '"decision":"deny","errno":"EACCES"'
 if [ -x /usr/bin/python3 ]; then
+	# The command shares the pipe on stderr: it makes it O_NONBLOCK and
+	# fills it, then is refused.  The broker writes through its own open
+	# file description, so it waits for the reader and the record is said.
+	"$R" --log - -- /usr/bin/python3 -c '
+import fcntl, os
+fcntl.fcntl(2, fcntl.F_SETFL, fcntl.fcntl(2, fcntl.F_GETFL) | os.O_NONBLOCK)
+try:
+    while True:
+        os.write(2, b"x" * 4096)
+except BlockingIOError:
+    pass
+try:
+    open("/etc/shadow")
+except OSError:
+    pass' 2>&1 | (sleep 1; cat) >"$T/nb.out"
+	has "a command that fills a shared stderr pipe cannot hide a record" \
+	    "$T/nb.out" '"path":"/etc/shadow".*"decision":"deny"'
+else skip "shared stderr (no python3)"; fi
+if [ -x /usr/bin/python3 ]; then
 	# A thread's open is logged with its process's id, not the thread's.
 	expect "--log names the process of a thread" 0 "$R" -r "$T/in" \
 	    -c "$T/out" --log "$T/pid.jsonl" -- /usr/bin/python3 -c '
