@@ -273,17 +273,51 @@ check_match(const struct fdb_policy *p, const char *path, unsigned need)
 	FUZZ_ASSERT(policy_allows(p, path, need, NULL) == a);
 }
 
+/*
+ * The references below are tables filled from the end, as the textbook
+ * has them, not the broker's greedy scans: a different way to the same
+ * answer, and never exponential (a plain recursion timed out on "***a"
+ * and long runs of 'a').
+ */
+
 /* Reference for one glob component: '*' any run, '?' one character. */
 static int
 ref_comp(const char *p, size_t pl, const char *s, size_t sl)
 {
-	if (pl == 0)
-		return sl == 0;
-	if (p[0] == '*')
-		return ref_comp(p + 1, pl - 1, s, sl) ||
-		    (sl > 0 && ref_comp(p, pl, s + 1, sl - 1));
-	return sl > 0 && (p[0] == '?' || p[0] == s[0]) &&
-	    ref_comp(p + 1, pl - 1, s + 1, sl - 1);
+	unsigned char *next = calloc(sl + 2, 1), *cur = calloc(sl + 2, 1), *t;
+	size_t i, j;
+	int r;
+
+	FUZZ_ASSERT(next != NULL && cur != NULL);
+	next[sl] = 1;			/* the empty pattern: the empty rest */
+	for (i = pl; i-- > 0;) {
+		for (j = sl + 1; j-- > 0;)
+			cur[j] = p[i] == '*' ? next[j] || (j < sl && cur[j + 1]) :
+			    j < sl && (p[i] == '?' || p[i] == s[j]) &&
+			    next[j + 1];
+		t = next;
+		next = cur;
+		cur = t;
+	}
+	r = next[0];
+	free(next);
+	free(cur);
+	return r;
+}
+
+/* The components of @x, split at each '/': starts and lengths; a count. */
+static size_t
+ref_split(const char *x, const char **at, size_t *len)
+{
+	size_t n = 0;
+
+	while (*x != '\0') {
+		at[n] = x;
+		len[n] = strcspn(x, "/");
+		x += len[n] + (x[len[n]] == '/');
+		n++;
+	}
+	return n;
 }
 
 /*
@@ -294,18 +328,37 @@ ref_comp(const char *p, size_t pl, const char *s, size_t sl)
 static int
 ref_glob(const char *p, const char *s, int exact)
 {
-	size_t pl = strcspn(p, "/"), sl = strcspn(s, "/");
-	const char *pn = p[pl] == '/' ? p + pl + 1 : p + pl;
-	const char *sn = s[sl] == '/' ? s + sl + 1 : s + sl;
+	size_t np, ns, i, j, w, pn = strlen(p) + 1, sn = strlen(s) + 1;
+	const char **pa = calloc(pn, sizeof(*pa)), **sa = calloc(sn,
+	    sizeof(*sa));
+	size_t *plen = calloc(pn, sizeof(*plen)), *slen = calloc(sn,
+	    sizeof(*slen));
+	unsigned char *m;
+	int r;
 
-	if (*p == '\0')
-		return *s == '\0' || !exact;
-	if (pl == 2 && p[0] == '*' && p[1] == '*')
-		return ref_glob(pn, s, exact) ||
-		    (*s != '\0' && ref_glob(p, sn, exact));
-	if (*s == '\0')
-		return 0;
-	return ref_comp(p, pl, s, sl) && ref_glob(pn, sn, exact);
+	FUZZ_ASSERT(pa != NULL && sa != NULL && plen != NULL && slen != NULL);
+	np = ref_split(p, pa, plen);
+	ns = ref_split(s, sa, slen);
+	w = ns + 1;
+	FUZZ_ASSERT((m = calloc((np + 1) * w, 1)) != NULL);
+	for (i = np + 1; i-- > 0;)
+		for (j = ns + 1; j-- > 0;)
+			if (i == np)
+				m[i * w + j] = j == ns || !exact;
+			else if (plen[i] == 2 && pa[i][0] == '*' &&
+			    pa[i][1] == '*')
+				m[i * w + j] = m[(i + 1) * w + j] ||
+				    (j < ns && m[i * w + j + 1]);
+			else
+				m[i * w + j] = j < ns && m[(i + 1) * w + j + 1] &&
+				    ref_comp(pa[i], plen[i], sa[j], slen[j]);
+	r = m[0];
+	free(m);
+	free(pa);
+	free(sa);
+	free(plen);
+	free(slen);
+	return r;
 }
 
 /*
