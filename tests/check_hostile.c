@@ -35,7 +35,6 @@
 
 #include "fd.h"
 #include "fdbroker.h"
-#include "filter-notify.h"
 #include "escape/harness.h"
 #include "wire.h"
 
@@ -46,7 +45,6 @@
 #define RSS_SLACK_KB	1024
 #define LINE_MS		20000	/* longest wait for a probe line */
 #define ENDURANCE_MS	100000	/* and for 100 000 brokered opens */
-#define EXIT_SKIP	77
 
 #define WANT(c) do {							\
 	if (!(c)) {							\
@@ -55,8 +53,6 @@
 		return 1;						\
 	}								\
 } while (0)
-
-#define ARGV(...)	((const char *const[]){ __VA_ARGS__, NULL })
 
 /* A command run with pipes on its stdin and stdout. */
 struct cmd {
@@ -919,17 +915,5 @@ hostile_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	/* No seccomp, or no user notification for fdbroker-run: skip. */
-	if ((prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == -1 && errno == EINVAL) ||
-	    filter_notify_supported() == -1)
-		return EXIT_SKIP;
-	sr = srunner_create(hostile_suite());
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return hx_main(hostile_suite, 1);
 }

@@ -30,7 +30,6 @@
 #include "runlog.h"
 
 #define OUT_MAX		65536
-#define ARGV(...)	((const char *const[]){ __VA_ARGS__, NULL })
 
 static char dir[256];		/* the test's */
 static char out[OUT_MAX];	/* the last run's stdout */

@@ -15,7 +15,6 @@
  */
 #include "config.h"
 
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -38,13 +37,11 @@
 
 #include "fd.h"
 #include "fdbroker.h"
-#include "filter-notify.h"
 #include "harness.h"
 #include "wire.h"
 
 #define SEND_FDS	250	/* just under the kernel's SCM_MAX_FD */
 #define FLOOD		1000
-#define EXIT_SKIP	77
 
 #define WANT(c) do {							\
 	if (!(c)) {							\
@@ -610,17 +607,5 @@ escape_channel_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	/* No seccomp, or no user notification for fdbroker-run: skip. */
-	if ((prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == -1 && errno == EINVAL) ||
-	    filter_notify_supported() == -1)
-		return EXIT_SKIP;
-	sr = srunner_create(escape_channel_suite());
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return hx_main(escape_channel_suite, 1);
 }

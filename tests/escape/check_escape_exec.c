@@ -42,7 +42,6 @@
 #define OUT_MAX		65536
 #define ROUNDS		"100"	/* exec rounds a flip run makes */
 #define TRIES		5	/* flip runs a control may need */
-#define ARGV(...)	((const char *const[]){ __VA_ARGS__, NULL })
 #define ck_has(s)	ck_assert_msg(strstr(fx.out, (s)) != NULL, \
 	"no '%s' in:\n%s", (s), fx.out)
 #define ck_hasnt(s)	ck_assert_msg(strstr(fx.out, (s)) == NULL, \
@@ -123,33 +122,11 @@ copy_file(const char *from, const char *to)
 	close(out);
 }
 
-/* Run @argv with its stdout in fx.out; its wait status. */
+/* Run @argv, stdout into fx.out (harness.c); the wait status. */
 static int
 run(const char *const argv[])
 {
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
-	int p[2], st;
-
-	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	pid = fork();
-	ck_assert_int_ne(pid, -1);
-	if (pid == 0) {
-		setpgid(0, 0);
-		dup2(p[1], 1);
-		execv(argv[0], (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	close(p[1]);
-	while (got < sizeof(fx.out) - 1 &&
-	    (n = read(p[0], fx.out + got, sizeof(fx.out) - 1 - got)) > 0)
-		got += (size_t)n;
-	fx.out[got] = '\0';
-	close(p[0]);
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	fprintf(stderr, "--- %s: %#x\n%s", argv[1], st, fx.out);
-	return st;
+	return hx_run(argv, fx.out, sizeof(fx.out));
 }
 
 static int
@@ -456,14 +433,5 @@ escape_exec_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	sr = srunner_create(escape_exec_suite());
-	/* Never CK_FORK=no: outside processes are forked from the test. */
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return hx_main(escape_exec_suite, 0);
 }

@@ -16,7 +16,6 @@
  */
 #include "config.h"
 
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -34,15 +33,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "filter-notify.h"
 #include "harness.h"
 
-#define EXIT_SKIP	77
 #define OUT_MAX		4096
 /* The daemon writes this long after it started (probe2 daemon MS). */
 #define DELAY_MS	"800"
-
-#define ARGV(...)	((const char *const[]){ __VA_ARGS__, NULL })
 
 struct fixture {
 	char dir[80];
@@ -344,17 +339,5 @@ escape_life_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	/* No seccomp, or no user notification for fdbroker-run: skip. */
-	if ((prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == -1 && errno == EINVAL) ||
-	    filter_notify_supported() == -1)
-		return EXIT_SKIP;
-	sr = srunner_create(escape_life_suite());
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return hx_main(escape_life_suite, 1);
 }

@@ -23,7 +23,6 @@
 #include "config.h"
 
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -57,7 +56,6 @@
 #define OUT_MAX		65536
 #define NOTIF_MAX	256	/* room for the kernel's seccomp_notif */
 #define CANARY		0xa5
-#define EXIT_SKIP	77
 #define T_1999		915148800	/* 1999-01-01T00:00:00Z, probe2's */
 #define T_2001		978307200	/* 2001-01-01T00:00:00Z */
 
@@ -812,36 +810,13 @@ END_TEST
 
 /* --- under fdbroker-run --------------------------------------------- */
 
-/* Run @argv, stdout into fx.out; the wait status. */
+/* Run @argv, stdout into fx.out (harness.c); the wait status. */
 static int
 run(const char *const argv[])
 {
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
-	int p[2], st;
-
-	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	pid = fork();
-	ck_assert_int_ne(pid, -1);
-	if (pid == 0) {
-		setpgid(0, 0);
-		dup2(p[1], 1);
-		execv(argv[0], (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	close(p[1]);
-	while (got < sizeof(fx.out) - 1 &&
-	    (n = read(p[0], fx.out + got, sizeof(fx.out) - 1 - got)) > 0)
-		got += (size_t)n;
-	fx.out[got] = '\0';
-	close(p[0]);
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	fprintf(stderr, "--- %s: %#x\n%s", argv[1], st, fx.out);
-	return st;
+	return hx_run(argv, fx.out, sizeof(fx.out));
 }
 
-#define ARGV(...)	((const char *const[]){ __VA_ARGS__, NULL })
 #define ck_has(s)	ck_assert_msg(strstr(fx.out, (s)) != NULL, \
 	"no '%s' in:\n%s", (s), fx.out)
 
@@ -1187,18 +1162,5 @@ escape_notify_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == -1 && errno == EINVAL)
-		return EXIT_SKIP;
-	if (filter_notify_supported() == -1)
-		return EXIT_SKIP;
-	sr = srunner_create(escape_notify_suite());
-	/* Never CK_FORK=no: targets are forked from the test process. */
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return hx_main(escape_notify_suite, 1);
 }

@@ -29,7 +29,6 @@
 #include "harness.h"
 
 #define OUT_MAX		65536
-#define ARGV(...)	((const char *const[]){ __VA_ARGS__, NULL })
 #define SETPRIV		"/usr/bin/setpriv"
 #define NOBODY		65534
 

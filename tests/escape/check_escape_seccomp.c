@@ -65,7 +65,6 @@
 } while (0)
 
 /* The command line, NULL-terminated, from string literals and fx. */
-#define ARGV(...)	((const char *const[]){ __VA_ARGS__, NULL })
 
 struct fixture {
 	char dir[80];
@@ -1331,18 +1330,5 @@ escape_seccomp_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
-	/* No seccomp, or no user notification for fdbroker-run: skip. */
-	if ((prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == -1 && errno == EINVAL) ||
-	    filter_notify_supported() == -1)
-		return EXIT_SKIP;
-	sr = srunner_create(escape_seccomp_suite());
-	/* Never CK_FORK=no: workers are forked from the test process. */
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return hx_main(escape_seccomp_suite, 1);
 }

@@ -36,7 +36,6 @@
 
 #define OUT_MAX		16384
 #define WAIT_MS		10000
-#define ARGV(...)	((const char *const[]){ __VA_ARGS__, NULL })
 #ifndef N_NULL
 #define N_NULL		27
 #endif

@@ -2,6 +2,7 @@
 /* harness.c: see harness.h. */
 #include "config.h"
 
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <check.h>
@@ -15,7 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "filter-notify.h"
 #include "harness.h"
+
+#define EXIT_SKIP	77
 
 static char topdir[PATH_MAX];
 
@@ -165,4 +169,21 @@ hx_has_line(const char *out, const char *line)
 		p++;
 	}
 	return 0;
+}
+
+int
+hx_main(Suite *(*make)(void), int need_notify)
+{
+	SRunner *sr;
+	int failed;
+
+	if (need_notify && ((prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == -1 &&
+	    errno == EINVAL) || filter_notify_supported() == -1))
+		return EXIT_SKIP;
+	sr = srunner_create(make());
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

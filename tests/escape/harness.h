@@ -2,8 +2,9 @@
 /*
  * harness.h: what the process-side escape tests (check_escape_seccomp,
  * check_escape_channel, check_escape_notify) and tests/check_hostile
- * share: their directories, a file written in one step, and where the
- * attack program and fdbroker-run are.
+ * share: their directories, a file written in one step, where the attack
+ * program and fdbroker-run are, running a program for its output, and
+ * their main().
  *
  * The directories: one per run, made in the runner (hx_top_setup() as
  * an unchecked fixture) and removed there after the last test
@@ -15,7 +16,19 @@
 #define FDBROKER_TESTS_HARNESS_H
 
 #include <sys/types.h>
+#include <check.h>
 #include <stddef.h>
+
+/* A NULL-ended argument list, written in place. */
+#define ARGV(...)	((const char *const[]){ __VA_ARGS__, NULL })
+
+/*
+ * Run the suite @make builds, each test in a process of its own (never
+ * CK_FORK=no: the tests fork outside processes, targets and workers).
+ * With @need_notify, first skip (77) where the kernel lacks seccomp or
+ * the user notification fdbroker-run needs.  The exit status.
+ */
+int hx_main(Suite *(*make)(void), int need_notify);
 
 /* /tmp/PROGRAM.XXXXXX, and its removal with everything in it. */
 void hx_top_setup(void);
