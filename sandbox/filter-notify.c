@@ -351,8 +351,10 @@ load(scmp_filter_ctx ctx, int *listener)
  * wait.  Otherwise any signal would, and a call that never fails so
  * unconfined would fail with EINTR (a shell's kill of its own child, as
  * the SIGCHLD of that child arrives while its next call waits).  The
- * program is libseccomp's, exported through a memfd.  -ENOSYS when the
- * kernel refuses the flag.
+ * program is libseccomp's, exported through a memfd; what seccomp_load()
+ * would add is there already (no_new_privs: the argument filter went
+ * first, through libseccomp; no TSYNC: the process has one thread).
+ * -ENOSYS when the kernel refuses the flag.
  */
 static int
 load_listener(scmp_filter_ctx ctx, int *listener)
