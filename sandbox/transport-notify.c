@@ -1,33 +1,48 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * transport-notify.c: the notify transport's mechanics.  It owns the
- * seccomp listener (registered in the broker's loop), receives one
- * notification per readiness, reaches the target's memory and /proc
- * entries for the handlers in notify-calls.c, and answers: a value, an
- * errno, or a descriptor installed with ADDFD|SEND.
+ * seccomp listener and a small pool of threads, each blocking in
+ * SECCOMP_IOCTL_NOTIF_RECV on it, so that a thread waiting for one
+ * target (ADDFD sleeps until the target has installed its descriptor)
+ * leaves the others serving.  A thread reaches the target's memory and
+ * /proc entries for the handlers in notify-calls.c, and answers: a
+ * value, an errno, or a descriptor installed with ADDFD|SEND.
  *
  * The broker never blocks on a target: the target is stopped in the
  * system call while it is served, /proc/TID/mem reads do not wait for
  * it, and the handlers open nothing that could wait for a peer.
+ *
+ * What the threads share, and why it is safe: the broker's policy,
+ * options and this transport's fields are read only once the pool
+ * runs; each worker has its own notification, answer and struct
+ * notify_call (paths, memory handle); the decision hook (log, --learn,
+ * counters) is called under the broker's lock, which is never held
+ * while a target or /proc is touched; the umask and the current
+ * directory the broker changes for a request are per thread
+ * (unshare(CLONE_FS)); the listener is closed only when no worker uses
+ * it any more.
  */
 #include "config.h"
 
-#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <linux/seccomp.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "broker.h"
 #include "fd.h"
-#include "loop.h"
 #include "notify-calls.h"
 #include "notify-kill.h"
 #include "notify-proc.h"
@@ -40,24 +55,41 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP	(1UL << 0)
 #endif
 
+#define POOL_MAX	8		/* threads, whatever the CPUs */
+#define POOL_KICK	SIGURG		/* interrupts a worker's RECV */
 
-struct transport_notify {
-	struct fdb_broker *b;
-	struct loop *loop;
-	int want_pid;
-	pid_t keep[2];			/* for kill(0) */
-	int listener;			/* -1 once out of the loop */
+
+/* One thread of the pool: its own notification, answer and target. */
+struct worker {
+	struct transport_notify *t;
+	pthread_t thread;
+	int started;
 	struct seccomp_notif *req;
-	size_t req_size;
 	struct seccomp_notif_resp *resp;
-	size_t resp_size;
 	struct notify_call call;
 };
 
-static void	 on_ready(void *arg, int fd, unsigned events);
-static void	 on_release(void *arg);
-static void	 serve(struct transport_notify *t);
-static int	 answer(struct transport_notify *t, struct notify_reply *r);
+struct transport_notify {
+	struct fdb_broker *b;
+	int want_pid;
+	pid_t keep[2];			/* for kill(0) */
+	int listener;			/* -1 once let go */
+	size_t req_size, resp_size;
+	int stop;			/* atomic: transport_notify_free() */
+	int serving;			/* atomic: workers not yet gone */
+	size_t n;
+	struct worker *w;
+};
+
+static int	 start(struct transport_notify *t, size_t n);
+static size_t	 pool_size(void);
+static void	*work(void *arg);
+static int	 hung_up(int listener);
+static void	 leave(struct transport_notify *t);
+static void	 stop(struct transport_notify *t);
+static void	 on_kick(int sig);
+static void	 serve(struct worker *w);
+static int	 answer(struct worker *w, struct notify_reply *r);
 
 int
 transport_notify_probe(int listener)
@@ -98,17 +130,15 @@ transport_notify_new(struct fdb_broker *b, int listener,
 		return NULL;
 	}
 	/* The kernel's structures may be larger than our headers' ones. */
-	t->req_size = sizes.seccomp_notif > sizeof(*t->req) ?
-	    sizes.seccomp_notif : sizeof(*t->req);
-	t->resp_size = sizes.seccomp_notif_resp > sizeof(*t->resp) ?
-	    sizes.seccomp_notif_resp : sizeof(*t->resp);
+	t->req_size = sizes.seccomp_notif > sizeof(*t->w->req) ?
+	    sizes.seccomp_notif : sizeof(*t->w->req);
+	t->resp_size = sizes.seccomp_notif_resp > sizeof(*t->w->resp) ?
+	    sizes.seccomp_notif_resp : sizeof(*t->w->resp);
 	t->b = b;
-	t->loop = broker_loop(b);
 	t->want_pid = o->want_pid;
 	t->keep[0] = o->keep[0];
 	t->keep[1] = o->keep[1];
 	t->listener = listener;
-	t->call.mem = -1;
 	/*
 	 * Linux 6.6: answer on the target's CPU.  Measured (make bench,
 	 * section 7): stat and refusals stay on one CPU and lose the
@@ -117,91 +147,220 @@ transport_notify_new(struct fdb_broker *b, int listener,
 	 */
 	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
 		    SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
-	if ((t->req = calloc(1, t->req_size)) == NULL ||
-	    (t->resp = calloc(1, t->resp_size)) == NULL ||
-	    loop_add(t->loop, listener, on_ready, on_release, t) == -1) {
-		t->listener = fd_close(listener);
+	if (start(t, pool_size()) == -1) {
 		transport_notify_free(t);
 		return NULL;
 	}
 	return t;
 }
 
+/*
+ * How many threads serve: twice the CPUs the broker may run on, at
+ * most POOL_MAX.  A thread that answers with a descriptor sleeps in
+ * ADDFD until its target has run and installed it (the kernel's
+ * wait), so one thread per CPU leaves CPUs idle while requests wait;
+ * more than twice gained nothing measured (README, Performance).
+ */
+static size_t
+pool_size(void)
+{
+	cpu_set_t set;
+	int n = 1;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	n *= 2;
+	return n < 2 ? 2 : n > POOL_MAX ? POOL_MAX : (size_t)n;
+}
+
+/*
+ * The workers, made with every signal blocked (they take none of the
+ * broker's: its loop reads them from a signalfd) but the kick.  A
+ * worker that fails to start counts as gone.
+ */
+static int
+start(struct transport_notify *t, size_t n)
+{
+	struct sigaction sa;
+	sigset_t all, old;
+	size_t i;
+
+	if ((t->w = calloc(n, sizeof(*t->w))) == NULL)
+		return -1;
+	t->n = n;
+	for (i = 0; i < n; i++) {
+		t->w[i].t = t;
+		t->w[i].call.mem = -1;
+		if ((t->w[i].req = calloc(1, t->req_size)) == NULL ||
+		    (t->w[i].resp = calloc(1, t->resp_size)) == NULL)
+			return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_kick;	/* no SA_RESTART: RECV says EINTR */
+	if (sigaction(POOL_KICK, &sa, NULL) == -1)
+		return -1;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (i = 0; i < n; i++) {
+		__atomic_add_fetch(&t->serving, 1, __ATOMIC_SEQ_CST);
+		if (pthread_create(&t->w[i].thread, NULL, work, &t->w[i]))
+			__atomic_sub_fetch(&t->serving, 1, __ATOMIC_SEQ_CST);
+		else
+			t->w[i].started = 1;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return t->w[0].started ? 0 : (errno = EAGAIN, -1);
+}
+
+static void
+on_kick(int sig)
+{
+	(void)sig;
+}
+
 int
 transport_notify_active(const struct transport_notify *t)
 {
-	return t != NULL && t->listener >= 0;
+	return t != NULL &&
+	    __atomic_load_n(&t->listener, __ATOMIC_SEQ_CST) >= 0;
 }
 
 void
 transport_notify_free(struct transport_notify *t)
 {
 	int save_errno = errno;
+	size_t i;
 
 	if (t == NULL)
 		return;
-	if (t->listener >= 0)
-		loop_remove(t->loop, t->listener);	/* closes it */
-	free(t->req);
-	free(t->resp);
+	if (t->w != NULL) {
+		stop(t);
+		for (i = 0; i < t->n; i++) {
+			free(t->w[i].req);
+			free(t->w[i].resp);
+		}
+	}
+	fd_close(t->listener);
+	free(t->w);
 	free(t);
 	errno = save_errno;
 }
 
+/*
+ * Every worker out of RECV (which only a signal interrupts before
+ * Linux 6.6) and joined.  A kick can come just before a worker enters
+ * RECV, so it is repeated until all are gone: a worker in the middle
+ * of a request finishes it first (the broker never waits on a target).
+ */
 static void
-on_release(void *arg)
+stop(struct transport_notify *t)
 {
-	struct transport_notify *t = arg;
+	const struct timespec ms = { 0, 1000000 };
+	size_t i;
 
-	t->listener = fd_close(t->listener);
+	__atomic_store_n(&t->stop, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&t->serving, __ATOMIC_SEQ_CST) > 0) {
+		for (i = 0; i < t->n; i++)
+			if (t->w[i].started)
+				(void)pthread_kill(t->w[i].thread, POOL_KICK);
+		(void)nanosleep(&ms, NULL);
+	}
+	for (i = 0; i < t->n; i++)
+		if (t->w[i].started)
+			(void)pthread_join(t->w[i].thread, NULL);
+}
+
+/*
+ * One worker: its own file system context first (the umask and the
+ * current directory the broker changes for a request are then its
+ * own), then one notification after another until the filter has no
+ * process left or the transport stops.
+ */
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	struct transport_notify *t = w->t;
+	sigset_t kick;
+
+	sigemptyset(&kick);
+	sigaddset(&kick, POOL_KICK);
+	if (unshare(CLONE_FS) == -1 ||
+	    pthread_sigmask(SIG_UNBLOCK, &kick, NULL) != 0) {
+		leave(t);
+		return NULL;
+	}
+	while (!__atomic_load_n(&t->stop, __ATOMIC_SEQ_CST)) {
+		memset(w->req, 0, t->req_size);
+		if (ioctl(t->listener, SECCOMP_IOCTL_NOTIF_RECV, w->req) == 0)
+			serve(w);
+		else if (errno == EINTR)
+			continue;
+		/*
+		 * ENOENT: the requester went away before we got to it, or
+		 * (Linux 6.6) no process uses the filter any more, which
+		 * the listener says with a hang-up.
+		 */
+		else if (errno != ENOENT || hung_up(t->listener))
+			break;
+	}
+	leave(t);
+	return NULL;
+}
+
+static int
+hung_up(int listener)
+{
+	struct pollfd p = { .fd = listener, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR)) &&
+	    !(p.revents & POLLIN);
+}
+
+/*
+ * A worker is gone.  The last one lets go of the listener, unless the
+ * transport is stopping (transport_notify_free() closes it): pending and
+ * later notifications then fail in their callers, none waits for ever.
+ */
+static void
+leave(struct transport_notify *t)
+{
+	int fd;
+
+	if (__atomic_sub_fetch(&t->serving, 1, __ATOMIC_SEQ_CST) > 0 ||
+	    __atomic_load_n(&t->stop, __ATOMIC_SEQ_CST))
+		return;
+	fd = __atomic_exchange_n(&t->listener, -1, __ATOMIC_SEQ_CST);
+	fd_close(fd);
 }
 
 static void
-on_ready(void *arg, int fd, unsigned events)
+serve(struct worker *w)
 {
-	struct transport_notify *t = arg;
-
-	/* EPOLLHUP alone: no process uses the filter any more. */
-	if (!(events & EPOLLIN)) {
-		loop_remove(t->loop, fd);
-		return;
-	}
-	memset(t->req, 0, t->req_size);
-	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, t->req) == -1) {
-		/* ENOENT: the requester went away before we got to it. */
-		if (errno != EINTR && errno != ENOENT)
-			loop_remove(t->loop, fd);
-		return;
-	}
-	serve(t);
-}
-
-static void
-serve(struct transport_notify *t)
-{
-	struct notify_call *c = &t->call;
+	struct transport_notify *t = w->t;
+	struct notify_call *c = &w->call;
 	struct notify_reply r = {
 		.kind = NOTIFY_VALUE, .err = ENOSYS, .fd = -1,
 	};
 	struct notify_kill k = { 0, 0 };
 	struct notify_signal s = { .pidfd = -1 };
 
-	notify_call_reset(c, t->req, t->listener);
+	notify_call_reset(c, w->req, t->listener);
 	/*
 	 * The filter kills foreign ABIs; a number here is native.  Calls
 	 * on a process are no file request: notify-kill.c serves kill(0),
 	 * which means the caller's group, the one thing another of its
 	 * threads could change after a check; notify-proc.c the others.
 	 */
-	if (t->req->data.arch != seccomp_arch_native())
+	if (w->req->data.arch != seccomp_arch_native())
 		;
-	else if (t->req->data.nr == SYS_kill &&
-	    (uint32_t)t->req->data.args[0] == 0)
+	else if (w->req->data.nr == SYS_kill &&
+	    (uint32_t)w->req->data.args[0] == 0)
 		notify_kill_serve(c, t->keep, 2, &r, &k);
 	else if (!notify_proc_serve(c, t->keep[1], &r, &s))
 		notify_calls_serve(t->b, c, t->want_pid, &r);
 	/* The target waits for the answer, not for our clean-up. */
-	if (answer(t, &r) == 0) {
+	if (answer(w, &r) == 0) {
 		notify_kill_send(&k);
 		notify_proc_send(&s);
 	}
@@ -212,14 +371,15 @@ serve(struct transport_notify *t)
 
 /* 0 once the requester has the answer. */
 static int
-answer(struct transport_notify *t, struct notify_reply *r)
+answer(struct worker *w, struct notify_reply *r)
 {
+	struct transport_notify *t = w->t;
 	struct seccomp_notif_addfd a;
 	int rc;
 
 	if (r->kind == NOTIFY_FD) {
 		memset(&a, 0, sizeof(a));
-		a.id = t->req->id;
+		a.id = w->req->id;
 		a.flags = SECCOMP_ADDFD_FLAG_SEND;
 		a.srcfd = (uint32_t)r->fd;
 		a.newfd_flags = r->cloexec ? O_CLOEXEC : 0;
@@ -235,15 +395,15 @@ answer(struct transport_notify *t, struct notify_reply *r)
 		r->kind = NOTIFY_VALUE;
 		r->err = errno;
 	}
-	memset(t->resp, 0, t->resp_size);
-	t->resp->id = t->req->id;
+	memset(w->resp, 0, t->resp_size);
+	w->resp->id = w->req->id;
 	if (r->kind == NOTIFY_CONTINUE)
-		t->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		w->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	else if (r->err != 0)
-		t->resp->error = -r->err;
+		w->resp->error = -r->err;
 	else
-		t->resp->val = r->val;
+		w->resp->val = r->val;
 	/* ENOENT: the requester was interrupted or died meanwhile. */
-	return ioctl(t->listener, SECCOMP_IOCTL_NOTIF_SEND, t->resp) == -1 ?
+	return ioctl(t->listener, SECCOMP_IOCTL_NOTIF_SEND, w->resp) == -1 ?
 	    -1 : 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * transport-notify.h: the notify transport (SPEC §2.2), broker side.  A
- * seccomp listener is served from the broker's loop: each notification's
+ * seccomp listener is served by a pool of threads: each notification's
  * arguments are read once from the target (notify-calls.c), decided and
  * acted on by the broker (broker_do()), and answered;
  * descriptors are installed with SECCOMP_IOCTL_NOTIF_ADDFD and
@@ -38,12 +38,12 @@ struct transport_notify_opts {
 int transport_notify_probe(int listener);
 
 /*
- * transport_notify_new: serve @listener for @b from broker_loop(@b),
- * until no process uses the filter any more (the listener hangs up).
- * Takes ownership of @listener, also on failure.  The broker's umask is
- * changed around creating calls (to the requester's) and restored: the
- * broker process must not create files from another thread meanwhile.
- * Returns NULL with errno on failure.
+ * transport_notify_new: serve @listener for @b from threads of its own
+ * (twice the usable CPUs, 2 to 8), until no process uses the filter any
+ * more (the listener hangs up) or transport_notify_free().  The threads
+ * take no signal but SIGURG, which stops them (a handler is installed);
+ * the broker's decision hook is then called from them.  Takes ownership
+ * of @listener, also on failure.  Returns NULL with errno on failure.
  */
 struct transport_notify *transport_notify_new(struct fdb_broker *b,
     int listener, const struct transport_notify_opts *o);
@@ -52,8 +52,9 @@ struct transport_notify *transport_notify_new(struct fdb_broker *b,
 int transport_notify_active(const struct transport_notify *t);
 
 /*
- * transport_notify_free: stop serving (pending notifications then fail
- * with ENOSYS in their callers) and release @t; NULL is a no-op.
+ * transport_notify_free: stop serving (each thread ends the request it
+ * is in; pending notifications then fail with ENOSYS in their callers)
+ * and release @t; NULL is a no-op.
  */
 void transport_notify_free(struct transport_notify *t);
 

@@ -317,10 +317,11 @@ connect_nb(int s, const struct sockaddr *sa, socklen_t len)
 
 /*
  * bind() to the name the broker checked, in the parent it resolved: the
- * broker changes into that directory for the call (the notify transport
- * serves one request at a time; the socket transport has no bind), so no
- * path is looked up again.  The address the socket shows is then the
- * bare name.  The umask is the requester's (broker_do()).
+ * broker changes into that directory for the call (each thread of the
+ * notify transport has a current directory of its own; the socket
+ * transport has no bind), so no path is looked up again.  The address
+ * the socket shows is then the bare name.  The umask is the requester's
+ * (broker_do()).
  */
 static int
 bind_at(int s, const struct resolve_out *out)

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@ struct fdb_broker {
 	struct loop *loop;
 	fdb_decision_fn hook;
 	void *hook_arg;
+	pthread_mutex_t hook_lock;	/* one hook call at a time */
 	int deny_errno;
 	int net;
 	char cwd[PATH_MAX];
@@ -99,6 +101,7 @@ fdb_broker_new(const struct fdb_policy *policy)
 		free(b);
 		return NULL;
 	}
+	pthread_mutex_init(&b->hook_lock, NULL);
 	return b;
 }
 
@@ -110,6 +113,7 @@ fdb_broker_free(struct fdb_broker *b)
 	if (b == NULL)
 		return;
 	loop_free(b->loop);
+	pthread_mutex_destroy(&b->hook_lock);
 	free(b);
 	errno = save_errno;
 }
@@ -217,7 +221,11 @@ call_init(struct broker_call *c, struct fdb_broker *b,
 	}
 }
 
-/* The act, in the requester's umask when it creates something. */
+/*
+ * The act, in the requester's umask when it creates something.  The
+ * umask belongs to the calling thread's file system context: the
+ * notify transport's threads each have their own (unshare(CLONE_FS)).
+ */
 static int
 act(struct broker_call *c)
 {
@@ -293,7 +301,14 @@ report(struct fdb_broker *b, const struct broker_req *req,
 		d.rule_perms = o->rule->perms;
 	}
 	d.need = broker_need(req->op, req->flags, req->arg.amode, &d.need2);
+	/*
+	 * The notify transport serves from several threads: the hook's
+	 * state (a log, counters, --learn) is the hook's own, so calls
+	 * come one at a time.  Nothing here touches a requester.
+	 */
+	pthread_mutex_lock(&b->hook_lock);
 	b->hook(&d, b->hook_arg);
+	pthread_mutex_unlock(&b->hook_lock);
 	errno = save_errno;
 }
 

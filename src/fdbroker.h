@@ -113,6 +113,8 @@ struct fdb_decision {
 /*
  * A decision hook; called exactly once per request, in the broker,
  * synchronously, after the broker acted: error is what the requester got.
+ * Calls never overlap, even when requests are served from several
+ * threads (fdbroker-run's notify transport).
  */
 typedef void (*fdb_decision_fn)(const struct fdb_decision *d, void *arg);
 

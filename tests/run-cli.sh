@@ -114,6 +114,20 @@ expect "the command's umask applies to what it creates" 0 \
 if [ "$(stat -c %a "$T/out/um" "$T/out/umd" "$T/out/umf" "$T/out/um0" |
     tr '\n' ' ')" = "640 750 640 666 " ]; then ok "modes 640 750 640 666"
 else stat -c '%a %n' "$T"/out/um*; nok "modes 640 750 640 666"; fi
+# The broker serves from several threads: each creator's umask is its own
+# even while another process creates with another umask at once.
+mkdir "$T/out/par"
+expect "concurrent creators with different umasks" 0 \
+    "$R" -c "$T/out/par" -- /bin/sh -c "cd '$T/out/par' || exit 1
+    (umask 077; i=0; while [ \$i -lt 300 ]; do : > a\$i; i=\$((i+1)); done) &
+    (umask 0; i=0; while [ \$i -lt 300 ]; do : > b\$i; i=\$((i+1)); done) &
+    wait"
+if [ "$(stat -c %a "$T"/out/par/a* | sort -u | tr '\n' ' ')" = "600 " ] &&
+    [ "$(stat -c %a "$T"/out/par/b* | sort -u | tr '\n' ' ')" = "666 " ] &&
+    [ "$(ls "$T/out/par" | wc -l)" -eq 600 ]; then
+	ok "each got its own umask (600, 666)"
+else stat -c %a "$T"/out/par/* | sort | uniq -c
+	nok "each got its own umask (600, 666)"; fi
 expect "rm -r outside -c fails" 1 "$R" -r "$T/in" -- rm -r "$T/in/sub"
 [ -f "$T/in/sub/deep" ] && ok "nothing was removed" ||
     nok "nothing was removed"
@@ -503,6 +517,20 @@ deny = [r for r in recs if r["path"] == "/etc/hostname"]
 assert deny and deny[0]["decision"] == "deny" and \
     deny[0]["errno"] == "EACCES", deny
 ' "$T/log.jsonl" "$(printf 'we"ird\\name\001\377 x')"
+else skip "JSON check (no python3)"; fi
+# Four processes at once, served by several broker threads: one whole
+# record per request, none lost or torn, and --fail-on-deny's count.
+expect "--log from four processes at once" 122 "$R" --fail-on-deny \
+    --log "$T/par.jsonl" -r "$T/in" -- /bin/sh -c "
+    for k in 1 2 3 4; do (i=0; while [ \$i -lt 100 ]; do
+    { :; } < '$T/in/file'; { :; } < /etc/hostname; i=\$((i+1)); done) & done; wait"
+if command -v python3 >/dev/null 2>&1; then
+	expect "400 allowed and 400 denied records, all whole" 0 python3 -c '
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1], "rb")]
+n = lambda p, d: sum(r["path"] == p and r["decision"] == d for r in recs)
+assert n(sys.argv[2], "allow") == 400 and n("/etc/hostname", "deny") == 400
+' "$T/par.jsonl" "$T/in/file"
 else skip "JSON check (no python3)"; fi
 expect "--log - writes to stderr" 1 "$R" --log - -- cat "$T/in/file"
 has "the record is on stderr" "$T/stderr" '"decision":"deny","errno":"EACCES"'
