@@ -75,12 +75,18 @@ struct transport_notify {
 	pid_t keep[2];			/* for kill(0) */
 	int listener;			/* -1 once let go */
 	size_t req_size, resp_size;
+	/*
+	 * Held shared from ADDFD until the broker's copy is closed, and
+	 * taken whole before a CONTINUE: see answer().
+	 */
+	pthread_rwlock_t installs;
 	int stop;			/* atomic: transport_notify_free() */
 	int serving;			/* atomic: workers not yet gone */
 	size_t n;
 	struct worker *w;
 };
 
+static int	 installs_init(pthread_rwlock_t *l);
 static int	 start(struct transport_notify *t, size_t n);
 static size_t	 pool_size(void);
 static void	*work(void *arg);
@@ -139,6 +145,11 @@ transport_notify_new(struct fdb_broker *b, int listener,
 	t->keep[0] = o->keep[0];
 	t->keep[1] = o->keep[1];
 	t->listener = listener;
+	if (installs_init(&t->installs) != 0) {
+		free(t);
+		fd_close(listener);
+		return NULL;
+	}
 	/*
 	 * Linux 6.6: answer on the target's CPU.  Measured (make bench,
 	 * section 7): stat and refusals stay on one CPU and lose the
@@ -152,6 +163,22 @@ transport_notify_new(struct fdb_broker *b, int listener,
 		return NULL;
 	}
 	return t;
+}
+
+/* Writers first: a stream of opens must not hold an exec back. */
+static int
+installs_init(pthread_rwlock_t *l)
+{
+	pthread_rwlockattr_t a;
+	int rc;
+
+	if ((rc = pthread_rwlockattr_init(&a)) != 0)
+		return rc;
+	(void)pthread_rwlockattr_setkind_np(&a,
+	    PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	rc = pthread_rwlock_init(l, &a);
+	pthread_rwlockattr_destroy(&a);
+	return rc;
 }
 
 /*
@@ -241,6 +268,7 @@ transport_notify_free(struct transport_notify *t)
 		}
 	}
 	fd_close(t->listener);
+	pthread_rwlock_destroy(&t->installs);
 	free(t->w);
 	free(t);
 	errno = save_errno;
@@ -388,8 +416,10 @@ answer(struct worker *w, struct notify_reply *r)
 		 * call return before its descriptor exists.  On failure (its
 		 * table is full: EMFILE) the call is still ours to answer.
 		 */
+		pthread_rwlock_rdlock(&t->installs);
 		rc = ioctl(t->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
 		r->fd = fd_close(r->fd);
+		pthread_rwlock_unlock(&t->installs);
 		if (rc >= 0 || errno == ENOENT)
 			return rc >= 0 ? 0 : -1;
 		r->kind = NOTIFY_VALUE;
@@ -397,8 +427,18 @@ answer(struct worker *w, struct notify_reply *r)
 	}
 	memset(w->resp, 0, t->resp_size);
 	w->resp->id = w->req->id;
-	if (r->kind == NOTIFY_CONTINUE)
+	if (r->kind == NOTIFY_CONTINUE) {
 		w->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		/*
+		 * The target sees its open return before the thread that
+		 * installed it has closed the broker's copy: exec'ing the
+		 * file it just wrote and closed would fail (ETXTBSY) while
+		 * that copy is open.  Installs in progress end first; each
+		 * waits only for its own target to take the descriptor.
+		 */
+		pthread_rwlock_wrlock(&t->installs);
+		pthread_rwlock_unlock(&t->installs);
+	}
 	else if (r->err != 0)
 		w->resp->error = -r->err;
 	else
