@@ -747,9 +747,41 @@ START_TEST(test_hostile_broker_killed_socket)
 }
 END_TEST
 
+/* Whether every thread of @pid is stopped ('T' in its stat). */
+static int
+all_stopped(pid_t pid)
+{
+	char path[320], buf[512], *p;
+	struct dirent *de;
+	ssize_t n;
+	DIR *d;
+	int fd, all = 1;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	ck_assert_ptr_nonnull(d = opendir(path));
+	while (all && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stat",
+		    (int)pid, de->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			continue;	/* that thread is gone */
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		all = (p = strrchr(buf, ')')) != NULL && p[1] == ' ' &&
+		    p[2] == 'T';
+	}
+	closedir(d);
+	return all;
+}
+
 /*
  * The same for fdbroker-run: its command's open fails (ENOSYS), and the
  * command does not outlive the broker (SPEC §4: the anchor kills it).
+ * SIGSTOP stops the one thread it wakes, which then stops the others:
+ * the broker's serving threads could take the request meanwhile, so
+ * the test waits until all of them are stopped.
  */
 START_TEST(test_hostile_broker_killed_notify)
 {
@@ -757,7 +789,7 @@ START_TEST(test_hostile_broker_killed_notify)
 	const char *line;
 	struct cmd c;
 	char byte;
-	int st;
+	int st, i;
 
 	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
 	cmd_start(&c, ARGV(fx.run, "-r", fx.dir, "-x", fx.probedir, "--",
@@ -765,6 +797,9 @@ START_TEST(test_hostile_broker_killed_notify)
 	ck_step(&c, "step: 1 failed 0 -");
 	/* Stopped: the command's open waits for a broker that dies. */
 	ck_assert_int_eq(kill(c.pid, SIGSTOP), 0);
+	for (i = 0; i < LINE_MS && !all_stopped(c.pid); i++)
+		usleep(1000);
+	ck_assert(all_stopped(c.pid));
 	ck_assert_int_eq(write(c.in, "s", 1), 1);
 	usleep(100 * 1000);
 	ck_assert_int_eq(kill(c.pid, SIGKILL), 0);
