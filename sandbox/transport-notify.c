@@ -210,7 +210,7 @@ start(struct transport_notify *t, size_t n)
 {
 	struct sigaction sa;
 	sigset_t all, old;
-	size_t i;
+	size_t i, started = 0;
 
 	if ((t->w = calloc(n, sizeof(*t->w))) == NULL)
 		return -1;
@@ -228,15 +228,16 @@ start(struct transport_notify *t, size_t n)
 		return -1;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
+	/* All counted first: the first to leave must not be the last. */
+	t->serving = (int)n;
 	for (i = 0; i < n; i++) {
-		__atomic_add_fetch(&t->serving, 1, __ATOMIC_SEQ_CST);
 		if (pthread_create(&t->w[i].thread, NULL, work, &t->w[i]))
-			__atomic_sub_fetch(&t->serving, 1, __ATOMIC_SEQ_CST);
+			leave(t);
 		else
-			t->w[i].started = 1;
+			started += t->w[i].started = 1;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return t->w[0].started ? 0 : (errno = EAGAIN, -1);
+	return started > 0 ? 0 : (errno = EAGAIN, -1);
 }
 
 static void
