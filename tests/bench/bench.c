@@ -65,7 +65,9 @@ static void	measure(struct bench *, int, const struct bench_run *,
 static void	lat_section(struct bench *, int, enum bench_op);
 static void	lat_print(const char *const [],
 		    struct bench_sample [2][V_N]);
-static double	jobs_once(struct bench *, int, int);
+static double	jobs_once(struct bench *, int, int, double *);
+static void	jobs_cell(struct bench *, int, int, int, struct bench_sample *,
+		    struct bench_sample *);
 static int	floor_jobs(int, struct bench_run *,
 		    const struct bench_files *, struct bench_slot *, int);
 static void	jobs_section(struct bench *);
@@ -335,26 +337,68 @@ floor_jobs(int v, struct bench_run *r, const struct bench_files *f,
 	return rc;
 }
 
-/* Total open+close per second of @n confined processes, or -1. */
+/*
+ * Total open+close per second of @n confined processes, or -1; the
+ * broker's CPU time per open in *@cpu_us (warm-up included; -1 unknown):
+ * each floor supervisor's own, or all of fdbroker-run's threads.
+ */
 static double
-jobs_once(struct bench *b, int v, int n)
+jobs_once(struct bench *b, int v, int n, double *cpu_us)
 {
 	struct bench_run r = { .op = BENCH_OPEN, .reps = 1, .barrier = -1 };
-	double ops;
-	int rc;
+	double ops, bcpu = 0, done = 0;
+	int64_t ns;
+	int rc, i;
 
 	r.iters = JOB_OPS / n;
+	*cpu_us = -1;
 	memset(b->slots, 0, sizeof(*b->slots) * BENCH_MAX_JOBS);
-	if (v == V_RUN)
-		return run_loop_tput(&b->p, &b->f, &r, n, &ops, NULL) == -1 ?
-		    -1 : ops;
+	if (v == V_RUN) {
+		if (run_loop_tput(&b->p, &b->f, &r, n, &ops, NULL, &ns) == -1)
+			return -1;
+		if (ns > 0)
+			*cpu_us = (double)ns / 1e3 /
+			    ((double)n * (r.iters + r.iters / 10 + 1));
+		return ops;
+	}
 	if (v == V_LIB)
 		rc = lib_jobs(&r, &b->f, b->slots, n);
 	else
 		rc = floor_jobs(v, &r, &b->f, b->slots, n);
 	if (rc == -1)
 		return -1;
+	for (i = 0; v != V_LIB && i < n && b->slots[i].bcpu >= 0; i++) {
+		bcpu += (double)b->slots[i].bcpu;
+		done += (double)b->slots[i].ops;
+	}
+	if (i == n && done > 0)
+		*cpu_us = bcpu / 1e3 / done;
 	return bench_tput(b->slots, n, r.iters);
+}
+
+/* @nrep runs of variant @v with @n processes: ops/s, and CPU per open. */
+static void
+jobs_cell(struct bench *b, int v, int n, int nrep, struct bench_sample *s,
+    struct bench_sample *cpu)
+{
+	double ops, us;
+	int k;
+
+	memset(s, 0, sizeof(*s));
+	memset(cpu, 0, sizeof(*cpu));
+	for (k = 0; k < nrep; k++) {
+		if ((ops = jobs_once(b, v, n, &us)) < 0)
+			break;
+		s->v[s->n++] = ops;
+		if (us > 0)
+			cpu->v[cpu->n++] = us;
+	}
+	if (k < nrep)
+		bench_na(s, v == V_LIB && lib_missing() != NULL ?
+		    "n/a (not built)" : v == V_RUN && b->p.run == NULL ?
+		    "n/a (not built)" : "n/a (failed)");
+	if (cpu->n == 0)
+		bench_na(cpu, "n/a");
 }
 
 static void
@@ -362,10 +406,9 @@ jobs_section(struct bench *b)
 {
 	static const int vs[4] = { V_FSOCK, V_LIB, V_FNOTIFY, V_RUN };
 	static const int ns[4] = { 1, 4, 16, 64 };
-	struct bench_sample s[4];
-	char f[4][80], r1[16], r2[16];
-	double ops;
-	int i, j, k, nrep = reps(b, JOB_REPS);
+	struct bench_sample s[4], cpu[4];
+	char f[4][80], r1[16], r2[16], c[4][2][80];
+	int i, j, nrep = reps(b, JOB_REPS);
 
 	printf("3. concurrency: total open+close per second, N confined "
 	    "processes at once (%d runs of %d opens)\n", nrep, JOB_OPS);
@@ -374,25 +417,22 @@ jobs_section(struct bench *b)
 	    "(c) floor notify pairs", "(e) fdbroker-run, 1", "slower");
 	for (i = 0; i < 4; i++) {
 		for (j = 0; j < 4; j++) {
-			memset(&s[j], 0, sizeof(s[j]));
-			for (k = 0; k < nrep; k++) {
-				if ((ops = jobs_once(b, vs[j], ns[i])) < 0)
-					break;
-				s[j].v[s[j].n++] = ops;
-			}
-			if (k < nrep)
-				bench_na(&s[j], vs[j] == V_LIB &&
-				    lib_missing() != NULL ? "n/a (not built)" :
-				    vs[j] == V_RUN && b->p.run == NULL ?
-				    "n/a (not built)" : "n/a (failed)");
+			jobs_cell(b, vs[j], ns[i], nrep, &s[j], &cpu[j]);
 			fig(f[j], sizeof(f[j]), &s[j]);
 		}
+		fig(c[i][0], sizeof(c[i][0]), &cpu[2]);
+		fig(c[i][1], sizeof(c[i][1]), &cpu[3]);
 		ratio(r1, sizeof(r1), &s[0], &s[1]);
 		ratio(r2, sizeof(r2), &s[2], &s[3]);
 		printf("  %4d  %-24s %-24s %7s   %-24s %-24s %7s\n", ns[i],
 		    f[0], f[1], r1, f[2], f[3], r2);
 		fflush(stdout);
 	}
+	printf("  broker CPU per open, us (warm-up included)\n");
+	printf("  %4s  %-28s %-28s\n", "N", "(c) each floor supervisor",
+	    "(e) fdbroker-run, all threads");
+	for (i = 0; i < 4; i++)
+		printf("  %4d  %-28s %-28s\n", ns[i], c[i][0], c[i][1]);
 	printf("\n");
 }
 
@@ -512,7 +552,7 @@ mem_section(struct bench *b)
 			    (kb = run_lib_memory(&b->p, &b->f, ns[i])) > 0)
 				s[0][i].v[s[0][i].n++] = (double)kb;
 			if (b->p.run != NULL && run_loop_tput(&b->p, &b->f, &r,
-			    ns[i], &ops, &kb) == 0 && kb > 0)
+			    ns[i], &ops, &kb, NULL) == 0 && kb > 0)
 				s[1][i].v[s[1][i].n++] = (double)kb;
 		}
 		if (s[0][i].n == 0)

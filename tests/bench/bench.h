@@ -99,6 +99,7 @@ void	 bench_loop(struct bench_slot *s, bench_op_fn fn, void *ctx,
 int	 bench_raw_op(void *ctx);
 int	 bench_reap(pid_t pid);
 long	 bench_hwm_kb(pid_t pid);
+int64_t	 bench_tasks_cpu(pid_t pid);
 void	 bench_latency(const struct bench_slot *s, int iters,
 	    struct bench_sample *out);
 double	 bench_tput(const struct bench_slot *s, int n, int iters);
@@ -142,7 +143,7 @@ int	 run_loop_latency(const struct bench_prog *p,
 	    struct bench_sample *out);
 int	 run_loop_tput(const struct bench_prog *p,
 	    const struct bench_files *f, const struct bench_run *r, int njobs,
-	    double *ops_s, long *hwm_kb);
+	    double *ops_s, long *hwm_kb, int64_t *cpu_ns);
 int	 run_cmd_ms(const char *const argv[], const char *tmpdir, double *ms,
 	    char *why, size_t len);
 long	 run_lib_memory(const struct bench_prog *p,

@@ -187,18 +187,22 @@ run_loop_latency(const struct bench_prog *p, const struct bench_files *f,
 
 /*
  * bench-loop tput with @njobs processes under one fdbroker-run.  With
- * @hwm_kb, the loop holds until its stdin closes, and fdbroker-run's peak
- * RSS is read meanwhile: fdbroker-run is the broker, the loop its child.
+ * @hwm_kb or @cpu_ns, the loop holds until its stdin closes, and
+ * fdbroker-run's peak RSS, or the CPU time of its threads (all alive
+ * while the loop is), is read meanwhile: fdbroker-run is the broker,
+ * the loop its child.
  */
 int
 run_loop_tput(const struct bench_prog *p, const struct bench_files *f,
-    const struct bench_run *r, int njobs, double *ops_s, long *hwm_kb)
+    const struct bench_run *r, int njobs, double *ops_s, long *hwm_kb,
+    int64_t *cpu_ns)
 {
 	char iters[16], jobs[16], line[256], why[64];
+	int hold = hwm_kb != NULL || cpu_ns != NULL;
 	const char *argv[] = { p->run, "-r", f->okdir,
 		"-x", p->loop, "--", p->loop, "tput",
 		op_name(r->op), f->okfile, iters, jobs,
-		hwm_kb != NULL ? "hold" : NULL, NULL };
+		hold ? "hold" : NULL, NULL };
 	struct child c;
 
 	why[0] = '\0';
@@ -209,13 +213,15 @@ run_loop_tput(const struct bench_prog *p, const struct bench_files *f,
 	}
 	snprintf(iters, sizeof(iters), "%d", r->iters);
 	snprintf(jobs, sizeof(jobs), "%d", njobs);
-	if (spawn(argv, r->pin, 1, hwm_kb != NULL, NULL, &c) == -1)
+	if (spawn(argv, r->pin, 1, hold, NULL, &c) == -1)
 		return -1;
 	while (read_line(c.out, line, sizeof(line)) > 0)
 		if (sscanf(line, "ops_per_s %lf", ops_s) == 1)
 			break;
 	if (hwm_kb != NULL)
 		*hwm_kb = bench_hwm_kb(c.pid);
+	if (cpu_ns != NULL)
+		*cpu_ns = bench_tasks_cpu(c.pid);
 	if (finish(&c, why, sizeof(why)) == -1 || *ops_s < 0) {
 		*ops_s = -1;
 		errno = EIO;

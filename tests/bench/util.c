@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -228,6 +229,38 @@ bench_hwm_kb(pid_t pid)
 			break;
 	fclose(fp);
 	return kb;
+}
+
+/*
+ * The CPU time of every live thread of @pid so far, in ns (the first
+ * field of each /proc/PID/task/TID/schedstat), or -1.
+ */
+int64_t
+bench_tasks_cpu(pid_t pid)
+{
+	char path[300];
+	struct dirent *de;
+	long long ns;
+	int64_t sum = 0;
+	FILE *fp;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/schedstat",
+		    (int)pid, de->d_name);
+		if ((fp = fopen(path, "re")) == NULL)
+			continue;
+		if (fscanf(fp, "%lld", &ns) == 1)
+			sum += ns;
+		fclose(fp);
+	}
+	closedir(d);
+	return sum > 0 ? sum : -1;
 }
 
 /* ns/op of each repetition in @s. */
