@@ -37,6 +37,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -255,13 +256,30 @@ target_start(target_fn fn, struct transport_notify **t, int *listener)
 	return rp[0];
 }
 
+/*
+ * The broker's hook runs in one of the transport's threads while the
+ * test waits in its own: whoever reaps the target first, under a lock,
+ * and once.  @block: wait for it; else 1 only when it has ended.
+ */
+static int
+reap(int block)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	int done;
+
+	pthread_mutex_lock(&lock);
+	if (!fx.reaped && waitpid(fx.target, &fx.status,
+	    block ? 0 : WNOHANG) == fx.target)
+		fx.reaped = 1;
+	done = fx.reaped;
+	pthread_mutex_unlock(&lock);
+	return done;
+}
+
 static void
 reap_target(void)
 {
-	if (fx.reaped)
-		return;
-	ck_assert_int_eq(waitpid(fx.target, &fx.status, 0), fx.target);
-	fx.reaped = 1;
+	ck_assert(reap(1));
 }
 
 /*
@@ -274,12 +292,8 @@ target_finish(struct transport_notify *t, int rep, struct report *r)
 	ssize_t n;
 	int i;
 
-	for (i = 0; i < 1000 && !fx.reaped; i++) {
-		if (waitpid(fx.target, &fx.status, WNOHANG) == fx.target)
-			fx.reaped = 1;
-		else
-			ck_assert_int_ge(fdb_broker_serve(fx.b, 10), 0);
-	}
+	for (i = 0; i < 1000 && !reap(0); i++)
+		ck_assert_int_ge(fdb_broker_serve(fx.b, 10), 0);
 	ck_assert_msg(fx.reaped, "the target did not finish");
 	for (i = 0; i < 100 && transport_notify_active(t); i++)
 		ck_assert_int_ge(fdb_broker_serve(fx.b, 10), 0);
