@@ -258,8 +258,11 @@ arg(const struct decoding *d, int a)
 /*
  * Everything the broker needs, read once.  0 to go on to the broker;
  * otherwise the reply is made (an error, or a held descriptor's stat).
- * What was read by path from /proc (a current directory, the status) is
- * confirmed the requester's by one last check before the broker acts.
+ * What was read by path from /proc (a current directory, the status) or
+ * by thread id from memory (calls that write nothing back: one
+ * process_vm_readv instead of opening, reading and closing
+ * /proc/TID/mem) is confirmed the requester's by one last check before
+ * the broker acts.
  */
 static int
 decode(struct decoding *d, struct notify_reply *r)
@@ -282,12 +285,13 @@ decode(struct decoding *d, struct notify_reply *r)
 	    s->op == BROKER_READLINK || s->op == BROKER_STATFS;
 	if (!at_flags_known(s->op, req->flags))
 		errno = EINVAL, rc = -1;
-	else if ((rc = notify_target(d->c, write)) == 0 &&
-	    (rc = decode_extra(d)) == 0)
+	else if ((rc = write ? notify_target(d->c, 1) :
+	    notify_peek(d->c)) == 0 && (rc = decode_extra(d)) == 0)
 		rc = decode_paths(d, r);
 	if (rc == 0 && creates(req))
 		req->umask = notify_umask(d->c);
-	if (rc == 0 && d->c->proc_read && !notify_valid(d->c))
+	if (rc == 0 && (d->c->proc_read || d->c->peeked) &&
+	    !notify_valid(d->c))
 		errno = ENOENT, rc = -1;
 	if (rc == -1)
 		fail(r, errno);

@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <linux/seccomp.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +45,8 @@ notify_call_reset(struct notify_call *c, const struct seccomp_notif *n,
 	c->proc_read = 0;
 	c->mem = -1;
 	c->mem_rw = 0;
+	c->peek = 0;
+	c->peeked = 0;
 }
 
 const void *
@@ -122,14 +125,59 @@ notify_target(struct notify_call *c, int write)
 }
 
 int
+notify_peek(struct notify_call *c)
+{
+	c->peek = c->mem < 0;
+	return 0;
+}
+
+/*
+ * @len bytes at @addr in the target, by thread id, in one call: each
+ * piece up to a 4 KiB boundary is one iovec, and a partial read stops
+ * at a whole one, so an unmapped page after a path's end costs
+ * nothing.  Returns the bytes read, or -1 with EFAULT (or EPERM, or
+ * ENOENT: the thread is gone).
+ */
+static ssize_t
+peek(struct notify_call *c, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len }, remote[2];
+	size_t first = CHUNK - (size_t)(addr % CHUNK);
+	unsigned long n = 1;
+	ssize_t got;
+
+	c->peeked = 1;
+	remote[0].iov_base = (void *)(uintptr_t)addr;
+	remote[0].iov_len = first < len ? first : len;
+	if (first < len) {
+		remote[1].iov_base = (void *)(uintptr_t)(addr + first);
+		remote[1].iov_len = len - first;
+		n = 2;
+	}
+	got = process_vm_readv(c->tid, &local, 1, remote, n, 0);
+	if (got <= 0)
+		errno = got == -1 && errno == ESRCH ? ENOENT :
+		    got == -1 && errno == EPERM ? EPERM : EFAULT;
+	return got <= 0 ? -1 : got;
+}
+
+int
 notify_read_path(struct notify_call *c, uint64_t addr, int i)
 {
 	char *buf = c->path[i];
 	size_t got = 0, chunk;
 	ssize_t n;
 
-	if (addr == 0 || c->mem < 0) {
+	if (addr == 0 || (c->mem < 0 && !c->peek)) {
 		errno = EFAULT;
+		return -1;
+	}
+	if (c->mem < 0) {
+		if ((n = peek(c, addr, buf, PATH_MAX)) == -1)
+			return -1;
+		if (memchr(buf, '\0', (size_t)n) != NULL)
+			return 0;
+		errno = n == PATH_MAX ? ENAMETOOLONG : EFAULT;
 		return -1;
 	}
 	/*
@@ -159,6 +207,13 @@ notify_read(struct notify_call *c, uint64_t addr, void *buf, size_t len)
 	size_t got = 0;
 	ssize_t n;
 
+	if (c->mem < 0 && c->peek && addr != 0 && len > 0) {
+		n = peek(c, addr, buf, len);
+		if (n == (ssize_t)len)
+			return 0;
+		errno = n == -1 ? errno : EFAULT;
+		return -1;
+	}
 	while (got < len) {
 		n = pread(c->mem, (char *)buf + got, len - got,
 		    (off_t)(addr + got));

@@ -31,6 +31,8 @@ struct notify_call {
 	int proc_read;		/* something was read from /proc by path */
 	int mem;		/* /proc/TID/mem, or -1 */
 	int mem_rw;		/* opened for writing too */
+	int peek;		/* reads by thread id: notify_peek() */
+	int peeked;		/* something was read so */
 	char path[2][PATH_MAX];	/* paths read from the target */
 	char base[2][PATH_MAX];	/* directories for relative ones */
 };
@@ -60,6 +62,15 @@ int notify_valid(const struct notify_call *c);
  * allowed to inspect it).
  */
 int notify_target(struct notify_call *c, int write);
+
+/*
+ * notify_peek: read the target's memory by its thread id from now on
+ * (process_vm_readv), without a handle: cheaper than notify_target(c, 0),
+ * but nothing read may be acted on, logged or answered with before a
+ * notify_valid() made after the last read (SPEC §2: read, then check),
+ * which c->peeked says is due.  For no write.  Returns 0.
+ */
+int notify_peek(struct notify_call *c);
 
 /*
  * notify_read_path: read the NUL-terminated path at @addr in the target
