@@ -41,6 +41,9 @@ int transport_notify_probe(int listener);
  * transport_notify_new: serve @listener for @b from threads of its own
  * (twice the usable CPUs, 2 to 8), until no process uses the filter any
  * more (the listener hangs up) or transport_notify_free().  The threads
+ * learn of the hang-up from RECV, which returns ENOENT once the filter
+ * has no user (seen on Linux 6.18; kernels whose RECV waits on regardless
+ * keep serving until transport_notify_free()).  The threads
  * take no signal but SIGURG, which stops them (a handler is installed);
  * the broker's decision hook is then called from them.  Takes ownership
  * of @listener, also on failure.  Returns NULL with errno on failure.
