@@ -182,11 +182,13 @@ installs_init(pthread_rwlock_t *l)
 }
 
 /*
- * How many threads serve: twice the CPUs the broker may run on, at
- * most POOL_MAX.  A thread that answers with a descriptor sleeps in
- * ADDFD until its target has run and installed it (the kernel's
- * wait), so one thread per CPU leaves CPUs idle while requests wait;
- * more than twice gained nothing measured (README, Performance).
+ * How many threads serve: one per CPU the broker may run on, and one
+ * more, at most POOL_MAX.  A thread that answers with a descriptor
+ * sleeps in ADDFD until its target has run and installed it (the
+ * kernel's wait), meanwhile another must be in RECV; but every idle
+ * thread wakes for each notification (the wait is not exclusive), so
+ * more cost more.  Measured on 2 CPUs (README, Performance): 3 threads
+ * beat 2 and 4 with 1, 16 and 64 children.
  */
 static size_t
 pool_size(void)
@@ -196,7 +198,7 @@ pool_size(void)
 
 	if (sched_getaffinity(0, sizeof(set), &set) == 0)
 		n = CPU_COUNT(&set);
-	n *= 2;
+	n += 1;
 	return n < 2 ? 2 : n > POOL_MAX ? POOL_MAX : (size_t)n;
 }
 

@@ -39,7 +39,7 @@ int transport_notify_probe(int listener);
 
 /*
  * transport_notify_new: serve @listener for @b from threads of its own
- * (twice the usable CPUs, 2 to 8), until no process uses the filter any
+ * (the usable CPUs plus one, 2 to 8), until no process uses the filter any
  * more (the listener hangs up) or transport_notify_free().  The threads
  * learn of the hang-up from RECV, which returns ENOENT once the filter
  * has no user (seen on Linux 6.18; kernels whose RECV waits on regardless
