@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <linux/fs.h>
+#include <linux/kd.h>
+#include <linux/vt.h>
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -169,7 +171,7 @@ cmd_end(struct cmd *c)
 static int
 run_probe(struct cmd *c, int confined, const char *const *args, int in)
 {
-	const char *argv[16];
+	const char *argv[24];
 	int i = 0;
 
 	if (confined) {
@@ -181,7 +183,7 @@ run_probe(struct cmd *c, int confined, const char *const *args, int in)
 		argv[i++] = "--";
 	}
 	argv[i++] = probe;
-	for (; *args != NULL && i < 15; args++)
+	for (; *args != NULL && i < 23; args++)
 		argv[i++] = *args;
 	argv[i] = NULL;
 	cmd_start(c, argv, in);
@@ -493,6 +495,108 @@ START_TEST(test_escape_tty_async)
 }
 END_TEST
 
+/* --- the virtual console ------------------------------------------- */
+
+#define CONSOLE_ARGV	ARGV("console", "kdsetmode", "kdskbmode", \
+			    "vt_activate", "kdsigaccept", "kdsetled", \
+			    "kdmktone", "kiocsound", "kdfontop", "tioclinux")
+
+/* What the probe said for @req: "ok" or an errno's name (asserted). */
+static const char *
+said(const struct cmd *c, const char *req)
+{
+	static char v[32];
+	const char *p;
+	size_t n = strlen(req);
+
+	for (p = c->buf; p != NULL; p = strchr(p, '\n'), p += p != NULL)
+		if (strncmp(p, req, n) == 0 && strncmp(p + n, ": ", 2) == 0)
+			break;
+	ck_assert_msg(p != NULL, "no %s in: %s", req, c->buf);
+	snprintf(v, sizeof(v), "%.*s", (int)strcspn(p + n + 2, " \n"),
+	    p + n + 2);
+	return v;
+}
+
+static int
+w_console(int chan, void *arg)
+{
+	static const unsigned long reqs[] = {
+		KDSETMODE, KDSKBMODE, VT_ACTIVATE, KDSIGACCEPT, KDSETLED,
+		KDMKTONE, KIOCSOUND, KDFONTOP, VT_LOCKSWITCH,
+	};
+	size_t i;
+	int bad = 0;
+
+	(void)chan;
+	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++)
+		bad |= refused(ioctl(*(int *)arg, reqs[i], 0), EPERM);
+	return bad;
+}
+
+/*
+ * The console's requests on a pseudo-terminal: unconfined the driver
+ * answers ENOTTY (no console behind it: the attack itself cannot be
+ * shown here; test_escape_tty_console_vt shows it on /dev/tty0), so a
+ * refusal, EPERM, can only come from the filter.  TIOCLINUX as a user
+ * is refused by the kernel (EPERM) already: then only the rest count.
+ */
+/* ESCAPE: the virtual console's requests (KDSETMODE graphics, KDSKBMODE raw, VT_ACTIVATE, KDSIGACCEPT, KDSETLED, KDMKTONE, KIOCSOUND, KDFONTOP, TIOCLINUX, VT_LOCKSWITCH) on a terminal the command holds, under fdbroker-run and in a library worker; on a pseudo-terminal, where the driver says ENOTTY | EPERM from the filter, before any driver */
+START_TEST(test_escape_tty_console)
+{
+	const char *const *req;
+	struct cmd u, c;
+	struct pty t;
+	int st;
+
+	if (pty_open(&t) == -1)
+		return;
+	(void)run_probe(&u, 0, CONSOLE_ARGV, t.slave);
+	st = run_probe(&c, 1, CONSOLE_ARGV, t.slave);
+	ck_assert(exited(st, 0));
+	for (req = CONSOLE_ARGV + 1; *req != NULL; req++) {
+		if (strcmp(said(&u, *req), "EPERM") == 0) {
+			fprintf(stderr, "%s: EPERM unconfined, not "
+			    "counted\n", *req);
+			continue;
+		}
+		ck_assert_msg(strcmp(said(&c, *req), "EPERM") == 0,
+		    "%s: %s", *req, said(&c, *req));
+	}
+	ck_assert(exited(in_worker(w_console, &t.slave), 0));
+	pty_close(&t);
+}
+END_TEST
+
+/* ESCAPE: the same console requests on /dev/tty0 (as root, where the machine has a virtual console), each with an argument that changes nothing (the modes it is in, the active console) or one the driver rejects past its permission check | unconfined the console driver acts (or rejects the argument); under fdbroker-run EPERM for each */
+START_TEST(test_escape_tty_console_vt)
+{
+	const char *const *req;
+	struct cmd u, c;
+	int fd, type = 0, st;
+
+	fd = open("/dev/tty0", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1 || ioctl(fd, KDGKBTYPE, &type) == -1) {
+		fprintf(stderr, "skipped: no virtual console to show the "
+		    "control on (/dev/tty0: %s)\n", strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	(void)run_probe(&u, 0, CONSOLE_ARGV, fd);
+	st = run_probe(&c, 1, CONSOLE_ARGV, fd);
+	ck_assert(exited(st, 0));
+	for (req = CONSOLE_ARGV + 1; *req != NULL; req++) {
+		ck_assert_msg(strcmp(said(&u, *req), "EPERM") != 0 &&
+		    strcmp(said(&u, *req), "ENOTTY") != 0,
+		    "control %s: %s", *req, said(&u, *req));
+		ck_assert_msg(strcmp(said(&c, *req), "EPERM") == 0,
+		    "%s: %s", *req, said(&c, *req));
+	}
+	close(fd);
+}
+END_TEST
+
 /* ESCAPE: (none: the control) what shells, editors and pagers do with their terminal: isatty, tcgetattr, raw mode and back, window size, tcdrain, tcflush, tcgetpgrp | all work under fdbroker-run */
 START_TEST(test_escape_tty_modes)
 {
@@ -692,6 +796,8 @@ escape_tty_suite(void)
 	tcase_add_test(tc, test_escape_tty_cons);
 	tcase_add_test(tc, test_escape_tty_steal);
 	tcase_add_test(tc, test_escape_tty_async);
+	tcase_add_test(tc, test_escape_tty_console);
+	tcase_add_test(tc, test_escape_tty_console_vt);
 	tcase_add_test(tc, test_escape_tty_modes);
 	tcase_add_test(tc, test_escape_tty_setflags);
 	tcase_add_test(tc, test_escape_tty_lease);

@@ -41,6 +41,11 @@
  *                                  async SIG (F_SETSIG SIG, O_ASYNC by
  *                                  fcntl and by FIOASYNC, then wait on fd
  *                                  0), modes (what ordinary programs do)
+ *   probe2 console REQ...          the virtual console's REQs on fd 0
+ *                                  (kdsetmode, kdskbmode, vt_activate,
+ *                                  kdsigaccept, kdsetled, kdmktone,
+ *                                  kiocsound, kdfontop, tioclinux), each
+ *                                  with an argument that changes nothing
  *   probe2 setflags PATH ro|rw     toggle FS_NODUMP_FL through PATH opened
  *                                  read-only or read-write, and undo it
  *   probe2 hold PATH lease|flock|posix  take a read lease, an exclusive
@@ -98,7 +103,10 @@
 #include <linux/filter.h>
 #include <linux/fs.h>
 #include <linux/io_uring.h>
+#include <linux/kd.h>
 #include <linux/seccomp.h>
+#include <linux/tiocl.h>
+#include <linux/vt.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -145,6 +153,7 @@ static int	do_memexec(int, char **);
 static int	do_mark(int, char **);
 static int	do_tiocsti(int, char **);
 static int	do_tty(int, char **);
+static int	do_console(int, char **);
 static int	do_setflags(int, char **);
 static int	do_hold(int, char **);
 static int	do_net(int, char **);
@@ -185,6 +194,7 @@ static const struct {
 	{ "mark", 0, do_mark },
 	{ "tiocsti", 0, do_tiocsti },
 	{ "tty", 1, do_tty },
+	{ "console", 1, do_console },
 	{ "setflags", 2, do_setflags },
 	{ "hold", 2, do_hold },
 	{ "net", 0, do_net },
@@ -968,6 +978,57 @@ do_tty(int argc, char **argv)
 		return tty_modes();
 	} else
 		return 2;
+	return 0;
+}
+
+/*
+ * One console request on fd 0, with an argument that changes nothing:
+ * the modes it is in, the console already active, the LEDs back to the
+ * keyboard's flags (0xff), no tone; KDSIGACCEPT with signal 0 (EINVAL
+ * past the driver's permission check: a real signal would take the
+ * keyboard's request from init), KDFONTOP from NULL (EFAULT past it),
+ * TIOCLINUX's question for the active console.  Questions are asked
+ * first; a pseudo-terminal answers none (ENOTTY), then the defaults.
+ */
+static long
+console_req(const char *name)
+{
+	struct vt_stat vs = { .v_active = 1 };
+	int mode = KD_TEXT, kb = K_UNICODE;
+	char sub = TIOCL_GETFGCONSOLE;
+
+	(void)ioctl(0, KDGETMODE, &mode);
+	(void)ioctl(0, KDGKBMODE, &kb);
+	(void)ioctl(0, VT_GETSTATE, &vs);
+	if (strcmp(name, "kdsetmode") == 0)
+		return ioctl(0, KDSETMODE, mode);
+	if (strcmp(name, "kdskbmode") == 0)
+		return ioctl(0, KDSKBMODE, kb);
+	if (strcmp(name, "vt_activate") == 0)
+		return ioctl(0, VT_ACTIVATE, vs.v_active);
+	if (strcmp(name, "kdsigaccept") == 0)
+		return ioctl(0, KDSIGACCEPT, 0);
+	if (strcmp(name, "kdsetled") == 0)
+		return ioctl(0, KDSETLED, 0xff);
+	if (strcmp(name, "kdmktone") == 0)
+		return ioctl(0, KDMKTONE, 0);
+	if (strcmp(name, "kiocsound") == 0)
+		return ioctl(0, KIOCSOUND, 0);
+	if (strcmp(name, "kdfontop") == 0)
+		return ioctl(0, KDFONTOP, NULL);
+	if (strcmp(name, "tioclinux") == 0)
+		return ioctl(0, TIOCLINUX, &sub);
+	errno = EINVAL;
+	return -1;
+}
+
+static int
+do_console(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		report(argv[i], console_req(argv[i]));
 	return 0;
 }
 
