@@ -1,24 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * check_escape_broker.c: escapes through what the broker itself does for
- * a command under fdbroker-run: the --log it writes, the policy --learn
- * writes, the mode bits it sets, the views of /proc it opens, and its
- * answer to O_PATH.  Each case runs the attack confined and, as a
- * control, unconfined (or through the route the sandbox used to take),
- * so that a refusal is known to come from the sandbox.  Real programs
+ * a command under fdbroker-run: the --log it writes (and its stderr,
+ * which the command shares), the policy --learn writes, the mode bits
+ * it sets, the views of /proc it opens, and its answer to O_PATH.  Each
+ * case runs the attack confined and, as a control, unconfined (or
+ * through the route the sandbox used to take), so that a refusal is
+ * known to come from the sandbox.  Real programs
  * (sh, chmod, install, cat, mkdir, rm) name system binaries by path.
  */
 #include "config.h"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +147,159 @@ START_TEST(test_escape_broker_log_budget_run)
 	fclose(f);
 	ck_assert_msg(strstr(last, "\"dropped\":") != NULL &&
 	    strstr(last, "\"dropped\":0}") == NULL, "last line: %s", last);
+}
+END_TEST
+
+/* A command with its stdout and stderr on pipes of ours. */
+struct piped {
+	pid_t pid;
+	int out, err;
+};
+
+static void
+piped_start(struct piped *p, const char *const argv[])
+{
+	int o[2], e[2];
+
+	ck_assert_int_eq(pipe2(o, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(e, O_CLOEXEC), 0);
+	p->pid = fork();
+	ck_assert_int_ne(p->pid, -1);
+	if (p->pid == 0) {
+		setpgid(0, 0);
+		if (dup2(o[1], STDOUT_FILENO) == -1 ||
+		    dup2(e[1], STDERR_FILENO) == -1)
+			_exit(126);
+		execv(argv[0], (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	close(o[1]);
+	close(e[1]);
+	p->out = o[0];
+	p->err = e[0];
+}
+
+/*
+ * Read @fd into @buf (@len bytes, NUL-terminated) until @text is in it,
+ * or to its end with @text NULL; a full buffer keeps its last half.
+ */
+static void
+read_until(int fd, char *buf, size_t len, const char *text)
+{
+	size_t got = strlen(buf);
+	ssize_t n;
+
+	while (text == NULL || strstr(buf, text) == NULL) {
+		if (got > len / 2) {
+			memmove(buf, buf + got - len / 4, len / 4 + 1);
+			got = len / 4;
+		}
+		n = read(fd, buf + got, len - 1 - got);
+		ck_assert_msg(n >= 0 && (n > 0 || text == NULL),
+		    "no '%s' before the end", text);
+		if (n == 0)
+			return;
+		got += (size_t)n;
+		buf[got] = '\0';
+	}
+}
+
+/* Its output to the end, and its wait status. */
+static int
+piped_end(struct piped *p, char *err, size_t len)
+{
+	int st;
+
+	read_until(p->err, err, len, NULL);
+	read_until(p->out, out, sizeof(out), NULL);
+	close(p->err);
+	close(p->out);
+	ck_assert_int_eq(waitpid(p->pid, &st, 0), p->pid);
+	fprintf(stderr, "--- status %#x\n%s", st, out);
+	return st;
+}
+
+/*
+ * Until fdbroker-run (@p) is blocked in write() (its record waits for a
+ * reader of the full pipe) or has answered, so that the probe said
+ * @text on stdout: 1, 0.  /proc/PID/syscall names the call a process
+ * waits in; -1 where it cannot be read.  No time limit decides: only
+ * which of the two happened.
+ */
+static int
+blocked_or_said(const struct piped *p, const char *text)
+{
+	struct pollfd pf = { .fd = p->out, .events = POLLIN };
+	char path[64], call[64];
+	size_t got;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)p->pid);
+	for (;;) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+			return -1;
+		n = read(fd, call, sizeof(call) - 1);
+		close(fd);
+		if (n <= 0)
+			return -1;
+		call[n] = '\0';
+		if (call[0] != 'r' && atol(call) == SYS_write)
+			return 1;
+		if (poll(&pf, 1, 1) != 1)
+			continue;
+		got = strlen(out);
+		n = read(p->out, out + got, sizeof(out) - 1 - got);
+		ck_assert_int_gt(n, 0);
+		out[got + (size_t)n] = '\0';
+		if (strstr(out, text) != NULL)
+			return 0;
+	}
+}
+
+/* ESCAPE: a command that shares fdbroker-run's stderr (a pipe) makes it O_NONBLOCK and fills it, so that fdbroker-run's messages and --log - records (here of its refused open) would fail with EAGAIN, unsaid | the record is written all the same: fdbroker-run writes through its own open of the pipe and waits for the reader; unconfined, a writer sharing the pipe loses its line (EAGAIN) */
+START_TEST(test_escape_broker_log_evasion_run)
+{
+	static char err[1 << 20];
+	char p2[PATH_MAX], p2dir[PATH_MAX], rec[PATH_MAX + 16];
+	const char *secret = at("secret");
+	struct piped p;
+
+	hx_find_probe("probe2", p2, p2dir);
+	hx_write_file(secret, "secret\n", 0644);
+	out[0] = err[0] = '\0';
+	piped_start(&p, ARGV(p2, "fill-stderr", secret));
+	read_until(p.out, out, sizeof(out), "shared: ");
+	ck_assert(hx_has_line(out, "full: ok"));
+	ck_assert(hx_has_line(out, "shared: EAGAIN"));
+	ck_assert(exited(piped_end(&p, err, sizeof(err)), 0));
+	out[0] = err[0] = '\0';
+	piped_start(&p, ARGV(hx_fdbroker_run(), "--log", "-", "-x", p2dir,
+	    "--", p2, "fill-stderr", secret));
+	read_until(p.out, out, sizeof(out), "full: ");
+	/*
+	 * Nobody reads the pipe until fdbroker-run has written the
+	 * record's line or given up on it: a shared, non-blocking pipe
+	 * would have it answer at once, the line lost (EAGAIN).
+	 */
+	switch (blocked_or_said(&p, "open: ")) {
+	case -1:
+		fprintf(stderr, "cannot tell when fdbroker-run writes (no "
+		    "/proc/PID/syscall): the record is only looked for\n");
+		break;
+	case 0:
+		ck_abort_msg("fdbroker-run answered without waiting to "
+		    "write its record");
+	}
+	ck_assert(exited(piped_end(&p, err, sizeof(err)), 0));
+	ck_assert(hx_has_line(out, "full: ok") &&
+	    hx_has_line(out, "shared: EAGAIN") &&
+	    hx_has_line(out, "open: EACCES"));
+	snprintf(rec, sizeof(rec), "\"path\":\"%s\"", secret);
+	ck_assert_msg(strstr(err, rec) != NULL &&
+	    strstr(strstr(err, rec), "\"decision\":\"deny\"") != NULL,
+	    "no record of the refused open in: %.300s",
+	    strlen(err) > 300 ? err + strlen(err) - 300 : err);
 }
 END_TEST
 
@@ -564,6 +721,7 @@ escape_broker_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_escape_broker_log_repeats_run);
 	tcase_add_test(tc, test_escape_broker_log_budget_run);
+	tcase_add_test(tc, test_escape_broker_log_evasion_run);
 	tcase_add_test(tc, test_escape_broker_learn_round_trip_run);
 	tcase_add_test(tc, test_escape_broker_setuid_run);
 	tcase_add_test(tc, test_escape_broker_proc_net_run);

@@ -3,7 +3,8 @@
  * check_escape_tty.c: escapes through requests on descriptors the command
  * holds (containment round 2, items 5 and 6): taking over a terminal
  * (line discipline, hangup, console, stealing it, O_ASYNC signals to its
- * foreground group), attribute flags through a read-only grant, and
+ * foreground group, another login's terminal, the virtual console's
+ * requests), attribute flags through a read-only grant, and
  * leases and locks that keep outside writers waiting.  Each attack runs
  * under fdbroker-run (the attacks are in tests/escape/probe2.c) and in a
  * library worker, with a control that shows it working unconfined, on a
@@ -495,6 +496,38 @@ START_TEST(test_escape_tty_async)
 }
 END_TEST
 
+/* Whether output came out of @t's master within @ms (drained). */
+static int
+arrived(const struct pty *t, int ms)
+{
+	struct pollfd p = { .fd = t->master, .events = POLLIN };
+	char buf[256];
+
+	return poll(&p, 1, ms) == 1 && read(t->master, buf, sizeof(buf)) > 0;
+}
+
+/* ESCAPE: another login's terminal: a pseudo-terminal the command did not make, /dev/pts/N by path (stat, open for writing, write a line to the user's screen) | EACCES, nothing arrives; its own new pseudo-terminal (/dev/ptmx, then TIOCGPTPEER, as openpty() does) works */
+START_TEST(test_escape_tty_other_pts)
+{
+	struct pty t;
+	struct cmd c;
+	int st;
+
+	if (pty_open(&t) == -1)
+		return;
+	(void)run_probe(&c, 0, ARGV("pts", t.name), -1);
+	ck_assert(has(&c, "open: ok") && has(&c, "write: ok"));
+	ck_assert(arrived(&t, WAIT_MS));
+	st = run_probe(&c, 1, ARGV("pts", t.name), -1);
+	ck_assert(exited(st, 0) && has(&c, "stat: EACCES") &&
+	    has(&c, "open: EACCES"));
+	ck_assert(!arrived(&t, 0));
+	st = run_probe(&c, 1, ARGV("pty-peer"), -1);
+	ck_assert(exited(st, 0) && has(&c, "through: ok"));
+	pty_close(&t);
+}
+END_TEST
+
 /* --- the virtual console ------------------------------------------- */
 
 #define CONSOLE_ARGV	ARGV("console", "kdsetmode", "kdskbmode", \
@@ -796,6 +829,7 @@ escape_tty_suite(void)
 	tcase_add_test(tc, test_escape_tty_cons);
 	tcase_add_test(tc, test_escape_tty_steal);
 	tcase_add_test(tc, test_escape_tty_async);
+	tcase_add_test(tc, test_escape_tty_other_pts);
 	tcase_add_test(tc, test_escape_tty_console);
 	tcase_add_test(tc, test_escape_tty_console_vt);
 	tcase_add_test(tc, test_escape_tty_modes);

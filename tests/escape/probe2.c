@@ -46,6 +46,13 @@
  *                                  kdsigaccept, kdsetled, kdmktone,
  *                                  kiocsound, kdfontop, tioclinux), each
  *                                  with an argument that changes nothing
+ *   probe2 pts PATH                stat PATH, open it for writing, write
+ *                                  a line (another login's terminal)
+ *   probe2 pty-peer                a new pseudo-terminal (/dev/ptmx) and
+ *                                  its other end (TIOCGPTPEER), a line
+ *                                  through it
+ *   probe2 fill-stderr PATH        make the stderr we share O_NONBLOCK,
+ *                                  fill it, write a line to it, open PATH
  *   probe2 setflags PATH ro|rw     toggle FS_NODUMP_FL through PATH opened
  *                                  read-only or read-write, and undo it
  *   probe2 hold PATH lease|flock|posix  take a read lease, an exclusive
@@ -154,6 +161,9 @@ static int	do_mark(int, char **);
 static int	do_tiocsti(int, char **);
 static int	do_tty(int, char **);
 static int	do_console(int, char **);
+static int	do_pts(int, char **);
+static int	do_pty_peer(int, char **);
+static int	do_fill_stderr(int, char **);
 static int	do_setflags(int, char **);
 static int	do_hold(int, char **);
 static int	do_net(int, char **);
@@ -195,6 +205,9 @@ static const struct {
 	{ "tiocsti", 0, do_tiocsti },
 	{ "tty", 1, do_tty },
 	{ "console", 1, do_console },
+	{ "pts", 1, do_pts },
+	{ "pty-peer", 0, do_pty_peer },
+	{ "fill-stderr", 1, do_fill_stderr },
 	{ "setflags", 2, do_setflags },
 	{ "hold", 2, do_hold },
 	{ "net", 0, do_net },
@@ -1029,6 +1042,73 @@ do_console(int argc, char **argv)
 
 	for (i = 0; i < argc; i++)
 		report(argv[i], console_req(argv[i]));
+	return 0;
+}
+
+/* Another login's terminal, by its path: stat, open, write a line. */
+static int
+do_pts(int argc, char **argv)
+{
+	struct stat st;
+	int fd;
+
+	(void)argc;
+	report("stat", stat(argv[0], &st));
+	fd = open(argv[0], O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (report("open", fd)) {
+		report("write", write(fd, "typed by the probe\n", 19));
+		close(fd);
+	}
+	return 0;
+}
+
+/* What openpty() does: /dev/ptmx, then the other end by TIOCGPTPEER. */
+static int
+do_pty_peer(int argc, char **argv)
+{
+	char buf[8];
+	int m, s;
+
+	(void)argc;
+	(void)argv;
+	m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (!report("ptmx", m))
+		return 0;
+	if (report("unlockpt", unlockpt(m)) && report("peer",
+	    s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC))) {
+		if (write(s, "x\n", 2) == 2)
+			report("through", read(m, buf, sizeof(buf)));
+		close(s);
+	}
+	close(m);
+	return 0;
+}
+
+/*
+ * The stderr we share with whoever started us: O_NONBLOCK (a flag of
+ * the open file, so for everyone who shares it), filled, and a line
+ * written as any other writer to it would (EAGAIN: lost); then a
+ * refused open, whose record fdbroker-run --log - must still write.
+ */
+static int
+do_fill_stderr(int argc, char **argv)
+{
+	char buf[4096];
+	int fl, fd;
+
+	(void)argc;
+	memset(buf, 'x', sizeof(buf));
+	if ((fl = fcntl(2, F_GETFL)) == -1 ||
+	    !report("nonblock", fcntl(2, F_SETFL, fl | O_NONBLOCK)))
+		return 2;
+	while (write(2, buf, sizeof(buf)) > 0)
+		;
+	report("full", errno == EAGAIN ? 0 : -1);
+	report("shared", write(2, "a record\n", 9));
+	fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+	report("open", fd);
+	if (fd != -1)
+		close(fd);
 	return 0;
 }
 
