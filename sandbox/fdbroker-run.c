@@ -2,7 +2,8 @@
 /*
  * fdbroker-run.c: main() of fdbroker-run (SPEC §4).  Parses the command
  * line (cli.c), builds the policy, makes the broker, runs the command
- * (launch.c) and turns the outcome into an exit status.  The only file
+ * (launch.c), puts the terminal's modes back (ttymodes.c) and turns the
+ * outcome into an exit status.  The only file
  * that prints: one line on stderr for its own failures (status 125),
  * the --verbose denials, the summary of denials (summary.c), and the
  * --log records.
@@ -30,6 +31,7 @@
 #include "policy-file.h"
 #include "runlog.h"
 #include "summary.h"
+#include "ttymodes.h"
 
 #define ERR_MAX		(PATH_MAX + 256)
 
@@ -175,14 +177,19 @@ run_command(struct fdb_broker *b, const struct run_opts *o,
 	    const struct fdb_policy *exec)
 {
 	struct launch_opts lo;
+	struct ttymodes modes;
 	char err[ERR_MAX];
-	int status, confine_err = 0;
+	int status, rc, confine_err = 0;
 
 	launch_options(o, st, &lo);
 	lo.confine = confine;
 	lo.confine_err = &confine_err;
 	lo.exec = exec;
-	if (launch_run(b, &lo, &status, err, sizeof(err)) == -1) {
+	ttymodes_save(&modes);
+	rc = launch_run(b, &lo, &status, err, sizeof(err));
+	/* Every process of the sandbox is gone: nothing sets them again. */
+	ttymodes_restore(&modes);
+	if (rc == -1) {
 		die("%s", err);
 		return RUN_EXIT_FAILURE;
 	}

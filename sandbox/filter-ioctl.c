@@ -58,9 +58,10 @@
 const unsigned long filter_tty_ioctls[] = {
 	/*
 	 * Modes of a terminal the command holds (shells, editors, less,
-	 * ssh): echo, raw, speed.  On a shared terminal they outlast the
-	 * run as the command's output does, and `stty sane` undoes them;
-	 * they do not change the line discipline (c_line is ignored).
+	 * ssh): echo, raw, speed.  fdbroker-run puts a shared terminal's
+	 * back after the run (ttymodes.c); they do not change the line
+	 * discipline (c_line is stored, not acted on: Linux 6.18 keeps
+	 * N_TTY, and a hangup makes it N_TTY again).
 	 */
 	TCGETS, TCSETS, TCSETSW, TCSETSF, TCGETA, TCSETA, TCSETAW, TCSETAF,
 	TCGETS2, TCSETS2, TCSETSW2, TCSETSF2,

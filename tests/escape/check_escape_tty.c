@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -107,9 +108,13 @@ pty_close(struct pty *t)
 	close(t->master);
 }
 
-/* Start @argv with @in as stdin (a terminal or a pipe). */
+/*
+ * Start @argv with @in as stdin (a terminal or a pipe), in a process
+ * group of its own; with @session, as a login's foreground job on the
+ * terminal @in: a session of its own whose controlling terminal @in is.
+ */
 static void
-cmd_start(struct cmd *c, const char *const argv[], int in)
+cmd_start(struct cmd *c, const char *const argv[], int in, int session)
 {
 	int p[2];
 
@@ -119,7 +124,9 @@ cmd_start(struct cmd *c, const char *const argv[], int in)
 	c->pid = fork();
 	ck_assert_int_ne(c->pid, -1);
 	if (c->pid == 0) {
-		setpgid(0, 0);
+		if (session ? setsid() == -1 || ioctl(in, TIOCSCTTY, 0) == -1 :
+		    setpgid(0, 0) == -1)
+			_exit(126);
 		if (in < 0)
 			in = open("/dev/null", O_RDONLY);
 		if (dup2(in, STDIN_FILENO) == -1 ||
@@ -187,7 +194,7 @@ run_probe(struct cmd *c, int confined, const char *const *args, int in)
 	for (; *args != NULL && i < 23; args++)
 		argv[i++] = *args;
 	argv[i] = NULL;
-	cmd_start(c, argv, in);
+	cmd_start(c, argv, in, 0);
 	return cmd_end(c);
 }
 
@@ -451,7 +458,7 @@ async_attack(const struct pty *t, int confined, struct cmd *c)
 
 	for (i = 0; i < 5; i++)
 		argv[confined ? i + 4 : i] = args[i];
-	cmd_start(c, argv, t->slave);
+	cmd_start(c, argv, t->slave, 0);
 	cmd_until(c, "fioasync: ");
 	/* Canonical mode: the line is input, and SIGIO, at its end. */
 	ck_assert_int_eq(write(t->master, "x\n", 2), 2);
@@ -655,6 +662,72 @@ START_TEST(test_escape_tty_modes)
 }
 END_TEST
 
+/* Whether @t is in the modes @want (those that raw mode changes). */
+static int
+modes_are(const struct pty *t, const struct termios *want)
+{
+	struct termios now;
+
+	ck_assert_int_eq(tcgetattr(t->slave, &now), 0);
+	return now.c_iflag == want->c_iflag && now.c_oflag == want->c_oflag &&
+	    now.c_cflag == want->c_cflag && now.c_lflag == want->c_lflag &&
+	    memcmp(now.c_cc, want->c_cc, sizeof(now.c_cc)) == 0;
+}
+
+/*
+ * One run of the probe's "tty raw" in a new session on a new terminal:
+ * @how is "exit" (it exits in raw mode), "timeout" (--timeout kills it),
+ * "term" (fdbroker-run gets SIGTERM, as from kill or a closing window,
+ * and passes it on); unconfined with @confined 0.  Whether the
+ * terminal's modes are back as they were, and the status into @st.
+ */
+static int
+raw_run(int confined, const char *how, int *st)
+{
+	const char *argv[16] = { hx_fdbroker_run(), "-x", probedir };
+	struct termios before;
+	struct pty t;
+	struct cmd c;
+	int i = 3, back;
+
+	ck_assert_int_eq(pty_open(&t), 0);
+	ck_assert_int_eq(tcgetattr(t.slave, &before), 0);
+	if (strcmp(how, "timeout") == 0) {
+		argv[i++] = "--timeout";
+		argv[i++] = "1";
+	}
+	argv[i++] = "--";
+	if (!confined)
+		i = 0;
+	argv[i++] = probe;
+	argv[i++] = "tty";
+	argv[i++] = "raw";
+	if (strcmp(how, "exit") != 0)
+		argv[i++] = "wait";
+	argv[i] = NULL;
+	cmd_start(&c, argv, t.slave, 1);
+	cmd_until(&c, "raw: ");
+	ck_assert_msg(strstr(c.buf, "raw: ok") != NULL, "%s", c.buf);
+	if (strcmp(how, "term") == 0)
+		ck_assert_int_eq(kill(c.pid, SIGTERM), 0);
+	*st = cmd_end(&c);
+	back = modes_are(&t, &before);
+	pty_close(&t);
+	return back;
+}
+
+/* ESCAPE: the command sets raw mode and no echo on the user's terminal (its controlling terminal, in the foreground) and exits, is killed by --timeout, or fdbroker-run is sent SIGTERM | the modes are put back after the command's processes are gone, as script and ssh do; unconfined they stay changed (the user's shell shows no echo) */
+START_TEST(test_escape_tty_modes_restored)
+{
+	int st;
+
+	ck_assert(!raw_run(0, "exit", &st) && exited(st, 0));
+	ck_assert(raw_run(1, "exit", &st) && exited(st, 0));
+	ck_assert(raw_run(1, "timeout", &st) && exited(st, 124));
+	ck_assert(raw_run(1, "term", &st) && exited(st, 128 + SIGTERM));
+}
+END_TEST
+
 /* --- attribute flags ------------------------------------------------ */
 
 static unsigned
@@ -723,7 +796,7 @@ while_held(struct cmd *c, int confined, const char *path, const char *what,
 	int p[2], err;
 
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	cmd_start(c, confined ? argv : argv + 6, p[0]);
+	cmd_start(c, confined ? argv : argv + 6, p[0], 0);
 	close(p[0]);
 	snprintf(line, sizeof(line), "%s: ", what);
 	cmd_until(c, line);
@@ -833,6 +906,7 @@ escape_tty_suite(void)
 	tcase_add_test(tc, test_escape_tty_console);
 	tcase_add_test(tc, test_escape_tty_console_vt);
 	tcase_add_test(tc, test_escape_tty_modes);
+	tcase_add_test(tc, test_escape_tty_modes_restored);
 	tcase_add_test(tc, test_escape_tty_setflags);
 	tcase_add_test(tc, test_escape_tty_lease);
 	tcase_add_test(tc, test_escape_tty_flock);

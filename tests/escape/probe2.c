@@ -40,7 +40,9 @@
  *                                  steal (setsid, TIOCSCTTY with force),
  *                                  async SIG (F_SETSIG SIG, O_ASYNC by
  *                                  fcntl and by FIOASYNC, then wait on fd
- *                                  0), modes (what ordinary programs do)
+ *                                  0), modes (what ordinary programs do),
+ *                                  raw [wait] (raw mode, no echo, left
+ *                                  so; with wait, then wait for a signal)
  *   probe2 console REQ...          the virtual console's REQs on fd 0
  *                                  (kdsetmode, kdskbmode, vt_activate,
  *                                  kdsigaccept, kdsetled, kdmktone,
@@ -941,6 +943,24 @@ tty_modes(void)
 }
 
 /*
+ * What a program that dies in raw mode leaves: no echo, no lines, no
+ * signals from keys; with @wait, it then waits to be killed.
+ */
+static int
+tty_raw(int wait)
+{
+	struct termios t;
+
+	if (!report("tcgetattr", tcgetattr(0, &t)))
+		return 2;
+	cfmakeraw(&t);
+	report("raw", tcsetattr(0, TCSANOW, &t));
+	while (wait)
+		pause();
+	return 0;
+}
+
+/*
  * setsid, then TIOCSCTTY with force on the terminal; in a child, which
  * leads no process group (setsid would fail).
  */
@@ -989,6 +1009,8 @@ do_tty(int argc, char **argv)
 		return tty_async(atoi(argv[1]));
 	} else if (strcmp(argv[0], "modes") == 0) {
 		return tty_modes();
+	} else if (strcmp(argv[0], "raw") == 0) {
+		return tty_raw(argc > 1);
 	} else
 		return 2;
 	return 0;
