@@ -350,12 +350,14 @@ static const struct call refused_calls[] = {
 	{ "ioprio_set user", SYS_ioprio_set, { 3, -1, -1 }, EPERM },
 	/*
 	 * Through a descriptor, whatever it was opened for (no broker
-	 * checks it in a worker): no owner change, no setuid or setgid bit
-	 * (SPEC §3), no bind() of a name.
+	 * checks it in a worker): no owner, mode or times change (SPEC
+	 * §3), no bind() of a name.
 	 */
 	{ "fchown", SYS_fchown, { A_FD, -1, -1 }, EPERM },
 	{ "fchmod setuid", SYS_fchmod, { A_FD, 04755 }, EPERM },
 	{ "fchmod setgid", SYS_fchmod, { A_FD, 02755 }, EPERM },
+	{ "fchmod", SYS_fchmod, { A_FD, 0600 }, EPERM },
+	{ "utimensat fd null", SYS_utimensat, { A_FD, 0, 0, 0 }, EPERM },
 	{ "bind", SYS_bind, { A_FD, 0, 0 }, EPERM },
 };
 
@@ -366,8 +368,6 @@ static const struct call allowed_calls[] = {
 	    AT_EMPTY_PATH }, 0 },
 	{ "statx fd empty", SYS_statx, { A_FD, A_EMPTY, AT_EMPTY_PATH, 0x7ff,
 	    A_BUF }, 0 },
-	{ "utimensat fd null", SYS_utimensat, { A_FD, 0, 0, 0 }, 0 },
-	{ "fchmod", SYS_fchmod, { A_FD, 0600 }, 0 },
 	{ "ftruncate", SYS_ftruncate, { A_FD, 5 }, 0 },
 	{ "fstatfs", SYS_fstatfs, { A_FD, A_BUF }, 0 },
 	{ "fchdir", SYS_fchdir, { A_DIR }, 0 },

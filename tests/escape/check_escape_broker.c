@@ -90,6 +90,15 @@ mode_of(const char *path)
 	return st.st_mode & 07777;
 }
 
+static time_t
+mtime_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	return st.st_mtime;
+}
+
 /* How many lines of @path contain @text. */
 static long
 lines_with(const char *path, const char *text)
@@ -558,9 +567,13 @@ static const char *worker_path, *worker_file;
 
 /*
  * One attack a bit: 1 signal an outside process, 2 bind a socketpair
- * end to a path outside the policy, 4 set the setuid bit, 8 change the
- * owner, through a descriptor fdb_open() gave read-only.
+ * end to a path outside the policy; through a descriptor fdb_open()
+ * gave read-only, 4 set the setuid bit, 8 change the owner, 16 the
+ * other mode bits, 32 the times.
  */
+static const struct timespec past[2] = { { 915148800, 0 },
+    { 915148800, 0 } };		/* 1999-01-01 */
+
 static int
 worker_reach(int chan, void *arg)
 {
@@ -580,10 +593,14 @@ worker_reach(int chan, void *arg)
 		got |= 4;
 	if (fd >= 0 && fchown(fd, (uid_t)-1, getgid()) == 0)
 		got |= 8;
+	if (fd >= 0 && fchmod(fd, 0600) == 0)
+		got |= 16;
+	if (fd >= 0 && futimens(fd, past) == 0)
+		got |= 32;
 	return got;
 }
 
-/* ESCAPE: in a library worker: signal an outside process of the same user, bind a socketpair end to a path outside the policy, set the setuid bit and change the owner through a descriptor fdb_open() gave read-only | refused: the process lives (Landlock's signal scope, ABI 6), no socket file, mode and owner unchanged */
+/* ESCAPE: in a library worker: signal an outside process of the same user, bind a socketpair end to a path outside the policy, set the setuid bit, change the owner, the other mode bits (fchmod 0600) and the times (futimens) through a descriptor fdb_open() gave read-only | refused: the process lives (Landlock's signal scope, ABI 6), no socket file, mode, owner and times unchanged (fchmod and futimens are refused in a worker: no broker sees them) */
 START_TEST(test_escape_broker_worker_reach)
 {
 	struct fdb_policy *p = fdb_policy_new();
@@ -609,7 +626,7 @@ START_TEST(test_escape_broker_worker_reach)
 		}
 		usleep(50 * 1000);
 		if (i == 0) {	/* the control: the same function, unconfined */
-			ck_assert_int_eq(worker_reach(-1, NULL), 15);
+			ck_assert_int_eq(worker_reach(-1, NULL), 63);
 			ck_assert_int_eq(waitpid(worker_victim, &st, 0),
 			    worker_victim);
 			continue;
@@ -623,6 +640,7 @@ START_TEST(test_escape_broker_worker_reach)
 		ck_assert_msg(exited(st, 0) || exited(st, 1), "status %#x", st);
 		ck_assert_int_eq(access(path, F_OK), -1);
 		ck_assert_uint_eq(mode_of(file), 0644);
+		ck_assert_int_ne(mtime_of(file), past[1].tv_sec);
 		if (exited(st, 0))
 			ck_assert_int_eq(waitpid(worker_victim, &st, WNOHANG), 0);
 		kill(worker_victim, SIGKILL);
