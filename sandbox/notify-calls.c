@@ -236,6 +236,13 @@ notify_calls_serve(struct fdb_broker *b, struct notify_call *c, int want_pid,
 	}
 	req.who.pid = want_pid ? notify_pid(c) : c->pid;
 	rc = broker_do(b, &req, &res);
+	if (rc == -1 && res.pending) {
+		r->kind = NOTIFY_PENDING;
+		r->fd = req.fd;
+		r->pid = req.who.pid;
+		r->call = req.call;
+		return;
+	}
 	fd_close(req.fd);
 	if (rc == -1)
 		return fail(r, res.err);

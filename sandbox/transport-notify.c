@@ -8,12 +8,16 @@
  *
  * The broker never blocks on a target: the target is stopped in the
  * system call while it is served, /proc/TID/mem reads do not wait for
- * it, and the handlers open nothing that could wait for a peer.
+ * it, and the handlers open nothing that could wait for a peer.  A
+ * network connect() that the kernel is still making (--allow-net) is
+ * answered when it ends: its socket is watched in the loop meanwhile,
+ * and the other requests are served (PENDING_MAX of them at once).
  */
 #include "config.h"
 
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <linux/seccomp.h>
@@ -40,6 +44,25 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP	(1UL << 0)
 #endif
 
+/*
+ * Connects in progress at once.  Each holds the broker's copy of a
+ * socket until the kernel ends it (up to its TCP time-out, about two
+ * minutes); past this, a blocking connect that does not end at once
+ * fails with EAGAIN (connect(2): "insufficient entries").
+ */
+#define PENDING_MAX	64
+
+struct transport_notify;
+
+/* A connect() in progress, answered when its socket is writable. */
+struct pending {
+	struct transport_notify *t;
+	struct pending *prev, *next;
+	uint64_t id;		/* the notification */
+	int fd;			/* the broker's copy of the socket */
+	pid_t pid;		/* for the record */
+	const char *call;
+};
 
 struct transport_notify {
 	struct fdb_broker *b;
@@ -52,12 +75,20 @@ struct transport_notify {
 	struct seccomp_notif_resp *resp;
 	size_t resp_size;
 	struct notify_call call;
+	struct pending *pending;	/* connects in progress */
+	size_t npending;
 };
 
 static void	 on_ready(void *arg, int fd, unsigned events);
 static void	 on_release(void *arg);
 static void	 serve(struct transport_notify *t);
-static int	 answer(struct transport_notify *t, struct notify_reply *r);
+static int	 answer(struct transport_notify *t, uint64_t id,
+		    struct notify_reply *r);
+static void	 pend(struct transport_notify *t, struct notify_reply *r);
+static void	 on_connected(void *arg, int fd, unsigned events);
+static void	 on_pending_release(void *arg);
+static void	 connect_ended(struct transport_notify *t, uint64_t id,
+		    pid_t pid, const char *call, int err);
 
 int
 transport_notify_probe(int listener)
@@ -140,6 +171,9 @@ transport_notify_free(struct transport_notify *t)
 
 	if (t == NULL)
 		return;
+	/* Their requesters are gone with the sandbox: nothing to answer. */
+	while (t->pending != NULL)
+		loop_remove(t->loop, t->pending->fd);	/* unlinks it */
 	if (t->listener >= 0)
 		loop_remove(t->loop, t->listener);	/* closes it */
 	free(t->req);
@@ -201,7 +235,9 @@ serve(struct transport_notify *t)
 	else if (!notify_proc_serve(c, t->keep[1], &r, &s))
 		notify_calls_serve(t->b, c, t->want_pid, &r);
 	/* The target waits for the answer, not for our clean-up. */
-	if (answer(t, &r) == 0) {
+	if (r.kind == NOTIFY_PENDING)
+		pend(t, &r);
+	else if (answer(t, t->req->id, &r) == 0) {
 		notify_kill_send(&k);
 		notify_proc_send(&s);
 	}
@@ -210,16 +246,16 @@ serve(struct transport_notify *t)
 	notify_call_end(c);
 }
 
-/* 0 once the requester has the answer. */
+/* 0 once the requester of notification @id has the answer. */
 static int
-answer(struct transport_notify *t, struct notify_reply *r)
+answer(struct transport_notify *t, uint64_t id, struct notify_reply *r)
 {
 	struct seccomp_notif_addfd a;
 	int rc;
 
 	if (r->kind == NOTIFY_FD) {
 		memset(&a, 0, sizeof(a));
-		a.id = t->req->id;
+		a.id = id;
 		a.flags = SECCOMP_ADDFD_FLAG_SEND;
 		a.srcfd = (uint32_t)r->fd;
 		a.newfd_flags = r->cloexec ? O_CLOEXEC : 0;
@@ -236,7 +272,7 @@ answer(struct transport_notify *t, struct notify_reply *r)
 		r->err = errno;
 	}
 	memset(t->resp, 0, t->resp_size);
-	t->resp->id = t->req->id;
+	t->resp->id = id;
 	if (r->kind == NOTIFY_CONTINUE)
 		t->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	else if (r->err != 0)
@@ -246,4 +282,80 @@ answer(struct transport_notify *t, struct notify_reply *r)
 	/* ENOENT: the requester was interrupted or died meanwhile. */
 	return ioctl(t->listener, SECCOMP_IOCTL_NOTIF_SEND, t->resp) == -1 ?
 	    -1 : 0;
+}
+
+/*
+ * A connect() in progress on a blocking socket (@r): its socket watched
+ * until the kernel ends it, its requester answered then.  Past
+ * PENDING_MAX, or when it cannot be watched, EAGAIN now.
+ */
+static void
+pend(struct transport_notify *t, struct notify_reply *r)
+{
+	struct pending *p = NULL;
+
+	if (t->npending < PENDING_MAX && (p = calloc(1, sizeof(*p))) != NULL) {
+		p->t = t;
+		p->id = t->req->id;
+		p->fd = r->fd;
+		p->pid = r->pid;
+		p->call = r->call;
+		if (loop_add_events(t->loop, r->fd, EPOLLOUT, on_connected,
+		    on_pending_release, p) == 0) {
+			p->next = t->pending;
+			if (t->pending != NULL)
+				t->pending->prev = p;
+			t->pending = p;
+			t->npending++;
+			return;
+		}
+		free(p);
+	}
+	r->fd = fd_close(r->fd);
+	connect_ended(t, t->req->id, r->pid, r->call, EAGAIN);
+}
+
+/* The kernel ended the connect: writable, or an error (SO_ERROR). */
+static void
+on_connected(void *arg, int fd, unsigned events)
+{
+	struct pending *p = arg;
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	(void)events;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	connect_ended(p->t, p->id, p->pid, p->call, err);
+	loop_remove(p->t->loop, fd);
+}
+
+static void
+on_pending_release(void *arg)
+{
+	struct pending *p = arg;
+	struct transport_notify *t = p->t;
+
+	if (p->prev != NULL)
+		p->prev->next = p->next;
+	else
+		t->pending = p->next;
+	if (p->next != NULL)
+		p->next->prev = p->prev;
+	t->npending--;
+	fd_close(p->fd);
+	free(p);
+}
+
+/* Answer the connect of notification @id with @err; its one record. */
+static void
+connect_ended(struct transport_notify *t, uint64_t id, pid_t pid,
+	      const char *call, int err)
+{
+	struct notify_reply r = { .kind = NOTIFY_VALUE, .err = err, .fd = -1 };
+
+	/* No listener: no process uses the filter any more. */
+	if (t->listener >= 0)
+		(void)answer(t, id, &r);
+	broker_report_connect(t->b, pid, call, err);
 }

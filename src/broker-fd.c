@@ -16,7 +16,6 @@
 #include <sys/un.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,8 +25,6 @@
 #include "fd.h"
 #include "policy.h"
 
-/* --allow-net: how long a blocking connect() may wait. */
-#define CONNECT_WAIT_MS		30000
 #define SUN_MIN		((socklen_t)offsetof(struct sockaddr_un, sun_path))
 
 static int	 held_path(struct broker_call *c, int *fl);
@@ -35,7 +32,8 @@ static int	 writable(int fl);
 static int	 held_writable(struct broker_call *c, int *fl);
 static int	 unix_connect(struct broker_call *c);
 static int	 unix_bind(struct broker_call *c);
-static int	 connect_nb(int s, const struct sockaddr *sa, socklen_t len);
+static int	 connect_nb(int s, const struct sockaddr *sa, socklen_t len,
+		    int *pending);
 static int	 bind_at(int s, const struct resolve_out *out);
 static int	 act_socket(struct broker_call *c, int is_bind);
 
@@ -239,7 +237,7 @@ act_socket(struct broker_call *c, int is_bind)
 	}
 	if (is_bind)
 		return bind(req->fd, req->arg.addr, len);
-	return connect_nb(req->fd, req->arg.addr, len);
+	return connect_nb(req->fd, req->arg.addr, len, &c->res->pending);
 }
 
 /*
@@ -266,7 +264,8 @@ unix_connect(struct broker_call *c)
 	memset(&via, 0, sizeof(via));
 	via.sun_family = AF_UNIX;
 	snprintf(via.sun_path, sizeof(via.sun_path), "/proc/self/fd/%d", p);
-	rc = connect_nb(c->req->fd, (struct sockaddr *)&via, sizeof(via));
+	rc = connect_nb(c->req->fd, (struct sockaddr *)&via, sizeof(via),
+	    &c->res->pending);
 	fd_close(p);
 	return rc;
 }
@@ -282,15 +281,15 @@ unix_bind(struct broker_call *c)
 /*
  * connect() without blocking the broker: the socket is the requester's
  * (a shared file description), so O_NONBLOCK is set only for the call.
- * A full AF_UNIX backlog then answers EAGAIN.  A network connect that is
- * in progress is waited for here, bounded (--allow-net only).
+ * A full AF_UNIX backlog then answers EAGAIN.  A network connect still
+ * in progress on a socket the requester left blocking sets *@pending:
+ * the kernel goes on with it, and the transport answers when it ends
+ * (--allow-net only), so that no requester waits for another's.
  */
 static int
-connect_nb(int s, const struct sockaddr *sa, socklen_t len)
+connect_nb(int s, const struct sockaddr *sa, socklen_t len, int *pending)
 {
-	struct pollfd p = { .fd = s, .events = POLLOUT };
-	socklen_t elen = sizeof(int);
-	int fl, rc, err, soerr;
+	int fl, rc, err;
 
 	if ((fl = fcntl(s, F_GETFL)) == -1)
 		return -1;
@@ -298,17 +297,7 @@ connect_nb(int s, const struct sockaddr *sa, socklen_t len)
 		return -1;
 	rc = connect(s, sa, len);
 	err = errno;
-	if (rc == -1 && err == EINPROGRESS && !(fl & O_NONBLOCK)) {
-		rc = poll(&p, 1, CONNECT_WAIT_MS);
-		if (rc == 1 && getsockopt(s, SOL_SOCKET, SO_ERROR, &soerr,
-		    &elen) == 0) {
-			rc = soerr == 0 ? 0 : -1;
-			err = soerr;
-		} else {
-			rc = -1;
-			err = ETIMEDOUT;
-		}
-	}
+	*pending = rc == -1 && err == EINPROGRESS && !(fl & O_NONBLOCK);
 	if (!(fl & O_NONBLOCK))
 		(void)fcntl(s, F_SETFL, fl);
 	errno = err;

@@ -188,7 +188,10 @@ broker_do(struct fdb_broker *b, const struct broker_req *req,
 	}
 	res->out[0].dirfd = fd_close(res->out[0].dirfd);
 	res->out[1].dirfd = fd_close(res->out[1].dirfd);
-	report(b, req, res);
+	/* A connect in progress is reported when it ends. */
+	res->pending = res->pending && res->err == EINPROGRESS;
+	if (!res->pending)
+		report(b, req, res);
 	errno = res->err;
 	return res->err != 0 ? -1 : 0;
 }
@@ -207,6 +210,7 @@ call_init(struct broker_call *c, struct fdb_broker *b,
 	res->err = 0;
 	res->fd = -1;
 	res->val = 0;
+	res->pending = 0;
 	for (i = 0; i < 2; i++) {
 		memset(&res->out[i], 0, sizeof(res->out[i]));
 		res->out[i].dirfd = -1;
@@ -295,6 +299,23 @@ report(struct fdb_broker *b, const struct broker_req *req,
 	d.need = broker_need(req->op, req->flags, req->arg.amode, &d.need2);
 	b->hook(&d, b->hook_arg);
 	errno = save_errno;
+}
+
+void
+broker_report_connect(struct fdb_broker *b, pid_t pid, const char *call,
+		      int err)
+{
+	struct broker_req req;
+	struct broker_res res;
+
+	memset(&req, 0, sizeof(req));
+	memset(&res, 0, sizeof(res));
+	req.op = BROKER_CONNECT;
+	req.call = call;
+	req.who.pid = pid;
+	res.err = err;
+	res.fd = res.out[0].dirfd = res.out[1].dirfd = -1;
+	report(b, &req, &res);
 }
 
 const struct fdb_policy *

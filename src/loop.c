@@ -113,6 +113,13 @@ release_dead(struct loop *l)
 int
 loop_add(struct loop *l, int fd, loop_fn fn, loop_release_fn rel, void *arg)
 {
+	return loop_add_events(l, fd, EPOLLIN, fn, rel, arg);
+}
+
+int
+loop_add_events(struct loop *l, int fd, unsigned events, loop_fn fn,
+		loop_release_fn rel, void *arg)
+{
 	struct epoll_event ev;
 	struct loop_entry *e;
 
@@ -131,7 +138,7 @@ loop_add(struct loop *l, int fd, loop_fn fn, loop_release_fn rel, void *arg)
 	e->release = rel;
 	e->arg = arg;
 	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN;
+	ev.events = events;
 	ev.data.ptr = e;
 	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) == -1) {
 		free(e);

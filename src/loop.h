@@ -12,7 +12,10 @@
 
 struct loop;
 
-/* Called when @fd is readable, or hung up or in error (@events: EPOLL*). */
+/*
+ * Called when @fd is readable (or what loop_add_events() asked), or hung
+ * up or in error (@events: EPOLL*).
+ */
 typedef void (*loop_fn)(void *arg, int fd, unsigned events);
 /* Called once when the entry leaves the loop (loop_remove, loop_free). */
 typedef void (*loop_release_fn)(void *arg);
@@ -30,6 +33,13 @@ void loop_free(struct loop *l);
  */
 int loop_add(struct loop *l, int fd, loop_fn fn, loop_release_fn release,
 	     void *arg);
+
+/*
+ * loop_add_events: loop_add() for @events (EPOLLIN, EPOLLOUT) instead of
+ * input alone; hang-ups and errors are reported whatever @events says.
+ */
+int loop_add_events(struct loop *l, int fd, unsigned events, loop_fn fn,
+		    loop_release_fn release, void *arg);
 
 /* loop_remove: stop watching @fd and release its entry; no-op if absent. */
 void loop_remove(struct loop *l, int fd);

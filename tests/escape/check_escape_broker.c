@@ -16,11 +16,13 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -166,7 +168,7 @@ struct piped {
 };
 
 static void
-piped_start(struct piped *p, const char *const argv[])
+piped_start(struct piped *p, const char *const argv[], int in)
 {
 	int o[2], e[2];
 
@@ -176,7 +178,8 @@ piped_start(struct piped *p, const char *const argv[])
 	ck_assert_int_ne(p->pid, -1);
 	if (p->pid == 0) {
 		setpgid(0, 0);
-		if (dup2(o[1], STDOUT_FILENO) == -1 ||
+		if ((in >= 0 && dup2(in, STDIN_FILENO) == -1) ||
+		    dup2(o[1], STDOUT_FILENO) == -1 ||
 		    dup2(e[1], STDERR_FILENO) == -1)
 			_exit(126);
 		execv(argv[0], (char *const *)(uintptr_t)argv);
@@ -228,6 +231,28 @@ piped_end(struct piped *p, char *err, size_t len)
 	return st;
 }
 
+#define SYSCALL_UNKNOWN	(-1L)	/* /proc/PID/syscall cannot be read */
+#define SYSCALL_RUNNING	(-2L)	/* it runs: no call to wait in */
+
+/* The system call @pid is in, from /proc/PID/syscall. */
+static long
+syscall_of(pid_t pid)
+{
+	char path[64], call[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return SYSCALL_UNKNOWN;
+	n = read(fd, call, sizeof(call) - 1);
+	close(fd);
+	if (n <= 0)
+		return SYSCALL_UNKNOWN;
+	call[n] = '\0';
+	return call[0] == 'r' ? SYSCALL_RUNNING : atol(call);
+}
+
 /*
  * Until fdbroker-run (@p) is blocked in write() (its record waits for a
  * reader of the full pipe) or has answered, so that the probe said
@@ -239,21 +264,14 @@ static int
 blocked_or_said(const struct piped *p, const char *text)
 {
 	struct pollfd pf = { .fd = p->out, .events = POLLIN };
-	char path[64], call[64];
 	size_t got;
 	ssize_t n;
-	int fd;
+	long call;
 
-	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)p->pid);
 	for (;;) {
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		if ((call = syscall_of(p->pid)) == SYSCALL_UNKNOWN)
 			return -1;
-		n = read(fd, call, sizeof(call) - 1);
-		close(fd);
-		if (n <= 0)
-			return -1;
-		call[n] = '\0';
-		if (call[0] != 'r' && atol(call) == SYS_write)
+		if (call == SYS_write)
 			return 1;
 		if (poll(&pf, 1, 1) != 1)
 			continue;
@@ -277,14 +295,14 @@ START_TEST(test_escape_broker_log_evasion_run)
 	hx_find_probe("probe2", p2, p2dir);
 	hx_write_file(secret, "secret\n", 0644);
 	out[0] = err[0] = '\0';
-	piped_start(&p, ARGV(p2, "fill-stderr", secret));
+	piped_start(&p, ARGV(p2, "fill-stderr", secret), -1);
 	read_until(p.out, out, sizeof(out), "shared: ");
 	ck_assert(hx_has_line(out, "full: ok"));
 	ck_assert(hx_has_line(out, "shared: EAGAIN"));
 	ck_assert(exited(piped_end(&p, err, sizeof(err)), 0));
 	out[0] = err[0] = '\0';
 	piped_start(&p, ARGV(hx_fdbroker_run(), "--log", "-", "-x", p2dir,
-	    "--", p2, "fill-stderr", secret));
+	    "--", p2, "fill-stderr", secret), -1);
 	read_until(p.out, out, sizeof(out), "full: ");
 	/*
 	 * Nobody reads the pipe until fdbroker-run has written the
@@ -309,6 +327,107 @@ START_TEST(test_escape_broker_log_evasion_run)
 	    strstr(strstr(err, rec), "\"decision\":\"deny\"") != NULL,
 	    "no record of the refused open in: %.300s",
 	    strlen(err) > 300 ? err + strlen(err) - 300 : err);
+}
+END_TEST
+
+/* The system call @pid waits in, once it waits; or SYSCALL_UNKNOWN. */
+static long
+waits_in(pid_t pid)
+{
+	long call;
+
+	while ((call = syscall_of(pid)) == SYSCALL_RUNNING)
+		sched_yield();
+	return call;
+}
+
+/*
+ * A TCP port on 127.0.0.1 that never answers: a listener with a backlog
+ * of 0 whose one place is taken, so that the kernel drops new SYNs.
+ * The listener into *@l, the queued connection into *@q.
+ */
+static int
+silent_port(int *l, int *q)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	struct pollfd p;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_ge(*l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0),
+	    0);
+	ck_assert_int_eq(bind(*l, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(listen(*l, 0), 0);
+	ck_assert_int_eq(getsockname(*l, (struct sockaddr *)&sin, &len), 0);
+	ck_assert_int_ge(*q = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0),
+	    0);
+	ck_assert_int_eq(connect(*q, (struct sockaddr *)&sin, sizeof(sin)),
+	    0);
+	p.fd = *l;
+	p.events = POLLIN;
+	ck_assert_int_eq(poll(&p, 1, -1), 1);	/* it is queued */
+	return ntohs(sin.sin_port);
+}
+
+/*
+ * The probe's child connects to the silent port; once it waits in
+ * connect, the probe opens a file.  Whether the child still waits in
+ * connect when the open has been answered; -1 where it cannot be seen.
+ */
+static int
+stall_run(int confined, const char *file)
+{
+	char p2[PATH_MAX], p2dir[PATH_MAX], port[16], err[4096] = "";
+	const char *argv[16] = { hx_fdbroker_run(), "--allow-net", "-r",
+	    file, "-x", p2dir, "--" };
+	int l, q, in[2], i = confined ? 7 : 0;
+	struct piped p;
+	long pid, call;
+	char *at_pid;
+
+	hx_find_probe("probe2", p2, p2dir);
+	snprintf(port, sizeof(port), "%d", silent_port(&l, &q));
+	argv[i++] = p2;
+	argv[i++] = "connect-stall";
+	argv[i++] = port;
+	argv[i++] = file;
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	out[0] = '\0';
+	piped_start(&p, argv, in[0]);
+	close(in[0]);
+	read_until(p.out, out, sizeof(out), "connector: ");
+	read_until(p.out, out, sizeof(out), "\n");
+	at_pid = strstr(out, "connector: ") + strlen("connector: ");
+	pid = atol(at_pid);
+	ck_assert_int_gt(pid, 0);
+	if ((call = waits_in((pid_t)pid)) == SYS_connect) {
+		ck_assert_int_eq(write(in[1], "g", 1), 1);
+		read_until(p.out, out, sizeof(out), "open: ");
+		call = waits_in((pid_t)pid);
+	}
+	close(in[1]);
+	ck_assert(exited(piped_end(&p, err, sizeof(err)), 0));
+	ck_assert(hx_has_line(out, "open: ok"));
+	close(q);
+	close(l);
+	return call == SYSCALL_UNKNOWN ? -1 : call == SYS_connect;
+}
+
+/* ESCAPE: with --allow-net, one process's connect() to an address that never answers (a full listen queue: SYNs dropped), to stall the broker for every other process of the sandbox (it used to wait up to 30 s in poll) | another process's open is answered while the connect still waits: the broker answers the connect when the kernel ends it, watching its socket meanwhile */
+START_TEST(test_escape_broker_connect_stall_run)
+{
+	const char *file = at("f");
+	int r;
+
+	hx_write_file(file, "f\n", 0644);
+	/* The control: unconfined, nothing stands between the two. */
+	if ((r = stall_run(0, file)) == -1) {
+		fprintf(stderr, "skipped: no /proc/PID/syscall to see where "
+		    "a process waits\n");
+		return;
+	}
+	ck_assert_int_eq(r, 1);
+	ck_assert_int_eq(stall_run(1, file), 1);
 }
 END_TEST
 
@@ -740,6 +859,7 @@ escape_broker_suite(void)
 	tcase_add_test(tc, test_escape_broker_log_repeats_run);
 	tcase_add_test(tc, test_escape_broker_log_budget_run);
 	tcase_add_test(tc, test_escape_broker_log_evasion_run);
+	tcase_add_test(tc, test_escape_broker_connect_stall_run);
 	tcase_add_test(tc, test_escape_broker_learn_round_trip_run);
 	tcase_add_test(tc, test_escape_broker_setuid_run);
 	tcase_add_test(tc, test_escape_broker_proc_net_run);

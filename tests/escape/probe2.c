@@ -55,6 +55,10 @@
  *                                  through it
  *   probe2 fill-stderr PATH        make the stderr we share O_NONBLOCK,
  *                                  fill it, write a line to it, open PATH
+ *   probe2 connect-stall PORT PATH  a child connects to 127.0.0.1:PORT
+ *                                  (blocking), then pauses; we wait for a
+ *                                  byte on fd 0, open PATH, and kill it
+ *                                  when fd 0 ends
  *   probe2 setflags PATH ro|rw     toggle FS_NODUMP_FL through PATH opened
  *                                  read-only or read-write, and undo it
  *   probe2 hold PATH lease|flock|posix  take a read lease, an exclusive
@@ -116,6 +120,7 @@
 #include <linux/seccomp.h>
 #include <linux/tiocl.h>
 #include <linux/vt.h>
+#include <netinet/in.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -166,6 +171,7 @@ static int	do_console(int, char **);
 static int	do_pts(int, char **);
 static int	do_pty_peer(int, char **);
 static int	do_fill_stderr(int, char **);
+static int	do_connect_stall(int, char **);
 static int	do_setflags(int, char **);
 static int	do_hold(int, char **);
 static int	do_net(int, char **);
@@ -210,6 +216,7 @@ static const struct {
 	{ "pts", 1, do_pts },
 	{ "pty-peer", 0, do_pty_peer },
 	{ "fill-stderr", 1, do_fill_stderr },
+	{ "connect-stall", 2, do_connect_stall },
 	{ "setflags", 2, do_setflags },
 	{ "hold", 2, do_hold },
 	{ "net", 0, do_net },
@@ -1132,6 +1139,43 @@ do_fill_stderr(int argc, char **argv)
 	if (fd != -1)
 		close(fd);
 	return 0;
+}
+
+/*
+ * One process's connect() to an address that never answers must not
+ * hold up the others' requests: a child connects (blocking) and then
+ * pauses, so that the test can see from outside whether it still waits
+ * in connect (/proc/PID/syscall) when our open has been answered.
+ */
+static int
+do_connect_stall(int argc, char **argv)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	char go;
+	pid_t pid;
+	int s;
+
+	(void)argc;
+	sin.sin_port = htons((uint16_t)atoi(argv[0]));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((pid = fork()) == -1)
+		return 2;
+	if (pid == 0) {
+		s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		(void)connect(s, (struct sockaddr *)&sin, sizeof(sin));
+		for (;;)
+			pause();
+	}
+	printf("connector: %d\n", (int)pid);
+	fflush(stdout);
+	if (read(0, &go, 1) == 1 &&
+	    report("open", s = open(argv[1], O_RDONLY | O_CLOEXEC)))
+		close(s);
+	/* The test looks at the child until fd 0 ends. */
+	while (read(0, &go, 1) > 0)
+		;
+	kill(pid, SIGKILL);
+	return waitpid(pid, NULL, 0) == pid ? 0 : 2;
 }
 
 /* --- attribute flags, leases, locks --------------------------------- */
