@@ -59,6 +59,12 @@
  *                                  (blocking), then pauses; we wait for a
  *                                  byte on fd 0, open PATH, and kill it
  *                                  when fd 0 ends
+ *   probe2 held-cwd FD NAME        fchdir(FD) (a directory held from
+ *                                  outside), then what the directory
+ *                                  gives by relative paths (NAME in it)
+ *   probe2 flip-chdir OK BAD N NAME  chdir(OK) N times while a thread
+ *                                  rewrites the path into BAD; each time
+ *                                  it lands in BAD, what it gives
  *   probe2 setflags PATH ro|rw     toggle FS_NODUMP_FL through PATH opened
  *                                  read-only or read-write, and undo it
  *   probe2 hold PATH lease|flock|posix  take a read lease, an exclusive
@@ -172,6 +178,8 @@ static int	do_pts(int, char **);
 static int	do_pty_peer(int, char **);
 static int	do_fill_stderr(int, char **);
 static int	do_connect_stall(int, char **);
+static int	do_held_cwd(int, char **);
+static int	do_flip_chdir(int, char **);
 static int	do_setflags(int, char **);
 static int	do_hold(int, char **);
 static int	do_net(int, char **);
@@ -217,6 +225,8 @@ static const struct {
 	{ "pty-peer", 0, do_pty_peer },
 	{ "fill-stderr", 1, do_fill_stderr },
 	{ "connect-stall", 2, do_connect_stall },
+	{ "held-cwd", 2, do_held_cwd },
+	{ "flip-chdir", 4, do_flip_chdir },
 	{ "setflags", 2, do_setflags },
 	{ "hold", 2, do_hold },
 	{ "net", 0, do_net },
@@ -1446,6 +1456,96 @@ do_flip_open(int argc, char **argv)
 	pthread_join(t, NULL);
 	printf("flip-open: granted %lu secret %lu denied %lu other %lu\n",
 	    granted, secret, denied, other);
+	return 0;
+}
+
+/*
+ * What a current directory the policy does not grant gives, by relative
+ * paths: NAME in it (open, stat), a name that is not there (stat), the
+ * directory itself (open, list).  With @quiet, no lines: how many of
+ * them worked.
+ */
+static int
+under_cwd(const char *name, int quiet)
+{
+	struct stat st;
+	char buf[4096];
+	long rc[5];
+	int fd, i, n = 0;
+
+	rc[0] = fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	rc[1] = stat(name, &st);
+	rc[2] = stat("not-there", &st);
+	rc[3] = fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	rc[4] = fd == -1 ? -1 : syscall(SYS_getdents64, fd, buf, sizeof(buf));
+	if (fd >= 0)
+		close(fd);
+	for (i = 0; i < 5; i++)
+		n += rc[i] != -1;
+	if (!quiet) {
+		report("cwd_open", rc[0]);
+		report("cwd_stat", rc[1]);
+		report("cwd_stat_missing", rc[2]);
+		report("cwd_opendir", rc[3]);
+	}
+	return n;
+}
+
+static int
+do_held_cwd(int argc, char **argv)
+{
+	(void)argc;
+	if (!report("fchdir", fchdir(atoi(argv[0]))))
+		return 0;
+	(void)under_cwd(argv[1], 0);
+	return 0;
+}
+
+/*
+ * chdir() is checked by the broker and then made by the kernel
+ * (CONTINUE), which reads the path again: the twin thread's rewrite
+ * can land us in BAD, or make the call fail as BAD would.  The outcomes
+ * counted, and what BAD gives each time we land in it.
+ */
+static int
+do_flip_chdir(int argc, char **argv)
+{
+	static char buf[FLIP_PAD];
+	struct flip f = { buf, argv[0], argv[1], 0, 0 };
+	unsigned long i, n = strtoul(argv[2], NULL, 10), c[6] = { 0 };
+	char cwd[PATH_MAX];
+	pthread_t t;
+	int ok, got = 0;
+
+	(void)argc;
+	snprintf(buf, sizeof(buf), "%s", argv[0]);
+	if ((ok = open(argv[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    pthread_create(&t, NULL, flipper, &f) != 0)
+		return 2;
+	while (!f.started)
+		;
+	for (i = 0; i < n; i++) {
+		if (chdir(buf) == -1) {
+			c[errno == EACCES ? 2 : errno == ENOENT ? 3 :
+			    errno == ENOTDIR ? 4 : 5]++;
+			continue;
+		}
+		if (getcwd(cwd, sizeof(cwd)) != NULL &&
+		    strcmp(cwd, argv[1]) == 0) {
+			c[1]++;
+			got += under_cwd(argv[3], 1);
+		} else
+			c[0]++;
+		if (fchdir(ok) == -1)
+			return 2;
+	}
+	f.stop = 1;
+	pthread_join(t, NULL);
+	printf("flip-chdir: ok %lu landed %lu eacces %lu enoent %lu "
+	    "enotdir %lu other %lu\n", c[0], c[1], c[2], c[3], c[4], c[5]);
+	printf("landed-gave: %d\n", got);
 	return 0;
 }
 
