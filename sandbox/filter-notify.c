@@ -32,6 +32,7 @@
 #include <linux/seccomp.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -53,8 +54,14 @@ static int	 add_signals(scmp_filter_ctx, int);
 static int	 add_scoped_signals(scmp_filter_ctx, const char *const *);
 static int	 add_fcntl_cmd(scmp_filter_ctx);
 static int	*mediated(const struct filter_notify_opts *, size_t *);
-static int	 load(scmp_filter_ctx, int *);
-static int	 load_listener(scmp_filter_ctx, int *);
+static int	 refusals(const struct filter_notify_opts *,
+		    struct filter_refusals *);
+static int	 allowlist(const struct filter_notify_opts *,
+		    struct filter_refusals *, struct sock_fprog *);
+static const struct sock_filter *prebuilt(const struct filter_notify_opts *,
+		    unsigned short *);
+static int	 export(scmp_filter_ctx, struct sock_fprog *);
+static int	 load_listener(const struct sock_fprog *, int *);
 
 /*
  * Calls that change another process's scheduling, priority or limits
@@ -219,26 +226,14 @@ filter_notify_supported(void)
 int
 filter_notify_install(const struct filter_notify_opts *o)
 {
-	struct filter_refusals r = { .path_errno = EPERM,
-	    .xattr_errno = EOPNOTSUPP };
-	scmp_filter_ctx args = NULL, allow = NULL;
-	int rc, listener = -1, *nrs;
+	struct filter_refusals r;
+	struct sock_fprog prog = { 0, NULL };
+	scmp_filter_ctx args = NULL;
+	int rc, listener = -1;
 
-	if (o == NULL || o->broker <= 0 || o->notify_nrs == NULL ||
-	    o->n_notify == 0) {
-		errno = EINVAL;
+	if (refusals(o, &r) == -1)
 		return -1;
-	}
-	r.broker = o->broker;
-	r.anchor = o->anchor;
-	r.kill0 = 1;
-	if ((nrs = mediated(o, &r.n_mediated)) == NULL)
-		return -1;
-	r.mediated = nrs;
-	r.mediated_ioctls = o->notify_ioctls;
-	r.n_mediated_ioctls = o->n_notify_ioctls;
-	if ((args = seccomp_init(SCMP_ACT_ALLOW)) == NULL ||
-	    (allow = seccomp_init(SCMP_ACT_ERRNO(ENOSYS))) == NULL) {
+	if ((args = seccomp_init(SCMP_ACT_ALLOW)) == NULL) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -246,31 +241,124 @@ filter_notify_install(const struct filter_notify_opts *o)
 	if ((rc = filter_set_attrs(args, 0)) < 0 ||
 	    (rc = filter_add_refusals(args, &r)) < 0 ||
 	    (rc = add_fcntl_cmd(args)) < 0 ||
-	    (rc = load(args, NULL)) < 0)
+	    (rc = seccomp_load(args)) < 0)
 		goto out;
-	r.parts = FILTER_BY_NAME;
-	if ((rc = filter_set_attrs(allow, 0)) < 0 ||
-	    (rc = add_mediated(allow, o)) < 0 ||
-	    (rc = filter_add_list(allow, SCMP_ACT_ALLOW, allowed)) < 0 ||
-	    (rc = add_ioctl(allow, o)) < 0 ||
-	    (rc = filter_add_refusals(allow, &r)) < 0 ||
-	    (rc = filter_add_list(allow, SCMP_ACT_ERRNO(EPERM),
-	    refused_here)) < 0 ||
-	    (rc = add_sockets(allow, o->allow_net)) < 0 ||
-	    (rc = add_process(allow)) < 0 ||
-	    (rc = add_on_process(allow)) < 0 ||
-	    (rc = add_signals(allow, o->signals_scoped)) < 0)
-		goto out;
-	rc = load(allow, &listener);
+	/* The allowlist has no pid in it: built with fdbroker-run, if so. */
+	if ((prog.filter = (struct sock_filter *)prebuilt(o,
+	    &prog.len)) != NULL)
+		rc = load_listener(&prog, &listener);
+	else if ((rc = allowlist(o, &r, &prog)) == 0) {
+		rc = load_listener(&prog, &listener);
+		free(prog.filter);
+	}
 out:
 	seccomp_release(args);
-	seccomp_release(allow);
-	free(nrs);
+	free((void *)r.mediated);
 	if (rc < 0) {
 		errno = -rc;
 		return -1;
 	}
 	return listener;
+}
+
+int
+filter_notify_export(const struct filter_notify_opts *o,
+    struct sock_fprog *prog)
+{
+	struct filter_refusals r;
+	int rc;
+
+	if (refusals(o, &r) == -1)
+		return -1;
+	rc = allowlist(o, &r, prog);
+	free((void *)r.mediated);
+	if (rc < 0) {
+		errno = -rc;
+		return -1;
+	}
+	return 0;
+}
+
+/* The shared refusals for @o into @r, whose mediated array is to free. */
+static int
+refusals(const struct filter_notify_opts *o, struct filter_refusals *r)
+{
+	int *nrs;
+
+	memset(r, 0, sizeof(*r));
+	if (o == NULL || o->broker <= 0 || o->notify_nrs == NULL ||
+	    o->n_notify == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	r->path_errno = EPERM;
+	r->xattr_errno = EOPNOTSUPP;
+	r->broker = o->broker;
+	r->anchor = o->anchor;
+	r->kill0 = 1;
+	if ((nrs = mediated(o, &r->n_mediated)) == NULL)
+		return -1;
+	r->mediated = nrs;
+	r->mediated_ioctls = o->notify_ioctls;
+	r->n_mediated_ioctls = o->n_notify_ioctls;
+	return 0;
+}
+
+/*
+ * The allowlist as BPF into @prog (its filter to free), built with
+ * libseccomp.  It depends on @o's allow_net, signals_scoped and the calls
+ * and requests sent to the broker, never on a pid: the refusals by name
+ * only.  Returns 0 or -errno.
+ */
+static int
+allowlist(const struct filter_notify_opts *o, struct filter_refusals *r,
+    struct sock_fprog *prog)
+{
+	scmp_filter_ctx allow;
+	int rc;
+
+	if ((allow = seccomp_init(SCMP_ACT_ERRNO(ENOSYS))) == NULL)
+		return -ENOMEM;
+	r->parts = FILTER_BY_NAME;
+	if ((rc = filter_set_attrs(allow, 0)) == 0 &&
+	    (rc = add_mediated(allow, o)) == 0 &&
+	    (rc = filter_add_list(allow, SCMP_ACT_ALLOW, allowed)) == 0 &&
+	    (rc = add_ioctl(allow, o)) == 0 &&
+	    (rc = filter_add_refusals(allow, r)) == 0 &&
+	    (rc = filter_add_list(allow, SCMP_ACT_ERRNO(EPERM),
+	    refused_here)) == 0 &&
+	    (rc = add_sockets(allow, o->allow_net)) == 0 &&
+	    (rc = add_process(allow)) == 0 &&
+	    (rc = add_on_process(allow)) == 0 &&
+	    (rc = add_signals(allow, o->signals_scoped)) == 0)
+		rc = export(allow, prog);
+	seccomp_release(allow);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * The allowlist for @o built when fdbroker-run was, with its length in
+ * *@len; NULL if there is none for @o, or if the libseccomp loaded now
+ * is not the one that built it (it might resolve other names).
+ */
+static const struct sock_filter *
+prebuilt(const struct filter_notify_opts *o, unsigned short *len)
+{
+	const struct filter_notify_prebuilt *p = o->prebuilt;
+	const struct scmp_version *v = seccomp_version();
+	size_t i;
+
+	if (p == NULL || v == NULL || v->major != p->major ||
+	    v->minor != p->minor || v->micro != p->micro ||
+	    seccomp_api_get() != p->api)
+		return NULL;
+	for (i = 0; i < p->n; i++)
+		if (p->bpf[i].allow_net == (o->allow_net != 0) &&
+		    p->bpf[i].signals_scoped == (o->signals_scoped != 0)) {
+			*len = p->bpf[i].len;
+			return p->bpf[i].prog;
+		}
+	return NULL;
 }
 
 /*
@@ -322,44 +410,10 @@ add_ioctl(scmp_filter_ctx ctx, const struct filter_notify_opts *o)
 	return filter_ioctl_allow(ctx, o->notify_ioctls, o->n_notify_ioctls);
 }
 
-/*
- * Load @ctx; with @listener, the allowlist's notification descriptor
- * is stored there.  libseccomp asks the kernel for a listener whenever
- * the filter has a NOTIFY rule.
- */
+/* @ctx exported as BPF into @prog, its filter to free.  0 or -errno. */
 static int
-load(scmp_filter_ctx ctx, int *listener)
+export(scmp_filter_ctx ctx, struct sock_fprog *prog)
 {
-	int rc;
-
-	if (listener == NULL)
-		return seccomp_load(ctx);
-	if ((rc = load_listener(ctx, listener)) != -ENOSYS)
-		return rc;
-	/* A kernel before 5.19 (no WAIT_KILLABLE_RECV): libseccomp's way. */
-	if ((rc = seccomp_load(ctx)) < 0)
-		return rc;
-	if ((*listener = seccomp_notify_fd(ctx)) < 0)
-		return *listener == -1 ? -ENOSYS : *listener;
-	return 0;
-}
-
-/*
- * The allowlist, loaded by hand for SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
- * (Linux 5.19; libseccomp 2.5 cannot ask for it): once the broker has
- * received a notification, only a fatal signal ends the requester's
- * wait.  Otherwise any signal would, and a call that never fails so
- * unconfined would fail with EINTR (a shell's kill of its own child, as
- * the SIGCHLD of that child arrives while its next call waits).  The
- * program is libseccomp's, exported through a memfd; what seccomp_load()
- * would add is there already (no_new_privs: the argument filter went
- * first, through libseccomp; no TSYNC: the process has one thread).
- * -ENOSYS when the kernel refuses the flag.
- */
-static int
-load_listener(scmp_filter_ctx ctx, int *listener)
-{
-	struct sock_fprog prog;
 	struct stat st;
 	void *bpf = NULL;
 	int fd, rc;
@@ -367,21 +421,45 @@ load_listener(scmp_filter_ctx ctx, int *listener)
 	if ((fd = memfd_create("fdbroker-bpf", MFD_CLOEXEC)) == -1)
 		return -errno;
 	if ((rc = seccomp_export_bpf(ctx, fd)) < 0 || fstat(fd, &st) == -1 ||
+	    st.st_size > USHRT_MAX * (off_t)sizeof(struct sock_filter) ||
 	    (bpf = malloc((size_t)st.st_size + 1)) == NULL ||
 	    pread(fd, bpf, (size_t)st.st_size, 0) != st.st_size) {
+		free(bpf);
 		rc = rc < 0 ? rc : -EIO;
-		goto out;
+	} else {
+		prog->len = (unsigned short)(st.st_size /
+		    (off_t)sizeof(struct sock_filter));
+		prog->filter = bpf;
 	}
-	prog.len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
-	prog.filter = bpf;
-	*listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-	    SECCOMP_FILTER_FLAG_NEW_LISTENER |
-	    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
-	rc = *listener >= 0 ? 0 : errno == EINVAL ? -ENOSYS : -errno;
-out:
-	free(bpf);
 	fd_close(fd);
 	return rc;
+}
+
+/*
+ * Load the allowlist @prog by hand, with a listener into *@listener, and
+ * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux 5.19; libseccomp 2.5
+ * cannot ask for it): once the broker has received a notification, only
+ * a fatal signal ends the requester's wait.  Otherwise any signal would,
+ * and a call that never fails so unconfined would fail with EINTR (a
+ * shell's kill of its own child, as the SIGCHLD of that child arrives
+ * while its next call waits).  A kernel before 5.19 refuses the flag
+ * (EINVAL): then without it, as seccomp_load() would.  What
+ * seccomp_load() would add is there already (no_new_privs: the argument
+ * filter went first, through libseccomp; no TSYNC: the process has one
+ * thread).
+ */
+static int
+load_listener(const struct sock_fprog *prog, int *listener)
+{
+	unsigned flags = SECCOMP_FILTER_FLAG_NEW_LISTENER |
+	    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+
+	*listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags,
+	    prog);
+	if (*listener == -1 && errno == EINVAL)
+		*listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		    SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+	return *listener >= 0 ? 0 : -errno;
 }
 
 /*

@@ -11,7 +11,30 @@
 #define FDBROKER_FILTER_NOTIFY_H
 
 #include <sys/types.h>
+#include <linux/filter.h>
 #include <stddef.h>
+
+/*
+ * The allowlist as libseccomp built it when fdbroker-run was built
+ * (filter-gen.c writes the table), for one combination of the options
+ * it depends on; the calls and requests sent to the broker are those of
+ * notify-calls.c in the same build.  tests/check_filter.c compares each
+ * with the one built at run time.
+ */
+struct filter_notify_bpf {
+	int allow_net;
+	int signals_scoped;
+	unsigned short len;
+	const struct sock_filter *prog;
+};
+
+/* The table, and the libseccomp that built it (version, API level). */
+struct filter_notify_prebuilt {
+	unsigned major, minor, micro;
+	unsigned api;
+	const struct filter_notify_bpf *bpf;
+	size_t n;
+};
 
 struct filter_notify_opts {
 	pid_t broker;		/* pid the command may not signal (> 0) */
@@ -24,6 +47,8 @@ struct filter_notify_opts {
 	/* ioctl requests sent to the broker (of filter_attr_ioctls) */
 	const unsigned long *notify_ioctls;
 	size_t n_notify_ioctls;
+	/* The allowlists built with fdbroker-run, or NULL: build it now. */
+	const struct filter_notify_prebuilt *prebuilt;
 };
 
 /*
@@ -44,5 +69,13 @@ int filter_notify_supported(void);
  * owner to answer.
  */
 int filter_notify_install(const struct filter_notify_opts *o);
+
+/*
+ * filter_notify_export: the allowlist filter_notify_install() would
+ * build for @o now (o->prebuilt ignored), as BPF into @prog, whose
+ * filter the caller frees.  Returns 0, or -1 with errno.
+ */
+int filter_notify_export(const struct filter_notify_opts *o,
+    struct sock_fprog *prog);
 
 #endif /* FDBROKER_FILTER_NOTIFY_H */
