@@ -7,18 +7,26 @@
  * builder (filter.c), which the library worker's lockdown uses too.  It
  * does not fork, talk to the broker or keep state.
  *
- * Two filters are stacked, and the kernel applies the most restrictive
- * answer of the two (KILL > ERRNO > USER_NOTIF > ALLOW; between two
+ * Three filters are stacked, and the kernel applies the most restrictive
+ * answer of the three (KILL > ERRNO > USER_NOTIF > ALLOW; between two
  * ERRNOs, the later filter's):
- *  - the argument filter: default ALLOW, with every refusal of
- *    filter_add_refusals() (kill of the broker, TIOCSTI, FIOSETOWN...).
+ *  - the argument filter: default ALLOW, with the refusals by argument
+ *    of filter_add_refusals() (TIOCSTI, FIOSETOWN, clone flags...).
  *    libseccomp cannot say "allow unless equal" in a default-deny
- *    filter, hence the second filter;
+ *    filter, hence a filter of their own;
+ *  - the pid filter, default ALLOW: the refusals by argument that name
+ *    the broker, its group or the anchor (kill, F_SETOWN, setpgid...);
  *  - the allowlist: default ENOSYS (an unknown or future call fails, as
  *    on an older kernel, and libc falls back), the calls below allowed,
  *    the mediated calls sent to the broker (SECCOMP_RET_USER_NOTIF), and
- *    the shared refusals by name again, so that they fail with EPERM
- *    (they exist, they are forbidden) rather than ENOSYS.
+ *    the shared refusals by name, with EPERM (they exist, they are
+ *    forbidden) rather than ENOSYS.  Being the last, it decides the errno
+ *    of every call it refuses whatever the others say, so the others
+ *    need not refuse by name too.
+ * The first and the last have no pid in them and depend on few options:
+ * fdbroker-run loads them as libseccomp built them at build time
+ * (filter-gen.c, o->prebuilt); only the small pid filter is built at
+ * each start.
  */
 #include "config.h"
 
@@ -59,9 +67,14 @@ static int	 refusals(const struct filter_notify_opts *,
 static int	 allowlist(const struct filter_notify_opts *,
 		    struct filter_refusals *, struct sock_fprog *);
 static const struct sock_filter *prebuilt(const struct filter_notify_opts *,
-		    unsigned short *);
+		    int, unsigned short *);
+static int	 load_part(const struct filter_notify_opts *,
+		    struct filter_refusals *, int, int *);
+static int	 load_pids(struct filter_refusals *);
+static int	 build(const struct filter_notify_opts *,
+		    struct filter_refusals *, int, struct sock_fprog *);
 static int	 export(scmp_filter_ctx, struct sock_fprog *);
-static int	 load_listener(const struct sock_fprog *, int *);
+static int	 load_prog(const struct sock_fprog *, int *);
 
 /*
  * Calls that change another process's scheduling, priority or limits
@@ -227,32 +240,16 @@ int
 filter_notify_install(const struct filter_notify_opts *o)
 {
 	struct filter_refusals r;
-	struct sock_fprog prog = { 0, NULL };
-	scmp_filter_ctx args = NULL;
 	int rc, listener = -1;
 
 	if (refusals(o, &r) == -1)
 		return -1;
-	if ((args = seccomp_init(SCMP_ACT_ALLOW)) == NULL) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	r.parts = FILTER_BY_NAME | FILTER_BY_ARG;
-	if ((rc = filter_set_attrs(args, 0)) < 0 ||
-	    (rc = filter_add_refusals(args, &r)) < 0 ||
-	    (rc = add_fcntl_cmd(args)) < 0 ||
-	    (rc = seccomp_load(args)) < 0)
-		goto out;
-	/* The allowlist has no pid in it: built with fdbroker-run, if so. */
-	if ((prog.filter = (struct sock_filter *)prebuilt(o,
-	    &prog.len)) != NULL)
-		rc = load_listener(&prog, &listener);
-	else if ((rc = allowlist(o, &r, &prog)) == 0) {
-		rc = load_listener(&prog, &listener);
-		free(prog.filter);
-	}
-out:
-	seccomp_release(args);
+	/* First, as seccomp_load() would: the filters are loaded by hand. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		rc = -errno;
+	else if ((rc = load_part(o, &r, FILTER_NOTIFY_ARGS, NULL)) == 0 &&
+	    (rc = load_pids(&r)) == 0)
+		rc = load_part(o, &r, FILTER_NOTIFY_ALLOW, &listener);
 	free((void *)r.mediated);
 	if (rc < 0) {
 		errno = -rc;
@@ -262,7 +259,7 @@ out:
 }
 
 int
-filter_notify_export(const struct filter_notify_opts *o,
+filter_notify_export(const struct filter_notify_opts *o, int which,
     struct sock_fprog *prog)
 {
 	struct filter_refusals r;
@@ -270,7 +267,7 @@ filter_notify_export(const struct filter_notify_opts *o,
 
 	if (refusals(o, &r) == -1)
 		return -1;
-	rc = allowlist(o, &r, prog);
+	rc = build(o, &r, which, prog);
 	free((void *)r.mediated);
 	if (rc < 0) {
 		errno = -rc;
@@ -302,6 +299,73 @@ refusals(const struct filter_notify_opts *o, struct filter_refusals *r)
 	r->mediated_ioctls = o->notify_ioctls;
 	r->n_mediated_ioctls = o->n_notify_ioctls;
 	return 0;
+}
+
+/*
+ * Load filter @which (FILTER_NOTIFY_*), with a listener into *@listener
+ * if not NULL: the one built with fdbroker-run for @o, else built now.
+ */
+static int
+load_part(const struct filter_notify_opts *o, struct filter_refusals *r,
+    int which, int *listener)
+{
+	struct sock_fprog prog = { 0, NULL };
+	int rc;
+
+	if ((prog.filter = (struct sock_filter *)prebuilt(o, which,
+	    &prog.len)) != NULL)
+		return load_prog(&prog, listener);
+	if ((rc = build(o, r, which, &prog)) < 0)
+		return rc;
+	rc = load_prog(&prog, listener);
+	free(prog.filter);
+	return rc;
+}
+
+/*
+ * The refusals by the pids of the broker, its group and the anchor,
+ * known only now: a small filter of their own, built now.  Its answers
+ * are EPERM, and where another filter also refuses such a call (fcntl
+ * with a command above 32 bits) it is with EPERM too, so which filter
+ * the kernel takes the errno from does not matter.
+ */
+static int
+load_pids(struct filter_refusals *r)
+{
+	scmp_filter_ctx ctx;
+	int rc;
+
+	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return -ENOMEM;
+	r->parts = FILTER_BY_PID;
+	if ((rc = filter_set_attrs(ctx, 0)) == 0 &&
+	    (rc = filter_add_refusals(ctx, r)) == 0)
+		rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return rc < 0 ? rc : 0;
+}
+
+/* Filter @which for @o, as BPF into @prog (its filter to free). */
+static int
+build(const struct filter_notify_opts *o, struct filter_refusals *r,
+    int which, struct sock_fprog *prog)
+{
+	scmp_filter_ctx args;
+	int rc;
+
+	if (which == FILTER_NOTIFY_ALLOW)
+		return allowlist(o, r, prog);
+	if (which != FILTER_NOTIFY_ARGS)
+		return -EINVAL;
+	if ((args = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return -ENOMEM;
+	r->parts = FILTER_BY_ARG;
+	if ((rc = filter_set_attrs(args, 0)) == 0 &&
+	    (rc = filter_add_refusals(args, r)) == 0 &&
+	    (rc = add_fcntl_cmd(args)) == 0)
+		rc = export(args, prog);
+	seccomp_release(args);
+	return rc < 0 ? rc : 0;
 }
 
 /*
@@ -337,21 +401,25 @@ allowlist(const struct filter_notify_opts *o, struct filter_refusals *r,
 }
 
 /*
- * The allowlist for @o built when fdbroker-run was, with its length in
+ * Filter @which for @o built when fdbroker-run was, with its length in
  * *@len; NULL if there is none for @o, or if the libseccomp loaded now
  * is not the one that built it (it might resolve other names).
  */
 static const struct sock_filter *
-prebuilt(const struct filter_notify_opts *o, unsigned short *len)
+prebuilt(const struct filter_notify_opts *o, int which, unsigned short *len)
 {
 	const struct filter_notify_prebuilt *p = o->prebuilt;
-	const struct scmp_version *v = seccomp_version();
+	const struct scmp_version *v;
 	size_t i;
 
-	if (p == NULL || v == NULL || v->major != p->major ||
-	    v->minor != p->minor || v->micro != p->micro ||
-	    seccomp_api_get() != p->api)
+	if (p == NULL || (v = seccomp_version()) == NULL ||
+	    v->major != p->major || v->minor != p->minor ||
+	    v->micro != p->micro || seccomp_api_get() != p->api)
 		return NULL;
+	if (which == FILTER_NOTIFY_ARGS) {
+		*len = p->args_len;
+		return p->args;
+	}
 	for (i = 0; i < p->n; i++)
 		if (p->bpf[i].allow_net == (o->allow_net != 0) &&
 		    p->bpf[i].signals_scoped == (o->signals_scoped != 0)) {
@@ -436,7 +504,7 @@ export(scmp_filter_ctx ctx, struct sock_fprog *prog)
 }
 
 /*
- * Load the allowlist @prog by hand, with a listener into *@listener, and
+ * Load @prog by hand; with @listener, ask for a listener into it, and for
  * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux 5.19; libseccomp 2.5
  * cannot ask for it): once the broker has received a notification, only
  * a fatal signal ends the requester's wait.  Otherwise any signal would,
@@ -444,22 +512,25 @@ export(scmp_filter_ctx ctx, struct sock_fprog *prog)
  * shell's kill of its own child, as the SIGCHLD of that child arrives
  * while its next call waits).  A kernel before 5.19 refuses the flag
  * (EINVAL): then without it, as seccomp_load() would.  What
- * seccomp_load() would add is there already (no_new_privs: the argument
- * filter went first, through libseccomp; no TSYNC: the process has one
- * thread).
+ * seccomp_load() would add is there already (no_new_privs, set first;
+ * no TSYNC: the process has one thread).
  */
 static int
-load_listener(const struct sock_fprog *prog, int *listener)
+load_prog(const struct sock_fprog *prog, int *listener)
 {
 	unsigned flags = SECCOMP_FILTER_FLAG_NEW_LISTENER |
 	    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	int fd;
 
-	*listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags,
-	    prog);
-	if (*listener == -1 && errno == EINVAL)
-		*listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	if (listener == NULL)
+		return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
+		    prog) == -1 ? -errno : 0;
+	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
+	if (fd == -1 && errno == EINVAL)
+		fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 		    SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
-	return *listener >= 0 ? 0 : -errno;
+	*listener = fd;
+	return fd >= 0 ? 0 : -errno;
 }
 
 /*

@@ -28,13 +28,23 @@ struct filter_notify_bpf {
 	const struct sock_filter *prog;
 };
 
-/* The table, and the libseccomp that built it (version, API level). */
+/*
+ * The table, and the libseccomp that built it (version, API level): the
+ * argument filter without pids, which depends on no option, and the
+ * allowlists.
+ */
 struct filter_notify_prebuilt {
 	unsigned major, minor, micro;
 	unsigned api;
+	const struct sock_filter *args;
+	unsigned short args_len;
 	const struct filter_notify_bpf *bpf;
 	size_t n;
 };
+
+/* The filters of fdbroker-run that have no pid in them. */
+#define FILTER_NOTIFY_ARGS	0
+#define FILTER_NOTIFY_ALLOW	1
 
 struct filter_notify_opts {
 	pid_t broker;		/* pid the command may not signal (> 0) */
@@ -71,11 +81,12 @@ int filter_notify_supported(void);
 int filter_notify_install(const struct filter_notify_opts *o);
 
 /*
- * filter_notify_export: the allowlist filter_notify_install() would
- * build for @o now (o->prebuilt ignored), as BPF into @prog, whose
- * filter the caller frees.  Returns 0, or -1 with errno.
+ * filter_notify_export: filter @which (FILTER_NOTIFY_*) as
+ * filter_notify_install() would build it for @o now (o->prebuilt
+ * ignored), as BPF into @prog, whose filter the caller frees.  Returns
+ * 0, or -1 with errno.
  */
-int filter_notify_export(const struct filter_notify_opts *o,
+int filter_notify_export(const struct filter_notify_opts *o, int which,
     struct sock_fprog *prog);
 
 #endif /* FDBROKER_FILTER_NOTIFY_H */

@@ -1144,10 +1144,10 @@ START_TEST(test_filter_compare_allowed)
 END_TEST
 
 /*
- * The allowlists fdbroker-run loads, built when it was (filter-gen.c),
- * are exactly those built now, for every combination of the options
- * they depend on, whatever the pids: the same program, instruction for
- * instruction, by the libseccomp loaded now.
+ * The filters without pids that fdbroker-run loads, built when it was
+ * (filter-gen.c), are exactly those built now, for every combination of
+ * the options they depend on, whatever the pids: the same program,
+ * instruction for instruction, by the libseccomp loaded now.
  */
 START_TEST(test_filter_prebuilt_same)
 {
@@ -1172,10 +1172,18 @@ START_TEST(test_filter_prebuilt_same)
 	for (k = 0; k < NELEM(pids); k++) {
 		o.broker = pids[k][0] > 0 ? pids[k][0] : getpid();
 		o.anchor = pids[k][1];
-		ck_assert_int_eq(filter_notify_export(&o, &prog), 0);
+		ck_assert_int_eq(filter_notify_export(&o, FILTER_NOTIFY_ALLOW,
+		    &prog), 0);
 		ck_assert_uint_eq(prog.len, b->len);
 		ck_assert(memcmp(prog.filter, b->prog,
 		    b->len * sizeof(*b->prog)) == 0);
+		free(prog.filter);
+		/* The argument filter depends on no option: every time. */
+		ck_assert_int_eq(filter_notify_export(&o, FILTER_NOTIFY_ARGS,
+		    &prog), 0);
+		ck_assert_uint_eq(prog.len, filter_bpf.args_len);
+		ck_assert(memcmp(prog.filter, filter_bpf.args,
+		    prog.len * sizeof(*prog.filter)) == 0);
 		free(prog.filter);
 	}
 }
