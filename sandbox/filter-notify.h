@@ -2,10 +2,12 @@
 /*
  * filter-notify.h: the seccomp filters of fdbroker-run (SPEC §2.2, §4),
  * built with libseccomp: a default-deny allowlist whose path-taking calls
- * go to the broker as user notifications, stacked on a filter that
- * refuses by argument what the allowlist cannot (signals to the broker,
- * TIOCSTI, FIOSETOWN).  What both refuse is built by filter.c, as the
- * library worker's lockdown is.  Foreign ABIs kill the process.
+ * go to the broker as user notifications, stacked on two filters that
+ * refuse by argument what the allowlist cannot (TIOCSTI, FIOSETOWN; and
+ * in one of their own, signals to the broker and the anchor, by pid).
+ * What they refuse is built by filter.c, as the library worker's
+ * lockdown is.  The two without pids are built at build time too
+ * (filter-gen.c).  Foreign ABIs kill the process.
  */
 #ifndef FDBROKER_FILTER_NOTIFY_H
 #define FDBROKER_FILTER_NOTIFY_H
