@@ -182,6 +182,13 @@ anchor_sweep(void)
 	int st;
 	pid_t pid;
 
+	/*
+	 * No child at all, not even one to reap: nothing is below us (a
+	 * descendant's parent is below us or is us), and /proc need not be
+	 * read.  The loop's own end, tested first.
+	 */
+	if (waitpid(-1, &st, WNOHANG | __WALL) == -1 && errno == ECHILD)
+		return 0;
 	for (;;) {
 		/* Without /proc nothing can be killed: waiting would hang. */
 		if (kill_tree(SIGKILL) == -1)

@@ -300,7 +300,7 @@ filter_lockdown(pid_t broker)
 {
 	struct filter_refusals r = {
 		.broker = broker, .path_errno = EACCES, .xattr_errno = EACCES,
-		.parts = FILTER_BY_NAME | FILTER_BY_ARG,
+		.parts = FILTER_BY_NAME | FILTER_BY_ARG | FILTER_BY_PID,
 	};
 	struct scmp_arg_cmp dgram = filter_masked(1, FILTER_SOCK_TYPE,
 	    SOCK_DGRAM);
@@ -390,6 +390,9 @@ filter_add_refusals(scmp_filter_ctx ctx, const struct filter_refusals *r)
 	if ((r->parts & FILTER_BY_NAME) && (rc = add_named(&rs)) < 0)
 		return rc;
 	if ((r->parts & FILTER_BY_ARG) && (rc = add_args(&rs)) < 0)
+		return rc;
+	if ((r->parts & FILTER_BY_PID) && r->broker > 0 &&
+	    (rc = add_signals(&rs)) < 0)
 		return rc;
 	return 0;
 }
@@ -510,7 +513,7 @@ add_args(const struct rules *rs)
 	    (rc = add_ioctls(rs)) < 0 || (rc = add_persona(rs)) < 0 ||
 	    (rc = add_process(rs)) < 0)
 		return rc;
-	return rs->r->broker > 0 ? add_signals(rs) : 0;
+	return 0;
 }
 
 /*

@@ -43,6 +43,7 @@
 #include "cmdenv.h"
 #include "fd.h"
 #include "fdpass.h"
+#include "filter-bpf.h"
 #include "filter-notify.h"
 #include "landlock.h"
 #include "errmsg.h"
@@ -329,6 +330,7 @@ child(void *arg)
 		.broker = a->broker,
 		.anchor = getppid(),
 		.allow_net = o->allow_net,
+		.prebuilt = &filter_bpf,
 	};
 	struct hello h = { 0, STAGE_OK };
 	char found[PATH_MAX], why[PATH_MAX + 128];
