@@ -27,6 +27,7 @@ R=${FDBROKER_RUN:?FDBROKER_RUN is not set}
 DIR=${SRCDIR:?SRCDIR is not set}/tests/compat
 JOBS=${COMPAT_JOBS:-2}
 SYSPATH=/usr/local/bin:/usr/bin:/bin
+ME=$(id -un)
 
 T=$(mktemp -d /tmp/fdbroker-compat.XXXXXX) || exit 99
 [ -n "${COMPAT_KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
@@ -46,7 +47,7 @@ runenv() {
 	local w=$1
 	shift
 	env -i PATH="$SYSPATH" HOME="$w/home" TMPDIR="$w/tmp" \
-	    LANG=C.UTF-8 TERM=dumb USER=$(id -un) LOGNAME=$(id -un) \
+	    LANG=C.UTF-8 TERM=dumb USER="$ME" LOGNAME="$ME" \
 	    SOURCE_DATE_EPOCH=0 TZ=UTC \
 	    GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.org \
 	    GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.org \
@@ -84,7 +85,7 @@ fresh() {
 # run_case NAME FLAGS CMD: both runs (and the --fail-on-deny one) of one
 # case; results in $T/NAME.
 run_case() {
-	local name=$1 flags=$2 cmd=$3 d=$T/$1 w=$T/$1/w f
+	local flags=$2 cmd=$3 d=$T/$1 w=$T/$1/w f
 	local ign=() opt=(-c "$w")
 	for f in ${flags//,/ }; do
 		case $f in
