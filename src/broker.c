@@ -306,14 +306,16 @@ broker_op_name(enum broker_op op)
 
 /*
  * The one record of a request: what was asked, what it resolved to, and
- * what the requester got.  A refusal names the rule of the path refused.
+ * what the requester got.  A refusal names the rule of the path refused,
+ * an absent path its absent rule.
  */
 static void
 report(struct fdb_broker *b, const struct broker_req *req,
        const struct broker_res *res)
 {
-	const struct resolve_out *o = res->out[1].denied ? &res->out[1] :
-	    &res->out[0];
+	const struct resolve_out *o = res->out[1].denied ||
+	    (res->out[1].rule != NULL && res->out[1].rule->absent) ?
+	    &res->out[1] : &res->out[0];
 	struct fdb_decision d;
 	int save_errno = errno;
 
