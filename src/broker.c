@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -76,6 +77,7 @@ static const struct op_def ops[BROKER_NOPS] = {
 
 static void	 call_init(struct broker_call *c, struct fdb_broker *b,
 		    const struct broker_req *req, struct broker_res *res);
+static int	 absent(struct broker_call *c);
 static int	 act(struct broker_call *c);
 static void	 report(struct fdb_broker *b, const struct broker_req *req,
 		    const struct broker_res *res);
@@ -171,6 +173,9 @@ broker_do(struct fdb_broker *b, const struct broker_req *req,
 	if ((unsigned)req->op >= BROKER_NOPS) {
 		errno = EINVAL;
 		rc = -1;
+	} else if (absent(&c)) {
+		errno = ENOENT;
+		rc = -1;
 	} else
 		rc = act(&c);
 	res->err = rc == -1 ? (errno != 0 ? errno : EIO) : 0;
@@ -221,6 +226,42 @@ call_init(struct broker_call *c, struct fdb_broker *b,
 	}
 }
 
+/*
+ * A path under an absent rule (FDB_ABSENT) answers ENOENT before any
+ * lookup, whatever is there: nothing is touched, nothing learnt.  The
+ * path is read lexically, from the root or the request's base; reached
+ * any other way (through a link), it is an ungranted path, refused.
+ * Returns 1 when a path of the request is absent (its rule noted).
+ */
+static int
+absent(struct broker_call *c)
+{
+	char lex[2 * PATH_MAX + 2];
+	const struct policy_rule *r;
+	const char *path;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if ((path = c->req->path[i]) == NULL)
+			continue;
+		if (path[0] != '/') {
+			snprintf(lex, sizeof(lex), "%s/%s", c->ctx[i].base,
+				 path);
+			path = lex;
+		}
+		if (policy_normalise(path, c->res->out[i].path,
+				     sizeof(c->res->out[i].path)) == -1)
+			continue;
+		r = policy_match(c->policy, c->res->out[i].path);
+		if (r != NULL && r->absent) {
+			c->res->out[i].rule = r;
+			return 1;
+		}
+		c->res->out[i].path[0] = '\0';
+	}
+	return 0;
+}
+
 /* The act, in the requester's umask when it creates something. */
 static int
 act(struct broker_call *c)
@@ -269,14 +310,16 @@ broker_op_name(enum broker_op op)
 
 /*
  * The one record of a request: what was asked, what it resolved to, and
- * what the requester got.  A refusal names the rule of the path refused.
+ * what the requester got.  A refusal names the rule of the path refused,
+ * an absent path its absent rule.
  */
 static void
 report(struct fdb_broker *b, const struct broker_req *req,
        const struct broker_res *res)
 {
-	const struct resolve_out *o = res->out[1].denied ? &res->out[1] :
-	    &res->out[0];
+	const struct resolve_out *o = res->out[1].denied ||
+	    (res->out[1].rule != NULL && res->out[1].rule->absent) ?
+	    &res->out[1] : &res->out[0];
 	struct fdb_decision d;
 	int save_errno = errno;
 
@@ -294,7 +337,7 @@ report(struct fdb_broker *b, const struct broker_req *req,
 	d.error = res->err;
 	if (o->rule != NULL) {
 		d.rule = o->rule->path;
-		d.rule_perms = o->rule->perms;
+		d.rule_perms = o->rule->absent ? FDB_ABSENT : o->rule->perms;
 	}
 	d.need = broker_need(req->op, req->flags, req->arg.amode, &d.need2);
 	b->hook(&d, b->hook_arg);

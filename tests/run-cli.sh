@@ -276,6 +276,16 @@ expect "--fail-on-deny with a denial is 122" 122 "$R" --fail-on-deny -- \
     cat /etc/hostname
 expect "--fail-on-deny without a denial keeps the status" 0 "$R" \
     --fail-on-deny -r "$T/in" -- cat "$T/in/file"
+# "absent PATH": ENOENT for a file that is there, and no denial.
+printf 'r %s\nabsent %s\n' "$T/in" "$T/in/sub" >"$T/absent.policy"
+expect "absent: a file that is there answers ENOENT, not a denial" 1 \
+    "$R" --fail-on-deny -p "$T/absent.policy" --log "$T/absent.jsonl" -- \
+    cat "$T/in/sub/deep"
+has "absent: No such file" "$T/stderr" "No such file or directory"
+has "absent: the record says so" "$T/absent.jsonl" \
+    '"decision":"allow","errno":"ENOENT","rule":"[^"]*/in/sub","perms":"absent"'
+expect "absent: nscd's socket, as if nscd were not running" 0 \
+    "$R" --fail-on-deny -- /usr/bin/id -un
 expect "--deny-errno ENOENT" 1 "$R" --deny-errno ENOENT -- cat "$T/in/file"
 has "the denial says No such file" "$T/stderr" "No such file or directory"
 # ... but mkdir says EACCES: ENOENT claims a missing parent, and mkdir -p
