@@ -42,7 +42,8 @@ static int	 act_socket(struct broker_call *c, int is_bind);
  * description of the same file, as the kernel makes it, with no more
  * access than the descriptor has (a read-only one cannot be reopened for
  * writing).  Opened non-blocking (a pipe or FIFO must not make the broker
- * wait), and O_NONBLOCK is cleared again unless it was asked for.
+ * wait), and O_NONBLOCK is cleared again unless it was asked for; never
+ * as the broker's controlling terminal (O_NOCTTY).
  */
 int
 held_open(struct broker_call *c)
@@ -62,7 +63,7 @@ held_open(struct broker_call *c)
 	if (broker_proc_fd(c->req->fd, proc, sizeof(proc)) == -1)
 		return -1;
 	c->res->fd = resolve_nonblock_off(open(proc, (flags & ~(O_CREAT |
-	    O_EXCL)) | O_CLOEXEC | O_NONBLOCK), flags);
+	    O_EXCL)) | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), flags);
 	return c->res->fd == -1 ? -1 : 0;
 }
 

@@ -101,6 +101,17 @@ pty_open(struct pty *t)
 	return 0;
 }
 
+/*
+ * @t as another login's terminal: the command holds no descriptor of it.
+ * (One it holds is its own: /proc/self/fd/K reaches it, and so does its
+ * name, /dev/pts/N.)
+ */
+static int
+other_login(struct pty *t)
+{
+	return fcntl(t->slave, F_SETFD, FD_CLOEXEC);
+}
+
 static void
 pty_close(struct pty *t)
 {
@@ -520,7 +531,7 @@ START_TEST(test_escape_tty_other_pts)
 	struct cmd c;
 	int st;
 
-	if (pty_open(&t) == -1)
+	if (pty_open(&t) == -1 || other_login(&t) == -1)
 		return;
 	(void)run_probe(&c, 0, ARGV("pts", t.name), -1);
 	ck_assert(has(&c, "open: ok") && has(&c, "write: ok"));
@@ -531,6 +542,44 @@ START_TEST(test_escape_tty_other_pts)
 	ck_assert(!arrived(&t, 0));
 	st = run_probe(&c, 1, ARGV("pty-peer"), -1);
 	ck_assert(exited(st, 0) && has(&c, "through: ok"));
+	pty_close(&t);
+}
+END_TEST
+
+/* ESCAPE: another login's terminal /dev/pts/N by path (stat, open) while the command holds a pseudo-terminal of its own of another number, its other end and /dev/null; its own names once closed; a number no terminal has | EACCES for each, alike whether it exists; its own by name (ptsname then open, ttyname, in a child too) works */
+/*
+ * The command's own pseudo-terminal by its name (ptsname, ttyname), in a
+ * child of it too; another login's never, whatever the command holds: a
+ * master of another number, that master's other end, /dev/null.  Once its
+ * own are closed their names are refused (the number may be another
+ * login's by then), and a number no terminal has is refused alike:
+ * nothing tells which terminals exist.  The control's own name once
+ * closed is not asserted: another test may have its number by then.
+ */
+START_TEST(test_escape_tty_pts_own)
+{
+	static const char *const confined[] = {
+		"other-stat: EACCES", "other-open: EACCES", "own-stat: ok",
+		"own-open: ok", "own-through: ok", "own-ttyname: ok",
+		"child-ttyname: ok", "closed-stat: EACCES",
+		"closed-open: EACCES", "none-stat: EACCES",
+		"none-open: EACCES",
+	};
+	struct pty t;
+	struct cmd c;
+	size_t i;
+	int st;
+
+	if (pty_open(&t) == -1 || other_login(&t) == -1)
+		return;
+	(void)run_probe(&c, 0, ARGV("pts-own", t.name), -1);
+	ck_assert(has(&c, "other-stat: ok") && has(&c, "other-open: ok") &&
+	    has(&c, "own-ttyname: ok") && has(&c, "none-stat: ENOENT"));
+	st = run_probe(&c, 1, ARGV("pts-own", t.name), -1);
+	ck_assert(exited(st, 0));
+	for (i = 0; i < sizeof(confined) / sizeof(confined[0]); i++)
+		ck_assert_msg(has(&c, confined[i]), "no %s in: %s",
+		    confined[i], c.buf);
 	pty_close(&t);
 }
 END_TEST
@@ -903,6 +952,7 @@ escape_tty_suite(void)
 	tcase_add_test(tc, test_escape_tty_steal);
 	tcase_add_test(tc, test_escape_tty_async);
 	tcase_add_test(tc, test_escape_tty_other_pts);
+	tcase_add_test(tc, test_escape_tty_pts_own);
 	tcase_add_test(tc, test_escape_tty_console);
 	tcase_add_test(tc, test_escape_tty_console_vt);
 	tcase_add_test(tc, test_escape_tty_modes);

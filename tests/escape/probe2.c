@@ -53,6 +53,12 @@
  *   probe2 pty-peer                a new pseudo-terminal (/dev/ptmx) and
  *                                  its other end (TIOCGPTPEER), a line
  *                                  through it
+ *   probe2 pts-own PATH            holding a pseudo-terminal of its own,
+ *                                  its other end and /dev/null: stat and
+ *                                  open PATH (another login's terminal);
+ *                                  its own by name (ptsname, ttyname),
+ *                                  in a child too; its own name once
+ *                                  closed; /dev/pts/1048575 (none)
  *   probe2 fill-stderr PATH        make the stderr we share O_NONBLOCK,
  *                                  fill it, write a line to it, open PATH
  *   probe2 connect-stall PORT PATH  a child connects to 127.0.0.1:PORT
@@ -176,6 +182,7 @@ static int	do_tty(int, char **);
 static int	do_console(int, char **);
 static int	do_pts(int, char **);
 static int	do_pty_peer(int, char **);
+static int	do_pts_own(int, char **);
 static int	do_fill_stderr(int, char **);
 static int	do_connect_stall(int, char **);
 static int	do_held_cwd(int, char **);
@@ -223,6 +230,7 @@ static const struct {
 	{ "console", 1, do_console },
 	{ "pts", 1, do_pts },
 	{ "pty-peer", 0, do_pty_peer },
+	{ "pts-own", 1, do_pts_own },
 	{ "fill-stderr", 1, do_fill_stderr },
 	{ "connect-stall", 2, do_connect_stall },
 	{ "held-cwd", 2, do_held_cwd },
@@ -1120,6 +1128,74 @@ do_pty_peer(int argc, char **argv)
 		close(s);
 	}
 	close(m);
+	return 0;
+}
+
+/* PATH opened read-write, closed again; what it said. */
+static void
+pts_try(const char *name, const char *path)
+{
+	int fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	report(name, fd);
+	if (fd != -1)
+		close(fd);
+}
+
+/* A child of ours asks for our terminal @s by its name @own. */
+static void
+pts_child(int s, const char *own)
+{
+	const char *t;
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) == 0) {
+		t = ttyname(s);
+		_exit(t != NULL && strcmp(t, own) == 0 ? 0 : 1);
+	}
+	report("child-ttyname", pid == -1 || waitpid(pid, &st, 0) != pid ||
+	    !WIFEXITED(st) || WEXITSTATUS(st) != 0 ? -1 : 0);
+}
+
+/*
+ * Another login's terminal while we hold a master of another number,
+ * its other end and /dev/null; our own by its name; our own name once
+ * both ends are closed; a number no terminal has.
+ */
+static int
+do_pts_own(int argc, char **argv)
+{
+	char own[64], buf[8];
+	const char *t;
+	struct stat st;
+	int m, s, z, fd;
+
+	(void)argc;
+	z = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (!report("ptmx", m) || !report("unlockpt", unlockpt(m)) ||
+	    !report("ptsname", ptsname_r(m, own, sizeof(own)) == 0 ? 0 : -1))
+		return 0;
+	s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	report("other-stat", stat(argv[0], &st));
+	pts_try("other-open", argv[0]);
+	report("own-stat", stat(own, &st));
+	if (report("own-open", fd = open(own, O_RDWR | O_NOCTTY | O_CLOEXEC))) {
+		if (write(fd, "x\n", 2) == 2)
+			report("own-through", read(m, buf, sizeof(buf)));
+		close(fd);
+	}
+	t = ttyname(s);
+	report("own-ttyname", t != NULL && strcmp(t, own) == 0 ? 0 : -1);
+	pts_child(s, own);
+	close(s);
+	close(m);
+	report("closed-stat", stat(own, &st));
+	pts_try("closed-open", own);
+	report("none-stat", stat("/dev/pts/1048575", &st));
+	pts_try("none-open", "/dev/pts/1048575");
+	close(z);
 	return 0;
 }
 
