@@ -12,13 +12,13 @@
  * "" with AT_EMPTY_PATH, /proc/self/fd/N) are taken from the requesting
  * thread's own table and handed to the broker as its own copy, which it
  * decides on and acts on.  So is a terminal the thread holds when it
- * names it /dev/pts/N (notify-pty.h).  Two calls are answered with CONTINUE after the
- * broker's check, because the broker cannot perform them for the
- * target: chdir (a current directory grants nothing, every later path is
- * resolved and checked again) and execve (Landlock limits execution to
- * the exact image of the x decisions in the kernel itself; see
- * landlock-exec.c).  ioctl comes here for the requests of ioctls[] only,
- * which the filter picks out.
+ * names it /dev/pts/N (notify-pty.h).  Two calls are answered with
+ * CONTINUE after the broker's check, because the broker cannot perform
+ * them for the target: chdir (a current directory grants nothing, every
+ * later path is resolved and checked again) and execve (Landlock limits
+ * execution to the exact image of the x decisions in the kernel itself;
+ * see landlock-exec.c).  ioctl comes here for the requests of ioctls[]
+ * only, which the filter picks out.
  */
 #include "config.h"
 

@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fd.h"
 #include "notify-pty.h"
@@ -26,8 +27,9 @@
 #define PTS_MAX		(1L << 20)	/* the kernel's NR_UNIX98_PTY_MAX */
 
 static long	 pts_number(const char *path);
-static int	 candidate(struct notify_call *c, const char *name, long n,
-		    dev_t pts, int *master);
+static int	 candidate(struct notify_call *c, const char *name,
+		    const char *path, dev_t pts, int *master);
+static int	 named(struct notify_call *c, int k, const char *path);
 static int	 is_pty(int fd, long n, dev_t pts, int *master);
 
 int
@@ -46,7 +48,7 @@ notify_pty_find(struct notify_call *c, const char *path, int *master)
 	    (d = opendir(dir)) == NULL)
 		return -1;
 	while (fd == -1 && (e = readdir(d)) != NULL)
-		fd = candidate(c, e->d_name, n, pts.st_dev, master);
+		fd = candidate(c, e->d_name, path, pts.st_dev, master);
 	closedir(d);
 	return fd == -1 ? (errno = ENOENT, -1) : fd;
 }
@@ -77,13 +79,14 @@ pts_number(const char *path)
 
 /*
  * Descriptor @name of the listing of the thread's table: the broker's
- * copy of it when it is terminal @n or its master, else -1.  The listing
- * only says which numbers to try; the copy, taken from the requester
- * itself (notify_getfd()), is what is decided on.
+ * copy of it when it is terminal @path or its master, else -1.  The
+ * listing and the names the kernel gives its descriptors only say which
+ * to try; the copy, taken from the requester itself (notify_getfd()), is
+ * what is decided on.
  */
 static int
-candidate(struct notify_call *c, const char *name, long n, dev_t pts,
-	  int *master)
+candidate(struct notify_call *c, const char *name, const char *path,
+	  dev_t pts, int *master)
 {
 	char *end;
 	long k;
@@ -93,14 +96,34 @@ candidate(struct notify_call *c, const char *name, long n, dev_t pts,
 		return -1;
 	errno = 0;
 	k = strtol(name, &end, 10);
-	if (*end != '\0' || errno != 0 || k > INT_MAX)
+	if (*end != '\0' || errno != 0 || k > INT_MAX ||
+	    !named(c, (int)k, path))
 		return -1;
 	if ((fd = notify_getfd(c, (int)k)) == -1)
 		return -1;
-	if (is_pty(fd, n, pts, master))
+	if (is_pty(fd, pts_number(path), pts, master))
 		return fd;
 	fd_close(fd);
 	return -1;
+}
+
+/*
+ * Descriptor @k is named @path or a ptmx, by the link the kernel makes
+ * of it (the text only: no file system is asked, none can keep the
+ * broker waiting).
+ */
+static int
+named(struct notify_call *c, int k, const char *path)
+{
+	char link[64], to[64];
+	ssize_t n;
+
+	if (notify_proc(c, "fd", k, link, sizeof(link)) == -1 ||
+	    (n = readlink(link, to, sizeof(to) - 1)) == -1)
+		return 0;
+	to[n] = '\0';
+	return strcmp(to, path) == 0 || (n >= 5 && strcmp(to + n - 5,
+	    "/ptmx") == 0);
 }
 
 /*

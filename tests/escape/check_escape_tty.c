@@ -546,7 +546,7 @@ START_TEST(test_escape_tty_other_pts)
 }
 END_TEST
 
-/* ESCAPE: another login's terminal /dev/pts/N by path (stat, open) while the command holds a pseudo-terminal of its own of another number, its other end and /dev/null; its own names once closed; a number no terminal has | EACCES for each, alike whether it exists; its own by name (ptsname then open, ttyname, in a child too) works */
+/* ESCAPE: another login's terminal /dev/pts/N by path (stat, open) while the command holds a pseudo-terminal of its own of another number, its other end and /dev/null; its own names once closed; a number no terminal has | EACCES for each, alike whether it exists; its own by name (ptsname then open, ttyname, O_CLOEXEC kept, in a child that holds the terminal but not its master) works */
 /*
  * The command's own pseudo-terminal by its name (ptsname, ttyname), in a
  * child of it too; another login's never, whatever the command holds: a
@@ -561,7 +561,7 @@ START_TEST(test_escape_tty_pts_own)
 	static const char *const confined[] = {
 		"other-stat: EACCES", "other-open: EACCES", "own-stat: ok",
 		"own-open: ok", "own-through: ok", "own-ttyname: ok",
-		"child-ttyname: ok", "closed-stat: EACCES",
+		"child-ttyname: ok", "own-cloexec: ok", "closed-stat: EACCES",
 		"closed-open: EACCES", "none-stat: EACCES",
 		"none-open: EACCES",
 	};
@@ -574,7 +574,8 @@ START_TEST(test_escape_tty_pts_own)
 		return;
 	(void)run_probe(&c, 0, ARGV("pts-own", t.name), -1);
 	ck_assert(has(&c, "other-stat: ok") && has(&c, "other-open: ok") &&
-	    has(&c, "own-ttyname: ok") && has(&c, "none-stat: ENOENT"));
+	    has(&c, "own-ttyname: ok") && has(&c, "child-ttyname: ok") &&
+	    has(&c, "own-cloexec: ok") && has(&c, "none-stat: ENOENT"));
 	st = run_probe(&c, 1, ARGV("pts-own", t.name), -1);
 	ck_assert(exited(st, 0));
 	for (i = 0; i < sizeof(confined) / sizeof(confined[0]); i++)

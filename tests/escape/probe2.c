@@ -56,9 +56,11 @@
  *   probe2 pts-own PATH            holding a pseudo-terminal of its own,
  *                                  its other end and /dev/null: stat and
  *                                  open PATH (another login's terminal);
- *                                  its own by name (ptsname, ttyname),
- *                                  in a child too; its own name once
- *                                  closed; /dev/pts/1048575 (none)
+ *                                  its own by name (ptsname, ttyname,
+ *                                  O_CLOEXEC kept), in a child that
+ *                                  holds it but not its master; its own
+ *                                  name once closed; /dev/pts/1048575
+ *                                  (none)
  *   probe2 fill-stderr PATH        make the stderr we share O_NONBLOCK,
  *                                  fill it, write a line to it, open PATH
  *   probe2 connect-stall PORT PATH  a child connects to 127.0.0.1:PORT
@@ -1142,20 +1144,41 @@ pts_try(const char *name, const char *path)
 		close(fd);
 }
 
-/* A child of ours asks for our terminal @s by its name @own. */
+/*
+ * A child of ours, which keeps our terminal @s but not its master @m,
+ * asks for it by its name @own: ttyname(), then open().
+ */
 static void
-pts_child(int s, const char *own)
+pts_child(int m, int s, const char *own)
 {
 	const char *t;
 	pid_t pid;
-	int st;
+	int st, fd;
 
 	if ((pid = fork()) == 0) {
+		close(m);
 		t = ttyname(s);
-		_exit(t != NULL && strcmp(t, own) == 0 ? 0 : 1);
+		fd = open(own, O_RDWR | O_NOCTTY);
+		_exit(t != NULL && strcmp(t, own) == 0 && fd != -1 ? 0 : 1);
 	}
 	report("child-ttyname", pid == -1 || waitpid(pid, &st, 0) != pid ||
 	    !WIFEXITED(st) || WEXITSTATUS(st) != 0 ? -1 : 0);
+}
+
+/* Our terminal @own opened by name with and without O_CLOEXEC. */
+static void
+pts_cloexec(const char *own)
+{
+	int a = open(own, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int b = open(own, O_RDWR | O_NOCTTY);
+
+	report("own-cloexec", a != -1 && b != -1 &&
+	    fcntl(a, F_GETFD) == FD_CLOEXEC && fcntl(b, F_GETFD) == 0 ?
+	    0 : -1);
+	if (a != -1)
+		close(a);
+	if (b != -1)
+		close(b);
 }
 
 /*
@@ -1188,7 +1211,8 @@ do_pts_own(int argc, char **argv)
 	}
 	t = ttyname(s);
 	report("own-ttyname", t != NULL && strcmp(t, own) == 0 ? 0 : -1);
-	pts_child(s, own);
+	pts_child(m, s, own);
+	pts_cloexec(own);
 	close(s);
 	close(m);
 	report("closed-stat", stat(own, &st));
