@@ -23,12 +23,14 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "broker.h"
 #include "cli.h"
 #include "fd.h"
 #include "fdbroker.h"
 #include "launch.h"
 #include "learn.h"
 #include "policy-file.h"
+#include "privshm.h"
 #include "runlog.h"
 #include "summary.h"
 #include "ttymodes.h"
@@ -44,6 +46,7 @@ struct run_state {
 	int timed_out;
 	struct learn *learn;		/* NULL: no --learn */
 	int learn_failed;
+	struct remap_set shm;		/* the private /dev/shm, if any */
 };
 
 static int	 parse(int argc, char *argv[], struct run_opts *o);
@@ -67,6 +70,8 @@ static int	 add_profiles(struct fdb_policy *p, const struct run_opts *o);
 static int	 rule_path(const char *cwd, const char *arg,
 		    char path[PATH_MAX]);
 static int	 exit_status(int status);
+static int	 private_shm(struct run_state *st, struct fdb_policy *p,
+		    const struct run_opts *o);
 static void	 own_stderr(void);
 #ifdef FDB_TEST_NO_POLICY_CHECK
 static int	 test_switches(struct fdb_policy **all,
@@ -89,7 +94,8 @@ main(int argc, char *argv[])
 	}
 	own_stderr();
 	rc = RUN_EXIT_FAILURE;
-	if ((base = build_policy(&o)) == NULL)
+	if ((base = build_policy(&o)) == NULL ||
+	    (!o.host_shm && private_shm(&st, base, &o) == -1))
 		goto out;
 	/* --learn: allow everything, remember what was beyond @base. */
 	if (o.learn != NULL && ((all = allow_all()) == NULL ||
@@ -119,6 +125,9 @@ main(int argc, char *argv[])
 		    o.learn == NULL ? base : NULL);
 out:
 	fdb_broker_free(b);
+	/* Every process of the run is gone (launch_run()). */
+	if (remap_clear(&st.shm) == -1)
+		die("private /dev/shm left behind: %s", strerror(errno));
 	learn_free(st.learn);
 	fdb_policy_free(all);
 	fdb_policy_free(base);
@@ -167,6 +176,7 @@ new_broker(const struct fdb_policy *p, const struct run_opts *o,
 	}
 	st->verbose = o->verbose;
 	fdb_broker_set_hook(b, on_decision, st);
+	broker_set_remap(b, &st->shm);
 	return b;
 }
 
@@ -269,6 +279,18 @@ build_policy(const struct run_opts *o)
 fail:
 	fdb_policy_free(p);
 	return NULL;
+}
+
+/* The private /dev/shm (src/remap.c) into st->shm, granted in @p. */
+static int
+private_shm(struct run_state *st, struct fdb_policy *p,
+	    const struct run_opts *o)
+{
+	char err[ERR_MAX];
+
+	if (privshm_setup(&st->shm, p, o, err, sizeof(err)) == -1)
+		return die("%s", err);
+	return 0;
 }
 
 /*
