@@ -12,9 +12,10 @@
  *   descriptor of it.  The policy gets "/dev/shm rwc": the logical tree
  *   is the command's to use, and the broker's Landlock domain covers
  *   the real directory.  At the end of the run (also after --timeout
- *   and a forwarded signal: both end in launch_run() returning) the
- *   tree is removed, one descriptor at a time, never following a
- *   symlink (remap_clear()).  Only a SIGKILL of fdbroker-run leaves it.
+ *   and a forwarded signal) the tree is removed, one descriptor at a
+ *   time, never following a symlink (remap_clear()): by the anchor once
+ *   every process of the sandbox is gone (so also after a SIGKILL of
+ *   fdbroker-run), and by fdbroker-run after it.
  * - The walk (resolve.c) holds a logical path (what the policy judges
  *   and the record shows) and a physical one (what it opened).  Stepping
  *   from "/dev" into "shm" it takes a copy of the root's descriptor
@@ -115,6 +116,12 @@ remap_add(struct remap_set *s, const char *logical)
 	    under(logical, "/proc", 5) || remap_find(s, logical) != NULL) {
 		errno = EINVAL;
 		return -1;
+	}
+	for (r = s->r; r < s->r + s->n; r++) {
+		if (under(r->logical, logical, len)) {
+			errno = EINVAL;
+			return -1;
+		}
 	}
 	r = &s->r[s->n];
 	memcpy(r->logical, logical, len + 1);
@@ -229,7 +236,7 @@ remap_clear(struct remap_set *s)
 		}
 		fd_close(s->r[i].fd);
 	}
-	remap_init(s);
+	remap_init(s);	/* a second call does nothing */
 	errno = err;
 	return rc;
 }
@@ -245,9 +252,20 @@ static int
 remove_tree(const struct remap *r)
 {
 	char name[NAME_MAX + 1];
+	struct stat held, named;
 	int cur, next, rc;
 	size_t depth = 0;
 
+	/*
+	 * The anchor removes it, and fdbroker-run after it: gone is done,
+	 * and a name that now holds another directory is another's.
+	 */
+	if (lstat(r->host, &named) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (fstat(r->fd, &held) == -1)
+		return -1;
+	if (held.st_dev != named.st_dev || held.st_ino != named.st_ino)
+		return 0;
 	/* The command may have taken the root's modes away (chmod 0). */
 	if (fchmodat(AT_FDCWD, r->host, 0700, 0) == -1 ||
 	    (cur = openat(r->fd, ".", O_RDONLY | O_DIRECTORY |
