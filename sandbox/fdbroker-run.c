@@ -72,6 +72,7 @@ static int	 rule_path(const char *cwd, const char *arg,
 static int	 exit_status(int status);
 static int	 private_shm(struct run_state *st, struct fdb_policy *p,
 		    const struct run_opts *o);
+static void	 end_shm(void *arg);
 static void	 own_stderr(void);
 #ifdef FDB_TEST_NO_POLICY_CHECK
 static int	 test_switches(struct fdb_policy **all,
@@ -227,6 +228,16 @@ launch_options(const struct run_opts *o, struct run_state *st,
 	lo->nrlimits = o->nrlimits;
 	lo->timeout_ms = o->timeout_ms;
 	lo->timed_out = &st->timed_out;
+	/* The anchor removes it too: it outlives a SIGKILL of ours. */
+	lo->at_end = end_shm;
+	lo->end_arg = &st->shm;
+}
+
+/* In the anchor, the sandbox gone: remove the private /dev/shm. */
+static void
+end_shm(void *arg)
+{
+	(void)remap_clear(arg);
 }
 
 static int

@@ -5,8 +5,8 @@
  * through the remap, by name, "..", repeated slashes, symlinks (planted
  * outside and inside the private tree), a descriptor of the private root
  * and chdir; another user entering the private directory; the directory
- * left behind after the run, after --timeout, and with symlinks out and
- * unreadable directories in it.
+ * left behind after the run, after --timeout, after a SIGKILL of
+ * fdbroker-run, and with symlinks out and unreadable directories in it.
  *
  * Each attack also runs unconfined (the control), where the same script
  * reaches the host's /dev/shm, so no refusal passes because the probe
@@ -339,6 +339,82 @@ START_TEST(test_escape_shm_removed_timeout)
 }
 END_TEST
 
+/* The broker: the process holding @root open that is not the anchor. */
+static pid_t
+holder_of(const char *root)
+{
+	char link[PATH_MAX], comm[32];
+	struct dirent *p, *f;
+	pid_t found = 0;
+	DIR *procs, *fds;
+	ssize_t n;
+
+	ck_assert((procs = opendir("/proc")) != NULL);
+	while (found == 0 && (p = readdir(procs)) != NULL) {
+		int fd;
+
+		if (atoi(p->d_name) <= 0 ||
+		    (fds = opendir(fc_str("/proc/%s/fd", p->d_name))) == NULL)
+			continue;
+		while ((f = readdir(fds)) != NULL) {
+			n = readlink(fc_str("/proc/%s/fd/%s", p->d_name,
+			    f->d_name), link, sizeof(link) - 1);
+			if (n > 0 && (link[n] = '\0', strcmp(link, root) == 0))
+				break;
+		}
+		closedir(fds);
+		if (f == NULL || (fd = open(fc_str("/proc/%s/comm",
+		    p->d_name), O_RDONLY | O_CLOEXEC)) == -1)
+			continue;
+		n = read(fd, comm, sizeof(comm) - 1);
+		close(fd);
+		if (n > 0 && strncmp(comm, "fdbroker-anchor", 15) != 0)
+			found = atoi(p->d_name);
+	}
+	closedir(procs);
+	return found;
+}
+
+/* While the command waits: SIGKILL its fdbroker-run, wait for the end. */
+static void
+on_wait_kill(int n, void *arg)
+{
+	const char *root;
+	pid_t broker;
+	int i;
+
+	(void)n;
+	(void)arg;
+	root = find_root("k");
+	ck_assert_msg(root != NULL, "no private root found");
+	broker = holder_of(root);
+	ck_assert_msg(broker > 0, "no broker holds %s", root);
+	ck_assert(kill(broker, SIGKILL) == 0);
+	for (i = 0; i < 1500 && fc_exists(root); i++)
+		usleep(10000);
+	ck_assert_msg(!fc_exists(root), "%s left", root);
+}
+
+/* ESCAPE: leave the private /dev/shm behind by a SIGKILL of fdbroker-run while files are in it | the anchor, which ends the sandbox then, removes it (control: it existed while the command ran) */
+START_TEST(test_escape_shm_removed_kill)
+{
+	const char *script[] = {
+		"mkdir", "/dev/shm/t", "0700", ",",
+		FC_OPEN(host("k"), num(O_CREAT | O_WRONLY)),
+		"wait", ",",
+		NULL
+	};
+	struct fc_opts o = { .policy = tree(), .on_wait = on_wait_kill };
+	struct fc_out *r;
+
+	signal(SIGPIPE, SIG_IGN);
+	r = fc_run_v(&o, script);
+	ck_assert_msg(r->n == 3 && WIFSIGNALED(r->status) &&
+	    WTERMSIG(r->status) == SIGKILL, "%s", fc_dump(r));
+	ck_assert(!fc_exists(host("k")));
+}
+END_TEST
+
 static Suite *
 escape_shm_suite(void)
 {
@@ -352,6 +428,7 @@ escape_shm_suite(void)
 	tcase_add_test(tc, test_escape_shm_other_user);
 	tcase_add_test(tc, test_escape_shm_removed);
 	tcase_add_test(tc, test_escape_shm_removed_timeout);
+	tcase_add_test(tc, test_escape_shm_removed_kill);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
