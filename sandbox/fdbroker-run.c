@@ -30,7 +30,7 @@
 #include "launch.h"
 #include "learn.h"
 #include "policy-file.h"
-#include "privshm.h"
+#include "privdir.h"
 #include "runlog.h"
 #include "summary.h"
 #include "ttymodes.h"
@@ -46,7 +46,7 @@ struct run_state {
 	int timed_out;
 	struct learn *learn;		/* NULL: no --learn */
 	int learn_failed;
-	struct remap_set shm;		/* the private /dev/shm, if any */
+	struct remap_set shm;		/* the private directories */
 };
 
 static int	 parse(int argc, char *argv[], struct run_opts *o);
@@ -70,7 +70,7 @@ static int	 add_profiles(struct fdb_policy *p, const struct run_opts *o);
 static int	 rule_path(const char *cwd, const char *arg,
 		    char path[PATH_MAX]);
 static int	 exit_status(int status);
-static int	 private_shm(struct run_state *st, struct fdb_policy *p,
+static int	 private_dirs(struct run_state *st, struct fdb_policy *p,
 		    const struct run_opts *o);
 static void	 end_shm(void *arg);
 static void	 own_stderr(void);
@@ -96,7 +96,7 @@ main(int argc, char *argv[])
 	own_stderr();
 	rc = RUN_EXIT_FAILURE;
 	if ((base = build_policy(&o)) == NULL ||
-	    (!o.host_shm && private_shm(&st, base, &o) == -1))
+	    private_dirs(&st, base, &o) == -1)
 		goto out;
 	/* --learn: allow everything, remember what was beyond @base. */
 	if (o.learn != NULL && ((all = allow_all()) == NULL ||
@@ -128,7 +128,7 @@ out:
 	fdb_broker_free(b);
 	/* Every process of the run is gone (launch_run()). */
 	if (remap_clear(&st.shm) == -1)
-		die("private /dev/shm left behind: %s", strerror(errno));
+		die("a private directory left behind: %s", strerror(errno));
 	learn_free(st.learn);
 	fdb_policy_free(all);
 	fdb_policy_free(base);
@@ -233,7 +233,7 @@ launch_options(const struct run_opts *o, struct run_state *st,
 	lo->end_arg = &st->shm;
 }
 
-/* In the anchor, the sandbox gone: remove the private /dev/shm. */
+/* In the anchor, the sandbox gone: remove the private directories. */
 static void
 end_shm(void *arg)
 {
@@ -292,14 +292,14 @@ fail:
 	return NULL;
 }
 
-/* The private /dev/shm (src/remap.c) into st->shm, granted in @p. */
+/* The private directories (src/remap.c) into st->shm, granted in @p. */
 static int
-private_shm(struct run_state *st, struct fdb_policy *p,
+private_dirs(struct run_state *st, struct fdb_policy *p,
 	    const struct run_opts *o)
 {
 	char err[ERR_MAX];
 
-	if (privshm_setup(&st->shm, p, o, err, sizeof(err)) == -1)
+	if (privdir_setup(&st->shm, p, o, err, sizeof(err)) == -1)
 		return die("%s", err);
 	return 0;
 }

@@ -66,8 +66,9 @@
  * rename or remove it.  A command that runs as root is not contained by
  * modes, but it reaches nothing but its own tree either.
  *
- * /tmp is not remapped (README says why): grants and working directories
- * commonly lie under it, and chdir into it could not be emulated.
+ * /tmp is remapped the same way only when asked (fdbroker-run
+ * --private-tmp; README says why): grants and working directories
+ * commonly lie under it, and chdir into it cannot be emulated.
  */
 #include "config.h"
 
@@ -127,7 +128,8 @@ remap_add(struct remap_set *s, const char *logical)
 	memcpy(r->logical, logical, len + 1);
 	r->llen = len;
 	r->hlen = (size_t)snprintf(r->host, sizeof(r->host),
-	    "%s/fdbroker-shm.XXXXXX", logical);
+	    "%s/fdbroker-%s.XXXXXX", logical,
+	    strcmp(logical, "/dev/shm") == 0 ? "shm" : "priv");
 	if (mkdtemp(r->host) == NULL)
 		return -1;
 	r->fd = open(r->host, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -7,8 +7,11 @@
 # sem_open shared with a child by name, a /proc/self/fd link, fchdir into
 # /dev/shm), each run unconfined and as `fdbroker-run -c WORKDIR -- CMD`,
 # their outputs compared; the Python one also with --fail-on-deny; the
-# private directory gone after each run.  Needs FDBROKER_RUN and
-# SHM_PROBE (set by make check).  Exit 77 when fdbroker-run cannot run.
+# private directory gone after each run; with --private-tmp, Lua's
+# os.tmpname and Python's mkstemp in /tmp.  Needs FDBROKER_RUN and
+# SHM_PROBE (set by make check).  Writes in a mktemp -d directory in /tmp
+# and one in the current directory (the build tree), removed at exit.
+# Exit 77 when fdbroker-run cannot run.
 
 R=${FDBROKER_RUN:?FDBROKER_RUN is not set}
 PROBE=${SHM_PROBE:?SHM_PROBE is not set}
@@ -18,6 +21,7 @@ failed=0
 LC_ALL=C
 export LC_ALL
 
+START=$(pwd)
 T=$(mktemp -d /tmp/fdbroker-shm-test.XXXXXX) || exit 99
 trap 'rm -rf "$T"' EXIT HUP INT TERM
 cd "$T" || exit 99
@@ -94,6 +98,47 @@ case $root in
 	[ ! -e "$root" ] && ok "private /dev/shm removed" ||
 	    nok "private /dev/shm removed: $root is left";;
 *)	echo "  root=$root"; nok "the object is in a private /dev/shm";;
+esac
+
+# --private-tmp: a private /tmp, from a directory outside /tmp (a rule
+# or a start under /tmp is refused with it).  Lua's os.tmpname and
+# Python's mkstemp in /tmp ignore TMPDIR.
+W=$(mktemp -d "$START/shm-work.XXXXXX") || exit 99
+trap 'rm -rf "$T" "$W"' EXIT HUP INT TERM
+case $W in
+/tmp/*)	echo "SKIP: --private-tmp (the build directory is under /tmp)";;
+*)	cd "$W" || exit 99
+	cat >tmp.lua <<'LUA'
+local n = os.tmpname()
+local f = assert(io.open(n, "w")); f:write("lua\n"); f:close()
+local g = assert(io.open(n)); io.write(g:read("a")); g:close()
+os.remove(n)
+print(n:match("^/tmp/lua_") ~= nil)
+LUA
+	cat >tmp.py <<'PY'
+import os, tempfile
+fd, n = tempfile.mkstemp(dir='/tmp')
+os.write(fd, b'python\n'); os.close(fd)
+print(open(n).read(), n.startswith('/tmp/tmp'))
+os.unlink(n)
+PY
+	for cmd in "/usr/bin/lua tmp.lua" "$PY -s tmp.py"; do
+		[ -x "${cmd%% *}" ] || { echo "SKIP: ${cmd%% *}"; continue; }
+		$cmd >plain 2>err
+		"$R" --private-tmp -c "$W" -- $cmd >out 2>err
+		got=$?
+		if [ $got -eq 0 ] && cmp -s plain out; then
+			ok "--private-tmp: ${cmd%% *}"
+		else
+			echo "  status $got"; diff plain out | head -5
+			nok "--private-tmp: ${cmd%% *}"
+		fi
+	done
+	"$R" --private-tmp -c "$T" -- /bin/true >out 2>err
+	[ $? -eq 125 ] && grep -q -- 'private /tmp' err &&
+	    ok "--private-tmp with a rule under /tmp: refused" ||
+	    nok "--private-tmp with a rule under /tmp: refused"
+	cd "$T" || exit 99;;
 esac
 
 # The host's /dev/shm is another: its objects are not seen, nor made.

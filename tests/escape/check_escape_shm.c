@@ -6,7 +6,8 @@
  * outside and inside the private tree), a descriptor of the private root
  * and chdir; another user entering the private directory; the directory
  * left behind after the run, after --timeout, after a SIGKILL of
- * fdbroker-run, and with symlinks out and unreadable directories in it.
+ * fdbroker-run, and with symlinks out and unreadable directories in it;
+ * the same attacks on /tmp with --private-tmp.
  *
  * Each attack also runs unconfined (the control), where the same script
  * reaches the host's /dev/shm, so no refusal passes because the probe
@@ -415,6 +416,67 @@ START_TEST(test_escape_shm_removed_kill)
 }
 END_TEST
 
+/* /tmp/fdbt-PID-@what: a name in the host's /tmp, ours. */
+static const char *
+tmp(const char *what)
+{
+	return fc_str("/tmp/fdbt-%d-%s", (int)getpid(), what);
+}
+
+/* ESCAPE: with --private-tmp, read and plant files in the host's /tmp: by name, "/tmp/../tmp/", a symlink made in the private /tmp, ".." out of a private directory; create, mkdir, symlink | the private /tmp is empty (ENOENT) and what is made there never appears in the host's (control: unconfined, the same script reads and makes them) */
+START_TEST(test_escape_shm_private_tmp)
+{
+	const char *name = strrchr(tmp("secret"), '/') + 1;
+	const char *creat = num(O_CREAT | O_WRONLY);
+	const char *script[] = {
+		FC_OPEN(tmp("secret"), "0"),
+		FC_OPEN(fc_str("/tmp/../tmp/%s", name), "0"),
+		"symlink", fc_str("../tmp/%s", name), tmp("rel"), ",",
+		FC_OPEN(tmp("rel"), "0"),
+		"mkdir", tmp("d"), "0700", ",",
+		FC_OPEN(fc_str("%s/../../tmp/%s", tmp("d"), name), "0"),
+		FC_OPEN(tmp("new"), creat),
+		NULL
+	};
+	static const struct fc_want real[] = {
+		{ 0, 0, "SECRET-tmp" }, { 0, 0, "SECRET-tmp" }, { 0, 0, NULL },
+		{ 0, 0, "SECRET-tmp" }, { 0, 0, NULL }, { 0, 0, "SECRET-tmp" },
+		{ 0, 0, NULL },
+	};
+	static const struct fc_want want[] = {
+		{ ENOENT, 0, NULL }, { ENOENT, 0, NULL }, { 0, 0, NULL },
+		{ ENOENT, 0, NULL }, { 0, 0, NULL }, { ENOENT, 0, NULL },
+		{ 0, 0, NULL },
+	};
+	static const char *const made[] = { "rel", "d", "new" };
+	static const char *const extra[] = { "--private-tmp", NULL };
+	struct fc_opts o = { .extra = extra };
+	char cwd[PATH_MAX];
+	size_t i;
+
+	/* No rule and no current directory under /tmp: that is refused. */
+	ck_assert(getcwd(cwd, sizeof(cwd)) != NULL);
+	if (strncmp(fc_probe(), "/tmp/", 5) == 0 ||
+	    strncmp(cwd, "/tmp/", 5) == 0) {
+		fprintf(stderr, "built under /tmp: --private-tmp skipped\n");
+		return;
+	}
+	fc_write(tmp("secret"), "SECRET-tmp\n");
+	FC_EXPECT(fc_plain(script), real);
+	for (i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+		ck_assert(fc_exists(tmp(made[i])));
+		if (unlink(tmp(made[i])) == -1)
+			ck_assert(rmdir(tmp(made[i])) == 0);
+	}
+	FC_EXPECT(fc_run_v(&o, script), want);
+	for (i = 0; i < sizeof(made) / sizeof(made[0]); i++)
+		ck_assert_msg(!fc_exists(tmp(made[i])), "planted %s",
+		    made[i]);
+	ck_assert_str_eq(fc_read(tmp("secret")), "SECRET-tmp\n");
+	unlink(tmp("secret"));
+}
+END_TEST
+
 static Suite *
 escape_shm_suite(void)
 {
@@ -429,6 +491,7 @@ escape_shm_suite(void)
 	tcase_add_test(tc, test_escape_shm_removed);
 	tcase_add_test(tc, test_escape_shm_removed_timeout);
 	tcase_add_test(tc, test_escape_shm_removed_kill);
+	tcase_add_test(tc, test_escape_shm_private_tmp);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
