@@ -8,7 +8,7 @@
 # /dev/shm), each run unconfined and as `fdbroker-run -c WORKDIR -- CMD`,
 # their outputs compared; the Python one also with --fail-on-deny; the
 # private directory gone after each run; with --private-tmp, Lua's
-# os.tmpname and Python's mkstemp in /tmp.  Needs FDBROKER_RUN and
+# os.tmpname, Python's mkstemp in /tmp and the JVM (when present).  Needs FDBROKER_RUN and
 # SHM_PROBE (set by make check).  Writes in a mktemp -d directory in /tmp
 # and one in the current directory (the build tree), removed at exit.
 # Exit 77 when fdbroker-run cannot run.
@@ -101,8 +101,8 @@ case $root in
 esac
 
 # --private-tmp: a private /tmp, from a directory outside /tmp (a rule
-# or a start under /tmp is refused with it).  Lua's os.tmpname and
-# Python's mkstemp in /tmp ignore TMPDIR.
+# or a start under /tmp is refused with it).  Lua's os.tmpname, Python's
+# mkstemp in /tmp and the JVM's createTempFile ignore TMPDIR.
 W=$(mktemp -d "$START/shm-work.XXXXXX") || exit 99
 trap 'rm -rf "$T" "$W"' EXIT HUP INT TERM
 case $W in
@@ -122,7 +122,14 @@ os.write(fd, b'python\n'); os.close(fd)
 print(open(n).read(), n.startswith('/tmp/tmp'))
 os.unlink(n)
 PY
-	for cmd in "/usr/bin/lua tmp.lua" "$PY -s tmp.py"; do
+	cat >T.java <<'JAVA'
+public class T { public static void main(String[] a) throws Exception {
+  java.io.File f = java.io.File.createTempFile("fdbt", ".tmp");
+  System.out.println(f.getPath().startsWith("/tmp/") + " " + f.delete());
+} }
+JAVA
+	for cmd in "/usr/bin/lua tmp.lua" "$PY -s tmp.py" \
+	    "/usr/bin/java T.java"; do
 		[ -x "${cmd%% *}" ] || { echo "SKIP: ${cmd%% *}"; continue; }
 		$cmd >plain 2>err
 		"$R" --private-tmp -c "$W" -- $cmd >out 2>err
