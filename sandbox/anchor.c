@@ -103,9 +103,14 @@ anchor_run(const struct anchor_opts *o)
 	(void)setpgid(0, 0);
 	if (wait_command(&set, cmd, &status) == 0) {
 		(void)anchor_sweep();
+		if (o->at_end != NULL)
+			o->at_end(o->end_arg);
 		(void)!write(o->report, &status, sizeof(status));
-	} else
+	} else {
 		(void)anchor_sweep();
+		if (o->at_end != NULL)
+			o->at_end(o->end_arg);
+	}
 	_exit(0);
 }
 

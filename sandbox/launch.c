@@ -276,6 +276,8 @@ anchor(const struct child_arg *a, int report, int sock, int report_end,
 		.arg = (void *)a,
 		.forward = forwarded,
 		.nforward = sizeof(forwarded) / sizeof(forwarded[0]),
+		.at_end = a->o->at_end,
+		.end_arg = a->o->end_arg,
 	};
 
 	fd_close(sock);

@@ -24,6 +24,7 @@
 #include "broker-ops.h"
 #include "fd.h"
 #include "policy.h"
+#include "remap.h"
 
 #define SUN_MIN		((socklen_t)offsetof(struct sockaddr_un, sun_path))
 
@@ -175,6 +176,8 @@ held_path(struct broker_call *c, int *fl)
 		return -1;
 	}
 	out->path[n] = '\0';
+	/* A file of the private /dev/shm is judged by its logical path. */
+	remap_host_path(c->ctx[0].remap, out->path, sizeof(out->path));
 	return 0;
 }
 

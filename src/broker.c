@@ -34,6 +34,7 @@ struct fdb_broker {
 	void *hook_arg;
 	int deny_errno;
 	int net;
+	const struct remap_set *remap;
 	char cwd[PATH_MAX];
 	unsigned char buf[WIRE_REQ_MAX];	/* transports' scratch */
 };
@@ -140,6 +141,12 @@ broker_set_net(struct fdb_broker *b, int allow)
 	b->net = allow != 0;
 }
 
+void
+broker_set_remap(struct fdb_broker *b, const struct remap_set *s)
+{
+	b->remap = s;
+}
+
 FDB_API int
 fdb_broker_open(struct fdb_broker *b, pid_t pid, const char *path, int flags,
 		mode_t mode)
@@ -221,6 +228,7 @@ call_init(struct broker_call *c, struct fdb_broker *b,
 		res->out[i].dirfd = -1;
 		c->ctx[i].policy = b->policy;
 		c->ctx[i].who = &req->who;
+		c->ctx[i].remap = b->remap;
 		/* A relative path from nowhere in particular: the broker's. */
 		c->ctx[i].base = req->base[i] != NULL ? req->base[i] : b->cwd;
 	}

@@ -23,6 +23,7 @@
 #include "resolve.h"
 
 struct loop;
+struct remap_set;
 
 /* What the broker can do for a requester. */
 enum broker_op {
@@ -143,6 +144,12 @@ const char *broker_op_name(enum broker_op op);
  * be used (fdbroker-run --allow-net).  Off by default.
  */
 void broker_set_net(struct fdb_broker *b, int allow);
+
+/*
+ * broker_set_remap: the private trees (remap.h) the requesters see, or
+ * NULL (the default: none).  Borrowed; it must outlive @b's use.
+ */
+void broker_set_remap(struct fdb_broker *b, const struct remap_set *s);
 
 /* broker_policy: the policy @b was made with (borrowed). */
 const struct fdb_policy *broker_policy(const struct fdb_broker *b);
