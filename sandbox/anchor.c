@@ -103,9 +103,14 @@ anchor_run(const struct anchor_opts *o)
 	(void)setpgid(0, 0);
 	if (wait_command(&set, cmd, &status) == 0) {
 		(void)anchor_sweep();
+		if (o->at_end != NULL)
+			o->at_end(o->end_arg);
 		(void)!write(o->report, &status, sizeof(status));
-	} else
+	} else {
 		(void)anchor_sweep();
+		if (o->at_end != NULL)
+			o->at_end(o->end_arg);
+	}
 	_exit(0);
 }
 
@@ -182,6 +187,13 @@ anchor_sweep(void)
 	int st;
 	pid_t pid;
 
+	/*
+	 * No child at all, not even one to reap: nothing is below us (a
+	 * descendant's parent is below us or is us), and /proc need not be
+	 * read.  The loop's own end, tested first.
+	 */
+	if (waitpid(-1, &st, WNOHANG | __WALL) == -1 && errno == ECHILD)
+		return 0;
 	for (;;) {
 		/* Without /proc nothing can be killed: waiting would hang. */
 		if (kill_tree(SIGKILL) == -1)

@@ -30,6 +30,12 @@ struct anchor_opts {
 	/* Signals the broker forwards, relayed to the command. */
 	const int *forward;
 	size_t nforward;
+	/*
+	 * Run once every process of the sandbox is gone, before the report,
+	 * also when the broker died first; NULL: nothing.
+	 */
+	void (*at_end)(void *arg);
+	void *end_arg;
 };
 
 /*

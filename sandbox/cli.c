@@ -36,7 +36,9 @@ enum {
 	OPT_CLEARENV,
 	OPT_TIMEOUT,
 	OPT_RLIMIT,
-	OPT_REQUIRE_LANDLOCK
+	OPT_REQUIRE_LANDLOCK,
+	OPT_HOST_SHM,
+	OPT_PRIVATE_TMP
 };
 
 /* The names of --rlimit, as prlimit(1) and bash's ulimit know them. */
@@ -72,6 +74,8 @@ static const struct option longopts[] = {
 	{ "fail-on-deny", no_argument, NULL, OPT_FAIL_ON_DENY },
 	{ "deny-errno", required_argument, NULL, OPT_DENY_ERRNO },
 	{ "allow-net", no_argument, NULL, OPT_ALLOW_NET },
+	{ "host-shm", no_argument, NULL, OPT_HOST_SHM },
+	{ "private-tmp", no_argument, NULL, OPT_PRIVATE_TMP },
 	{ "chdir", required_argument, NULL, OPT_CHDIR },
 	{ "setenv", required_argument, NULL, OPT_SETENV },
 	{ "unsetenv", required_argument, NULL, OPT_UNSETENV },
@@ -94,6 +98,8 @@ static const char usage[] =
 "  -c, --create PATH      grant rwc on PATH   -c ./build\n"
 "  -x, --exec PATH        grant rx on PATH    -x ./bin\n"
 "      --allow-net        let the command create network sockets\n"
+"      --host-shm         no private /dev/shm: rules on the host's apply\n"
+"      --private-tmp      a private /tmp, as /dev/shm (no rule under /tmp)\n"
 "Policy:\n"
 "      --deny PATH|GLOB   refuse PATH (or what GLOB matches, also files\n"
 "                         made later) even inside a granted tree\n"
@@ -304,12 +310,6 @@ take_option(struct run_opts *o, int c, const char *arg, const char *opt,
 	case OPT_UNSETENV:
 	case OPT_CLEARENV:
 		return 0;	/* take_env() */
-	case OPT_CHDIR:
-	case OPT_TIMEOUT:
-	case OPT_RLIMIT:
-	case OPT_REQUIRE_LANDLOCK:
-	case 'q':
-		return take_run(o, c, arg, opt, err, errlen);
 	case OPT_LOG:
 	case OPT_LEARN:
 		if (arg[0] == '\0')
@@ -327,8 +327,15 @@ take_option(struct run_opts *o, int c, const char *arg, const char *opt,
 			    "name '%.32s' (e.g. EACCES, EPERM, ENOENT)", opt,
 			    arg);
 		return 0;
+	case OPT_CHDIR:
+	case OPT_TIMEOUT:
+	case OPT_RLIMIT:
+	case OPT_REQUIRE_LANDLOCK:
+	case 'q':
 	case OPT_FAIL_ON_DENY:
 	case OPT_ALLOW_NET:
+	case OPT_HOST_SHM:
+	case OPT_PRIVATE_TMP:
 	case 'v':
 	case 'h':
 	case 'V':
@@ -364,6 +371,10 @@ take_run(struct run_opts *o, int c, const char *arg, const char *opt,
 		o->fail_on_deny = 1;
 	else if (c == OPT_ALLOW_NET)
 		o->allow_net = 1;
+	else if (c == OPT_HOST_SHM)
+		o->host_shm = 1;
+	else if (c == OPT_PRIVATE_TMP)
+		o->private_tmp = 1;
 	else if (c == 'v')
 		o->verbose = 1;
 	else if (c == 'h')

@@ -67,6 +67,8 @@ struct run_opts {
 	int fail_on_deny;
 	int deny_errno;		/* default EACCES */
 	int allow_net;
+	int host_shm;		/* --host-shm: no private /dev/shm */
+	int private_tmp;	/* --private-tmp: a private /tmp */
 	int verbose;
 	int help;		/* -h: print usage, exit 0, nothing else */
 	int version;		/* -V: print version, exit 0 */

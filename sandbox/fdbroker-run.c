@@ -2,7 +2,8 @@
 /*
  * fdbroker-run.c: main() of fdbroker-run (SPEC §4).  Parses the command
  * line (cli.c), builds the policy, makes the broker, runs the command
- * (launch.c) and turns the outcome into an exit status.  The only file
+ * (launch.c), puts the terminal's modes back (ttymodes.c) and turns the
+ * outcome into an exit status.  The only file
  * that prints: one line on stderr for its own failures (status 125),
  * the --verbose denials, the summary of denials (summary.c), and the
  * --log records.
@@ -22,14 +23,17 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "broker.h"
 #include "cli.h"
 #include "fd.h"
 #include "fdbroker.h"
 #include "launch.h"
 #include "learn.h"
 #include "policy-file.h"
+#include "privdir.h"
 #include "runlog.h"
 #include "summary.h"
+#include "ttymodes.h"
 
 #define ERR_MAX		(PATH_MAX + 256)
 
@@ -42,6 +46,7 @@ struct run_state {
 	int timed_out;
 	struct learn *learn;		/* NULL: no --learn */
 	int learn_failed;
+	struct remap_set shm;		/* the private directories */
 };
 
 static int	 parse(int argc, char *argv[], struct run_opts *o);
@@ -65,6 +70,9 @@ static int	 add_profiles(struct fdb_policy *p, const struct run_opts *o);
 static int	 rule_path(const char *cwd, const char *arg,
 		    char path[PATH_MAX]);
 static int	 exit_status(int status);
+static int	 private_dirs(struct run_state *st, struct fdb_policy *p,
+		    const struct run_opts *o);
+static void	 end_shm(void *arg);
 static void	 own_stderr(void);
 #ifdef FDB_TEST_NO_POLICY_CHECK
 static int	 test_switches(struct fdb_policy **all,
@@ -87,7 +95,8 @@ main(int argc, char *argv[])
 	}
 	own_stderr();
 	rc = RUN_EXIT_FAILURE;
-	if ((base = build_policy(&o)) == NULL)
+	if ((base = build_policy(&o)) == NULL ||
+	    private_dirs(&st, base, &o) == -1)
 		goto out;
 	/* --learn: allow everything, remember what was beyond @base. */
 	if (o.learn != NULL && ((all = allow_all()) == NULL ||
@@ -117,6 +126,9 @@ main(int argc, char *argv[])
 		    o.learn == NULL ? base : NULL);
 out:
 	fdb_broker_free(b);
+	/* Every process of the run is gone (launch_run()). */
+	if (remap_clear(&st.shm) == -1)
+		die("a private directory left behind: %s", strerror(errno));
 	learn_free(st.learn);
 	fdb_policy_free(all);
 	fdb_policy_free(base);
@@ -165,6 +177,7 @@ new_broker(const struct fdb_policy *p, const struct run_opts *o,
 	}
 	st->verbose = o->verbose;
 	fdb_broker_set_hook(b, on_decision, st);
+	broker_set_remap(b, &st->shm);
 	return b;
 }
 
@@ -175,14 +188,19 @@ run_command(struct fdb_broker *b, const struct run_opts *o,
 	    const struct fdb_policy *exec)
 {
 	struct launch_opts lo;
+	struct ttymodes modes;
 	char err[ERR_MAX];
-	int status, confine_err = 0;
+	int status, rc, confine_err = 0;
 
 	launch_options(o, st, &lo);
 	lo.confine = confine;
 	lo.confine_err = &confine_err;
 	lo.exec = exec;
-	if (launch_run(b, &lo, &status, err, sizeof(err)) == -1) {
+	ttymodes_save(&modes);
+	rc = launch_run(b, &lo, &status, err, sizeof(err));
+	/* Every process of the sandbox is gone: nothing sets them again. */
+	ttymodes_restore(&modes);
+	if (rc == -1) {
 		die("%s", err);
 		return RUN_EXIT_FAILURE;
 	}
@@ -210,6 +228,16 @@ launch_options(const struct run_opts *o, struct run_state *st,
 	lo->nrlimits = o->nrlimits;
 	lo->timeout_ms = o->timeout_ms;
 	lo->timed_out = &st->timed_out;
+	/* The anchor removes it too: it outlives a SIGKILL of ours. */
+	lo->at_end = end_shm;
+	lo->end_arg = &st->shm;
+}
+
+/* In the anchor, the sandbox gone: remove the private directories. */
+static void
+end_shm(void *arg)
+{
+	(void)remap_clear(arg);
 }
 
 static int
@@ -262,6 +290,18 @@ build_policy(const struct run_opts *o)
 fail:
 	fdb_policy_free(p);
 	return NULL;
+}
+
+/* The private directories (src/remap.c) into st->shm, granted in @p. */
+static int
+private_dirs(struct run_state *st, struct fdb_policy *p,
+	    const struct run_opts *o)
+{
+	char err[ERR_MAX];
+
+	if (privdir_setup(&st->shm, p, o, err, sizeof(err)) == -1)
+		return die("%s", err);
+	return 0;
 }
 
 /*

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * filter-ioctl.c: the rules for requests on descriptors already held,
- * ioctl and fcntl, for both transports (SPEC §3, §4).  The terminal's
- * requests pass by an allowlist; requests that change a file's
- * attributes need w, which only fdbroker-run's broker can decide (on its
- * own copy of the descriptor: notify-calls.c), so elsewhere they are
- * refused; fcntl may neither take a lease nor turn on O_ASYNC.  flock and
- * POSIX record locks stay allowed: see filter-notify.c's allowed list.
+ * ioctl and fcntl, for both transports (SPEC §3, §4).  The terminal's,
+ * the sockets' and the virtual console's requests pass by allowlists;
+ * requests that change a file's attributes need w, which only
+ * fdbroker-run's broker can decide (on its own copy of the descriptor:
+ * notify-calls.c), so elsewhere they are refused; fcntl may neither take
+ * a lease nor turn on O_ASYNC.  flock and POSIX record locks stay
+ * allowed: see filter-notify.c's allowed list.
  * No state, no fork, no broker.
  *
  * The kernel reads an ioctl request and fcntl's int arguments as 32
@@ -22,8 +23,10 @@
 #include <linux/fs.h>
 #include <linux/fscrypt.h>
 #include <linux/fsverity.h>
+#include <linux/kd.h>
 #include <linux/serial.h>	/* struct serial_iso7816 */
 #include <linux/sockios.h>
+#include <linux/vt.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,9 +58,10 @@
 const unsigned long filter_tty_ioctls[] = {
 	/*
 	 * Modes of a terminal the command holds (shells, editors, less,
-	 * ssh): echo, raw, speed.  On a shared terminal they outlast the
-	 * run as the command's output does, and `stty sane` undoes them;
-	 * they do not change the line discipline (c_line is ignored).
+	 * ssh): echo, raw, speed.  fdbroker-run puts a shared terminal's
+	 * back after the run (ttymodes.c); they do not change the line
+	 * discipline (c_line is stored, not acted on: Linux 6.18 keeps
+	 * N_TTY, and a hangup makes it N_TTY again).
 	 */
 	TCGETS, TCSETS, TCSETSW, TCSETSF, TCGETA, TCSETA, TCSETAW, TCSETAF,
 	TCGETS2, TCSETS2, TCSETSW2, TCSETSF2,
@@ -122,6 +126,41 @@ const unsigned long filter_sock_ioctls[] = {
 };
 
 /*
+ * The virtual console's requests (<linux/kd.h>, <linux/vt.h>): the
+ * legacy numbers 0x4Bxx and 0x56xx, no direction or size bits, which
+ * the console driver alone answers (a pseudo-terminal says ENOTTY).  A
+ * command started on a Linux console would otherwise hold it: keyboard
+ * in raw mode or off (KDSKBMODE), graphics mode (KDSETMODE: the screen
+ * stops showing text), another console made active (VT_ACTIVATE) or
+ * switching locked (VT_LOCKSWITCH), the keyboard's signal claimed
+ * (KDSIGACCEPT), keymaps and fonts rewritten (KDSKBENT, PIO_FONT,
+ * KDFONTOP), LEDs and tones.  What passes are questions: is this a
+ * console, and in which mode (kbd_mode, setfont and systemd ask
+ * KDGKBTYPE); every other one fails with EPERM.  V4L2's requests share
+ * the type 'V' but carry a direction and a size, and stay outside.
+ */
+const unsigned long filter_kd_ioctls[] = {
+	KDGKBTYPE, KDGETMODE, KDGKBMODE, KDGKBMETA, KDGETLED, KDGKBLED,
+	0
+};
+
+const unsigned long filter_vt_ioctls[] = {
+	VT_GETSTATE, VT_GETMODE,
+	0
+};
+
+/* A part of the request space refused but for an allowlist. */
+static const struct {
+	uint32_t mask, val;
+	const unsigned long *allowed;
+} allowlists[] = {
+	{ 0xff00, FILTER_TTY_TYPE << 8, filter_tty_ioctls },
+	{ 0xff00, FILTER_SOCK_TYPE_IOC << 8, filter_sock_ioctls },
+	{ FILTER_LEGACY_MASK, FILTER_KD_TYPE << 8, filter_kd_ioctls },
+	{ FILTER_LEGACY_MASK, FILTER_VT_TYPE << 8, filter_vt_ioctls },
+};
+
+/*
  * Requests that change a file's attribute flags (immutable, append-only,
  * nodump...), its project or version, its encryption, make its contents
  * final (verity), or keep every other process from writing a whole file
@@ -154,7 +193,8 @@ static int	cover_init(struct cover *, const unsigned long *, size_t);
 static int	cover(const struct cover *, uint32_t, uint32_t, size_t,
 		    size_t);
 static int	tty_refusals(scmp_filter_ctx);
-static int	type_refusals(scmp_filter_ctx, uint32_t, const unsigned long *);
+static int	space_refusals(scmp_filter_ctx, uint32_t, uint32_t,
+		    const unsigned long *);
 static int	attr_refusals(scmp_filter_ctx, const unsigned long *, size_t);
 static int	fcntl_refusals(scmp_filter_ctx);
 static int	mediated(const unsigned long *, size_t, unsigned long);
@@ -164,11 +204,14 @@ int
 filter_ioctl_refusals(scmp_filter_ctx ctx, const unsigned long *mediated,
 		      size_t n)
 {
+	size_t i;
 	int rc;
 
+	for (i = 0; i < sizeof(allowlists) / sizeof(allowlists[0]); i++)
+		if ((rc = space_refusals(ctx, allowlists[i].mask,
+		    allowlists[i].val, allowlists[i].allowed)) < 0)
+			return rc;
 	if ((rc = tty_refusals(ctx)) < 0 ||
-	    (rc = type_refusals(ctx, FILTER_SOCK_TYPE_IOC,
-	    filter_sock_ioctls)) < 0 ||
 	    (rc = attr_refusals(ctx, mediated, n)) < 0)
 		return rc;
 	return fcntl_refusals(ctx);
@@ -198,8 +241,7 @@ filter_ioctl_allow(scmp_filter_ctx ctx, const unsigned long *mediated,
 }
 
 /*
- * Type 'T' but filter_tty_ioctls, as the rest of that part of the space;
- * then the listed requests refused for some arguments: TIOCSCTTY with
+ * The terminal's requests refused for some arguments: TIOCSCTTY with
  * force (arg 1 exactly, as the kernel reads it; root takes a terminal
  * from the session that has it), and tcflow(TCOOFF), which stops the
  * terminal's output, the user's shell's too, until a TCOON.
@@ -211,8 +253,6 @@ tty_refusals(scmp_filter_ctx ctx)
 	struct scmp_arg_cmp cmp[2];
 	int rc;
 
-	if ((rc = type_refusals(ctx, FILTER_TTY_TYPE, filter_tty_ioctls)) < 0)
-		return rc;
 	cmp[0] = filter_masked(1, FILTER_LOW32, TIOCSCTTY);
 	cmp[1] = filter_masked(2, FILTER_LOW32, 1);
 	if ((rc = filter_add_name(ctx, eperm, "ioctl", 2, cmp)) < 0)
@@ -222,14 +262,17 @@ tty_refusals(scmp_filter_ctx ctx)
 	return filter_add_name(ctx, eperm, "ioctl", 2, cmp);
 }
 
-/* Every request of ioctl type @type but the 0-ended @allowed: EPERM. */
+/*
+ * Every request x with (x & @mask) == @val but the 0-ended @allowed:
+ * EPERM.
+ */
 static int
-type_refusals(scmp_filter_ctx ctx, uint32_t type,
-	      const unsigned long *allowed)
+space_refusals(scmp_filter_ctx ctx, uint32_t mask, uint32_t val,
+	       const unsigned long *allowed)
 {
 	struct cover c = {
-		.ctx = ctx, .action = SCMP_ACT_ERRNO(EPERM), .fixed = 0xff00,
-		.fixed_val = type << 8,
+		.ctx = ctx, .action = SCMP_ACT_ERRNO(EPERM), .fixed = mask,
+		.fixed_val = val,
 	};
 	size_t n;
 	int rc;

@@ -15,6 +15,14 @@
 #define FILTER_TTY_TYPE		0x54
 /* Sockets' and network devices' type (SIOC*, <linux/sockios.h>). */
 #define FILTER_SOCK_TYPE_IOC	0x89
+/*
+ * The virtual console's types, 'K' (<linux/kd.h>) and 'V' (<linux/vt.h>),
+ * in their legacy numbers alone: (request & FILTER_LEGACY_MASK) is the
+ * type shifted by 8, no direction or size bits.
+ */
+#define FILTER_KD_TYPE		0x4b
+#define FILTER_VT_TYPE		0x56
+#define FILTER_LEGACY_MASK	0xffffff00U
 
 /*
  * The lists, for the filters and their tests (tests/check_filter.c); each
@@ -31,12 +39,19 @@ extern const unsigned long filter_tty_ioctls[];
  * with EPERM.
  */
 extern const unsigned long filter_sock_ioctls[];
+/*
+ * filter_kd_ioctls, filter_vt_ioctls: the virtual console's legacy
+ * requests that pass (questions); every other one fails with EPERM.
+ */
+extern const unsigned long filter_kd_ioctls[];
+extern const unsigned long filter_vt_ioctls[];
 extern const unsigned long filter_attr_ioctls[];
 
 /*
  * filter_ioctl_refusals: add to @ctx, whose default must be ALLOW, the
  * refusals of ioctl and fcntl requests: the terminal's requests outside
- * filter_tty_ioctls, the sockets' outside filter_sock_ioctls, TIOCSCTTY
+ * filter_tty_ioctls, the sockets' outside filter_sock_ioctls, the
+ * console's outside filter_kd_ioctls and filter_vt_ioctls, TIOCSCTTY
  * with force, TCXONC's TCOOFF, the
  * attribute requests but the @n in @mediated, O_ASYNC and leases.
  * Returns 0, or libseccomp's negative errno.

@@ -7,18 +7,26 @@
  * builder (filter.c), which the library worker's lockdown uses too.  It
  * does not fork, talk to the broker or keep state.
  *
- * Two filters are stacked, and the kernel applies the most restrictive
- * answer of the two (KILL > ERRNO > USER_NOTIF > ALLOW; between two
+ * Three filters are stacked, and the kernel applies the most restrictive
+ * answer of the three (KILL > ERRNO > USER_NOTIF > ALLOW; between two
  * ERRNOs, the later filter's):
- *  - the argument filter: default ALLOW, with every refusal of
- *    filter_add_refusals() (kill of the broker, TIOCSTI, FIOSETOWN...).
+ *  - the argument filter: default ALLOW, with the refusals by argument
+ *    of filter_add_refusals() (TIOCSTI, FIOSETOWN, clone flags...).
  *    libseccomp cannot say "allow unless equal" in a default-deny
- *    filter, hence the second filter;
+ *    filter, hence a filter of their own;
+ *  - the pid filter, default ALLOW: the refusals by argument that name
+ *    the broker, its group or the anchor (kill, F_SETOWN, setpgid...);
  *  - the allowlist: default ENOSYS (an unknown or future call fails, as
  *    on an older kernel, and libc falls back), the calls below allowed,
  *    the mediated calls sent to the broker (SECCOMP_RET_USER_NOTIF), and
- *    the shared refusals by name again, so that they fail with EPERM
- *    (they exist, they are forbidden) rather than ENOSYS.
+ *    the shared refusals by name, with EPERM (they exist, they are
+ *    forbidden) rather than ENOSYS.  Being the last, it decides the errno
+ *    of every call it refuses whatever the others say, so the others
+ *    need not refuse by name too.
+ * The first and the last have no pid in them and depend on few options:
+ * fdbroker-run loads them as libseccomp built them at build time
+ * (filter-gen.c, o->prebuilt); only the small pid filter is built at
+ * each start.
  */
 #include "config.h"
 
@@ -32,6 +40,7 @@
 #include <linux/seccomp.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -53,8 +62,19 @@ static int	 add_signals(scmp_filter_ctx, int);
 static int	 add_scoped_signals(scmp_filter_ctx, const char *const *);
 static int	 add_fcntl_cmd(scmp_filter_ctx);
 static int	*mediated(const struct filter_notify_opts *, size_t *);
-static int	 load(scmp_filter_ctx, int *);
-static int	 load_listener(scmp_filter_ctx, int *);
+static int	 refusals(const struct filter_notify_opts *,
+		    struct filter_refusals *);
+static int	 allowlist(const struct filter_notify_opts *,
+		    struct filter_refusals *, struct sock_fprog *);
+static const struct sock_filter *prebuilt(const struct filter_notify_opts *,
+		    int, unsigned short *);
+static int	 load_part(const struct filter_notify_opts *,
+		    struct filter_refusals *, int, int *);
+static int	 load_pids(struct filter_refusals *);
+static int	 build(const struct filter_notify_opts *,
+		    struct filter_refusals *, int, struct sock_fprog *);
+static int	 export(scmp_filter_ctx, struct sock_fprog *);
+static int	 load_prog(const struct sock_fprog *, int *);
 
 /*
  * Calls that change another process's scheduling, priority or limits
@@ -219,58 +239,194 @@ filter_notify_supported(void)
 int
 filter_notify_install(const struct filter_notify_opts *o)
 {
-	struct filter_refusals r = { .path_errno = EPERM,
-	    .xattr_errno = EOPNOTSUPP };
-	scmp_filter_ctx args = NULL, allow = NULL;
-	int rc, listener = -1, *nrs;
+	struct filter_refusals r;
+	int rc, listener = -1;
 
-	if (o == NULL || o->broker <= 0 || o->notify_nrs == NULL ||
-	    o->n_notify == 0) {
-		errno = EINVAL;
+	if (refusals(o, &r) == -1)
 		return -1;
-	}
-	r.broker = o->broker;
-	r.anchor = o->anchor;
-	r.kill0 = 1;
-	if ((nrs = mediated(o, &r.n_mediated)) == NULL)
-		return -1;
-	r.mediated = nrs;
-	r.mediated_ioctls = o->notify_ioctls;
-	r.n_mediated_ioctls = o->n_notify_ioctls;
-	if ((args = seccomp_init(SCMP_ACT_ALLOW)) == NULL ||
-	    (allow = seccomp_init(SCMP_ACT_ERRNO(ENOSYS))) == NULL) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	r.parts = FILTER_BY_NAME | FILTER_BY_ARG;
-	if ((rc = filter_set_attrs(args, 0)) < 0 ||
-	    (rc = filter_add_refusals(args, &r)) < 0 ||
-	    (rc = add_fcntl_cmd(args)) < 0 ||
-	    (rc = load(args, NULL)) < 0)
-		goto out;
-	r.parts = FILTER_BY_NAME;
-	if ((rc = filter_set_attrs(allow, 0)) < 0 ||
-	    (rc = add_mediated(allow, o)) < 0 ||
-	    (rc = filter_add_list(allow, SCMP_ACT_ALLOW, allowed)) < 0 ||
-	    (rc = add_ioctl(allow, o)) < 0 ||
-	    (rc = filter_add_refusals(allow, &r)) < 0 ||
-	    (rc = filter_add_list(allow, SCMP_ACT_ERRNO(EPERM),
-	    refused_here)) < 0 ||
-	    (rc = add_sockets(allow, o->allow_net)) < 0 ||
-	    (rc = add_process(allow)) < 0 ||
-	    (rc = add_on_process(allow)) < 0 ||
-	    (rc = add_signals(allow, o->signals_scoped)) < 0)
-		goto out;
-	rc = load(allow, &listener);
-out:
-	seccomp_release(args);
-	seccomp_release(allow);
-	free(nrs);
+	/* First, as seccomp_load() would: the filters are loaded by hand. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		rc = -errno;
+	else if ((rc = load_part(o, &r, FILTER_NOTIFY_ARGS, NULL)) == 0 &&
+	    (rc = load_pids(&r)) == 0)
+		rc = load_part(o, &r, FILTER_NOTIFY_ALLOW, &listener);
+	free((void *)r.mediated);
 	if (rc < 0) {
 		errno = -rc;
 		return -1;
 	}
 	return listener;
+}
+
+int
+filter_notify_export(const struct filter_notify_opts *o, int which,
+    struct sock_fprog *prog)
+{
+	struct filter_refusals r;
+	int rc;
+
+	if (refusals(o, &r) == -1)
+		return -1;
+	rc = build(o, &r, which, prog);
+	free((void *)r.mediated);
+	if (rc < 0) {
+		errno = -rc;
+		return -1;
+	}
+	return 0;
+}
+
+/* The shared refusals for @o into @r, whose mediated array is to free. */
+static int
+refusals(const struct filter_notify_opts *o, struct filter_refusals *r)
+{
+	int *nrs;
+
+	memset(r, 0, sizeof(*r));
+	if (o == NULL || o->broker <= 0 || o->notify_nrs == NULL ||
+	    o->n_notify == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	r->path_errno = EPERM;
+	r->xattr_errno = EOPNOTSUPP;
+	r->broker = o->broker;
+	r->anchor = o->anchor;
+	r->kill0 = 1;
+	if ((nrs = mediated(o, &r->n_mediated)) == NULL)
+		return -1;
+	r->mediated = nrs;
+	r->mediated_ioctls = o->notify_ioctls;
+	r->n_mediated_ioctls = o->n_notify_ioctls;
+	return 0;
+}
+
+/*
+ * Load filter @which (FILTER_NOTIFY_*), with a listener into *@listener
+ * if not NULL: the one built with fdbroker-run for @o, else built now.
+ */
+static int
+load_part(const struct filter_notify_opts *o, struct filter_refusals *r,
+    int which, int *listener)
+{
+	struct sock_fprog prog = { 0, NULL };
+	int rc;
+
+	if ((prog.filter = (struct sock_filter *)prebuilt(o, which,
+	    &prog.len)) != NULL)
+		return load_prog(&prog, listener);
+	if ((rc = build(o, r, which, &prog)) < 0)
+		return rc;
+	rc = load_prog(&prog, listener);
+	free(prog.filter);
+	return rc;
+}
+
+/*
+ * The refusals by the pids of the broker, its group and the anchor,
+ * known only now: a small filter of their own, built now.  Its answers
+ * are EPERM, and where another filter also refuses such a call (fcntl
+ * with a command above 32 bits) it is with EPERM too, so which filter
+ * the kernel takes the errno from does not matter.
+ */
+static int
+load_pids(struct filter_refusals *r)
+{
+	scmp_filter_ctx ctx;
+	int rc;
+
+	if ((ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return -ENOMEM;
+	r->parts = FILTER_BY_PID;
+	if ((rc = filter_set_attrs(ctx, 0)) == 0 &&
+	    (rc = filter_add_refusals(ctx, r)) == 0)
+		rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return rc < 0 ? rc : 0;
+}
+
+/* Filter @which for @o, as BPF into @prog (its filter to free). */
+static int
+build(const struct filter_notify_opts *o, struct filter_refusals *r,
+    int which, struct sock_fprog *prog)
+{
+	scmp_filter_ctx args;
+	int rc;
+
+	if (which == FILTER_NOTIFY_ALLOW)
+		return allowlist(o, r, prog);
+	if (which != FILTER_NOTIFY_ARGS)
+		return -EINVAL;
+	if ((args = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return -ENOMEM;
+	r->parts = FILTER_BY_ARG;
+	if ((rc = filter_set_attrs(args, 0)) == 0 &&
+	    (rc = filter_add_refusals(args, r)) == 0 &&
+	    (rc = add_fcntl_cmd(args)) == 0)
+		rc = export(args, prog);
+	seccomp_release(args);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * The allowlist as BPF into @prog (its filter to free), built with
+ * libseccomp.  It depends on @o's allow_net, signals_scoped and the calls
+ * and requests sent to the broker, never on a pid: the refusals by name
+ * only.  Returns 0 or -errno.
+ */
+static int
+allowlist(const struct filter_notify_opts *o, struct filter_refusals *r,
+    struct sock_fprog *prog)
+{
+	scmp_filter_ctx allow;
+	int rc;
+
+	if ((allow = seccomp_init(SCMP_ACT_ERRNO(ENOSYS))) == NULL)
+		return -ENOMEM;
+	r->parts = FILTER_BY_NAME;
+	if ((rc = filter_set_attrs(allow, 0)) == 0 &&
+	    (rc = add_mediated(allow, o)) == 0 &&
+	    (rc = filter_add_list(allow, SCMP_ACT_ALLOW, allowed)) == 0 &&
+	    (rc = add_ioctl(allow, o)) == 0 &&
+	    (rc = filter_add_refusals(allow, r)) == 0 &&
+	    (rc = filter_add_list(allow, SCMP_ACT_ERRNO(EPERM),
+	    refused_here)) == 0 &&
+	    (rc = add_sockets(allow, o->allow_net)) == 0 &&
+	    (rc = add_process(allow)) == 0 &&
+	    (rc = add_on_process(allow)) == 0 &&
+	    (rc = add_signals(allow, o->signals_scoped)) == 0)
+		rc = export(allow, prog);
+	seccomp_release(allow);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * Filter @which for @o built when fdbroker-run was, with its length in
+ * *@len; NULL if there is none for @o, or if the libseccomp loaded now
+ * is not the one that built it (it might resolve other names).
+ */
+static const struct sock_filter *
+prebuilt(const struct filter_notify_opts *o, int which, unsigned short *len)
+{
+	const struct filter_notify_prebuilt *p = o->prebuilt;
+	const struct scmp_version *v;
+	size_t i;
+
+	if (p == NULL || (v = seccomp_version()) == NULL ||
+	    v->major != p->major || v->minor != p->minor ||
+	    v->micro != p->micro || seccomp_api_get() != p->api)
+		return NULL;
+	if (which == FILTER_NOTIFY_ARGS) {
+		*len = p->args_len;
+		return p->args;
+	}
+	for (i = 0; i < p->n; i++)
+		if (p->bpf[i].allow_net == (o->allow_net != 0) &&
+		    p->bpf[i].signals_scoped == (o->signals_scoped != 0)) {
+			*len = p->bpf[i].len;
+			return p->bpf[i].prog;
+		}
+	return NULL;
 }
 
 /*
@@ -322,44 +478,10 @@ add_ioctl(scmp_filter_ctx ctx, const struct filter_notify_opts *o)
 	return filter_ioctl_allow(ctx, o->notify_ioctls, o->n_notify_ioctls);
 }
 
-/*
- * Load @ctx; with @listener, the allowlist's notification descriptor
- * is stored there.  libseccomp asks the kernel for a listener whenever
- * the filter has a NOTIFY rule.
- */
+/* @ctx exported as BPF into @prog, its filter to free.  0 or -errno. */
 static int
-load(scmp_filter_ctx ctx, int *listener)
+export(scmp_filter_ctx ctx, struct sock_fprog *prog)
 {
-	int rc;
-
-	if (listener == NULL)
-		return seccomp_load(ctx);
-	if ((rc = load_listener(ctx, listener)) != -ENOSYS)
-		return rc;
-	/* A kernel before 5.19 (no WAIT_KILLABLE_RECV): libseccomp's way. */
-	if ((rc = seccomp_load(ctx)) < 0)
-		return rc;
-	if ((*listener = seccomp_notify_fd(ctx)) < 0)
-		return *listener == -1 ? -ENOSYS : *listener;
-	return 0;
-}
-
-/*
- * The allowlist, loaded by hand for SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
- * (Linux 5.19; libseccomp 2.5 cannot ask for it): once the broker has
- * received a notification, only a fatal signal ends the requester's
- * wait.  Otherwise any signal would, and a call that never fails so
- * unconfined would fail with EINTR (a shell's kill of its own child, as
- * the SIGCHLD of that child arrives while its next call waits).  The
- * program is libseccomp's, exported through a memfd; what seccomp_load()
- * would add is there already (no_new_privs: the argument filter went
- * first, through libseccomp; no TSYNC: the process has one thread).
- * -ENOSYS when the kernel refuses the flag.
- */
-static int
-load_listener(scmp_filter_ctx ctx, int *listener)
-{
-	struct sock_fprog prog;
 	struct stat st;
 	void *bpf = NULL;
 	int fd, rc;
@@ -367,21 +489,48 @@ load_listener(scmp_filter_ctx ctx, int *listener)
 	if ((fd = memfd_create("fdbroker-bpf", MFD_CLOEXEC)) == -1)
 		return -errno;
 	if ((rc = seccomp_export_bpf(ctx, fd)) < 0 || fstat(fd, &st) == -1 ||
+	    st.st_size > USHRT_MAX * (off_t)sizeof(struct sock_filter) ||
 	    (bpf = malloc((size_t)st.st_size + 1)) == NULL ||
 	    pread(fd, bpf, (size_t)st.st_size, 0) != st.st_size) {
+		free(bpf);
 		rc = rc < 0 ? rc : -EIO;
-		goto out;
+	} else {
+		prog->len = (unsigned short)(st.st_size /
+		    (off_t)sizeof(struct sock_filter));
+		prog->filter = bpf;
 	}
-	prog.len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
-	prog.filter = bpf;
-	*listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-	    SECCOMP_FILTER_FLAG_NEW_LISTENER |
-	    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
-	rc = *listener >= 0 ? 0 : errno == EINVAL ? -ENOSYS : -errno;
-out:
-	free(bpf);
 	fd_close(fd);
 	return rc;
+}
+
+/*
+ * Load @prog by hand; with @listener, ask for a listener into it, and for
+ * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux 5.19; libseccomp 2.5
+ * cannot ask for it): once the broker has received a notification, only
+ * a fatal signal ends the requester's wait.  Otherwise any signal would,
+ * and a call that never fails so unconfined would fail with EINTR (a
+ * shell's kill of its own child, as the SIGCHLD of that child arrives
+ * while its next call waits).  A kernel before 5.19 refuses the flag
+ * (EINVAL): then without it, as seccomp_load() would.  What
+ * seccomp_load() would add is there already (no_new_privs, set first;
+ * no TSYNC: the process has one thread).
+ */
+static int
+load_prog(const struct sock_fprog *prog, int *listener)
+{
+	unsigned flags = SECCOMP_FILTER_FLAG_NEW_LISTENER |
+	    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	int fd;
+
+	if (listener == NULL)
+		return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
+		    prog) == -1 ? -errno : 0;
+	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);
+	if (fd == -1 && errno == EINVAL)
+		fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+		    SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+	*listener = fd;
+	return fd >= 0 ? 0 : -errno;
 }
 
 /*

@@ -300,7 +300,7 @@ filter_lockdown(pid_t broker)
 {
 	struct filter_refusals r = {
 		.broker = broker, .path_errno = EACCES, .xattr_errno = EACCES,
-		.parts = FILTER_BY_NAME | FILTER_BY_ARG,
+		.parts = FILTER_BY_NAME | FILTER_BY_ARG | FILTER_BY_PID,
 	};
 	struct scmp_arg_cmp dgram = filter_masked(1, FILTER_SOCK_TYPE,
 	    SOCK_DGRAM);
@@ -348,24 +348,29 @@ filter_lockdown(pid_t broker)
  * What no broker checks in a worker, and fdbroker-run mediates: bind()
  * would make a socket file at any path the user may write (or an
  * abstract name), and a worker's sockets are socketpair ends, which need
- * none.  Through a descriptor, whatever it was opened for: fchown, and
- * fchmod with the setuid or setgid bit (SPEC §3: never set through the
- * sandbox).  Other mode bits and times through a held descriptor stay
- * the kernel's to decide (README, known limits).
+ * none.  Through a descriptor, whatever it was opened for: fchown,
+ * fchmod and futimens (utimensat with no path and a descriptor): the
+ * kernel asks for the file's owner, not a descriptor open for writing,
+ * and seccomp cannot tell how one was opened, so a grant of r alone
+ * would change the file's mode or times (SPEC §3).  A worker gives the
+ * mode when it creates a file (fdb_open's mode).
  */
 static int
 add_worker_only(scmp_filter_ctx ctx)
 {
 	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
-	struct scmp_arg_cmp cmp = filter_masked(1, S_ISUID, S_ISUID);
+	struct scmp_arg_cmp cmp[2] = {
+		{ .arg = 1, .op = SCMP_CMP_EQ, .datum_a = 0 },
+		filter_masked(0, SIGN32, 0),
+	};
 	int rc;
 
 	if ((rc = filter_add_name(ctx, eperm, "bind", 0, NULL)) < 0 ||
 	    (rc = filter_add_name(ctx, eperm, "fchown", 0, NULL)) < 0 ||
-	    (rc = filter_add_name(ctx, eperm, "fchmod", 1, &cmp)) < 0)
+	    (rc = filter_add_name(ctx, eperm, "fchmod", 0, NULL)) < 0)
 		return rc;
-	cmp = filter_masked(1, S_ISGID, S_ISGID);
-	return filter_add_name(ctx, eperm, "fchmod", 1, &cmp);
+	/* The rest of utimensat is refused in add_args(). */
+	return filter_add_name(ctx, eperm, "utimensat", 2, cmp);
 }
 
 FDB_API int
@@ -385,6 +390,9 @@ filter_add_refusals(scmp_filter_ctx ctx, const struct filter_refusals *r)
 	if ((r->parts & FILTER_BY_NAME) && (rc = add_named(&rs)) < 0)
 		return rc;
 	if ((r->parts & FILTER_BY_ARG) && (rc = add_args(&rs)) < 0)
+		return rc;
+	if ((r->parts & FILTER_BY_PID) && r->broker > 0 &&
+	    (rc = add_signals(&rs)) < 0)
 		return rc;
 	return 0;
 }
@@ -487,7 +495,7 @@ add_late(const struct rules *rs)
  * Calls refused for some arguments only.  futimens(fd) is
  * utimensat(fd, NULL, ...), which names nothing: any path, or a negative
  * dirfd (AT_FDCWD with a NULL path would touch the current directory),
- * is refused.
+ * is refused; a worker refuses futimens too (add_worker_only()).
  */
 static int
 add_args(const struct rules *rs)
@@ -505,7 +513,7 @@ add_args(const struct rules *rs)
 	    (rc = add_ioctls(rs)) < 0 || (rc = add_persona(rs)) < 0 ||
 	    (rc = add_process(rs)) < 0)
 		return rc;
-	return rs->r->broker > 0 ? add_signals(rs) : 0;
+	return 0;
 }
 
 /*

@@ -24,6 +24,8 @@
 
 #define FILTER_BY_NAME	0x1	/* whole system calls */
 #define FILTER_BY_ARG	0x2	/* calls refused for some arguments only */
+/* signals and groups of the broker and the anchor: by their pids */
+#define FILTER_BY_PID	0x4
 
 /* What a filter refuses, and with which errno where the filters differ. */
 struct filter_refusals {
@@ -37,7 +39,7 @@ struct filter_refusals {
 	size_t n_mediated_ioctls;
 	int path_errno;		/* a path call that is not mediated */
 	int xattr_errno;	/* extended attributes by path */
-	unsigned parts;		/* FILTER_BY_NAME | FILTER_BY_ARG */
+	unsigned parts;		/* FILTER_BY_NAME, _ARG, _PID */
 };
 
 /* A system call this libseccomp may not know by name. */

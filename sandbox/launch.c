@@ -43,6 +43,7 @@
 #include "cmdenv.h"
 #include "fd.h"
 #include "fdpass.h"
+#include "filter-bpf.h"
 #include "filter-notify.h"
 #include "landlock.h"
 #include "errmsg.h"
@@ -275,6 +276,8 @@ anchor(const struct child_arg *a, int report, int sock, int report_end,
 		.arg = (void *)a,
 		.forward = forwarded,
 		.nforward = sizeof(forwarded) / sizeof(forwarded[0]),
+		.at_end = a->o->at_end,
+		.end_arg = a->o->end_arg,
 	};
 
 	fd_close(sock);
@@ -329,6 +332,7 @@ child(void *arg)
 		.broker = a->broker,
 		.anchor = getppid(),
 		.allow_net = o->allow_net,
+		.prebuilt = &filter_bpf,
 	};
 	struct hello h = { 0, STAGE_OK };
 	char found[PATH_MAX], why[PATH_MAX + 128];

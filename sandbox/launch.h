@@ -50,6 +50,13 @@ struct launch_opts {
 	 */
 	unsigned long timeout_ms;
 	int *timed_out;			/* not NULL */
+	/*
+	 * Run by the anchor once every process of the sandbox is gone,
+	 * even when the broker was killed (the private /dev/shm's removal);
+	 * NULL: nothing.
+	 */
+	void (*at_end)(void *arg);
+	void *end_arg;
 };
 
 /* How long the sandbox has to end after --timeout's SIGTERM. */

@@ -11,13 +11,14 @@
  * Descriptor arguments that name the object of the call (fchmod(fd),
  * "" with AT_EMPTY_PATH, /proc/self/fd/N) are taken from the requesting
  * thread's own table and handed to the broker as its own copy, which it
- * decides on and acts on.  Two calls are answered with CONTINUE after the
- * broker's check, because the broker cannot perform them for the
- * target: chdir (a current directory grants nothing, every later path is
- * resolved and checked again) and execve (Landlock limits execution to
- * the exact image of the x decisions in the kernel itself; see
- * landlock-exec.c).  ioctl comes here for the requests of ioctls[] only,
- * which the filter picks out.
+ * decides on and acts on.  So is a terminal the thread holds when it
+ * names it /dev/pts/N (notify-pty.h).  Two calls are answered with
+ * CONTINUE after the broker's check, because the broker cannot perform
+ * them for the target: chdir (a current directory grants nothing, every
+ * later path is resolved and checked again) and execve (Landlock limits
+ * execution to the exact image of the x decisions in the kernel itself;
+ * see landlock-exec.c).  ioctl comes here for the requests of ioctls[]
+ * only, which the filter picks out.
  */
 #include "config.h"
 
@@ -38,6 +39,7 @@
 #include "broker.h"
 #include "fd.h"
 #include "notify-calls.h"
+#include "notify-pty.h"
 
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2		452
@@ -181,6 +183,10 @@ static int	 decode_paths(struct decoding *d, struct notify_reply *r);
 static int	 held_fd(struct decoding *d);
 static int	 own_fd(struct decoding *d, const char *path);
 static int	 stat_held(struct decoding *d, int fd, struct notify_reply *r);
+static int	 own_pty(struct decoding *d, struct notify_reply *r);
+static int	 pty_open(struct decoding *d, int m, struct notify_reply *r);
+static int	 stat_reply(struct decoding *d, int dirfd, const char *path,
+		    struct notify_reply *r);
 static int	 at_flags_known(enum broker_op op, int flags);
 static int	 at_object(enum broker_op op);
 static int	 creates(const struct broker_req *req);
@@ -236,6 +242,13 @@ notify_calls_serve(struct fdb_broker *b, struct notify_call *c, int want_pid,
 	}
 	req.who.pid = want_pid ? notify_pid(c) : c->pid;
 	rc = broker_do(b, &req, &res);
+	if (rc == -1 && res.pending) {
+		r->kind = NOTIFY_PENDING;
+		r->fd = req.fd;
+		r->pid = req.who.pid;
+		r->call = req.call;
+		return;
+	}
 	fd_close(req.fd);
 	if (rc == -1)
 		return fail(r, res.err);
@@ -465,7 +478,7 @@ decode_paths(struct decoding *d, struct notify_reply *r)
 	const struct sys *s = d->s;
 	struct notify_call *c = d->c;
 	struct broker_req *req = d->req;
-	int held;
+	int held, rc;
 
 	if (s->op == BROKER_CONNECT || s->op == BROKER_BIND)
 		return 0;	/* decode_socket() */
@@ -477,6 +490,8 @@ decode_paths(struct decoding *d, struct notify_reply *r)
 	if ((held = held_fd(d)) == AT_FDCWD && s->op != BROKER_STAT &&
 	    s->op != BROKER_STATX)
 		return errno = req->path[0] == NULL ? EFAULT : EBADF, -1;
+	if (held == -2 && (rc = own_pty(d, r)) != 0)
+		return rc == 2 ? 0 : rc;
 	if (held != -2) {
 		if (s->op == BROKER_STAT || s->op == BROKER_STATX)
 			return stat_held(d, held, r);
@@ -602,30 +617,99 @@ own_fd(struct decoding *d, const char *path)
 static int
 stat_held(struct decoding *d, int fd, struct notify_reply *r)
 {
-	struct notify_call *c = d->c;
-	struct statx stx;
-	struct stat st;
 	char link[64];
-	int rc;
 
 	if (fd != AT_FDCWD && fd < 0)
 		return errno = EBADF, -1;
-	if (notify_proc(c, fd == AT_FDCWD ? "cwd" : "fd", fd, link,
+	if (notify_proc(d->c, fd == AT_FDCWD ? "cwd" : "fd", fd, link,
 	    sizeof(link)) == -1)
 		return -1;
+	if (stat_reply(d, AT_FDCWD, link, r) == -1)
+		return errno = (errno == ENOENT ? EBADF : errno), -1;
+	return 1;
+}
+
+/*
+ * "/dev/pts/N" opened or stat'ed by a thread that holds that terminal or
+ * its master (notify-pty.h): served from what it holds.  0: it does not
+ * (the broker decides on the path, as for any other); 2: go on to the
+ * broker with req->fd, the terminal held, which it reopens as it does
+ * /proc/self/fd/K; 1: the reply is made; -1: an error to answer.
+ */
+static int
+own_pty(struct decoding *d, struct notify_reply *r)
+{
+	enum broker_op op = d->s->op;
+	int fd, master, rc, peer = -1;
+
+	if (op != BROKER_OPEN && op != BROKER_STAT && op != BROKER_STATX)
+		return 0;
+	if ((fd = notify_pty_find(d->c, d->req->path[0], &master)) == -1)
+		return 0;
+	if (op == BROKER_OPEN && !master) {
+		d->req->fd = fd;
+		return 2;
+	}
+	if (op == BROKER_OPEN)
+		rc = pty_open(d, fd, r);
+	else if (master && (peer = notify_pty_peer(fd, O_PATH)) == -1)
+		rc = -1;
+	else
+		rc = stat_reply(d, master ? peer : fd, "", r);
+	fd_close(peer);
+	fd_close(fd);
+	return rc;
+}
+
+/*
+ * open("/dev/pts/N") by a holder of its master @m: its other end, as
+ * TIOCGPTPEER gives it.  Flags that would ask more of an open (O_PATH,
+ * O_DIRECTORY, O_EXCL, O_TMPFILE, ...) leave it to the broker.  Never
+ * the requester's controlling terminal (TIOCSCTTY makes it so).
+ */
+static int
+pty_open(struct decoding *d, int m, struct notify_reply *r)
+{
+	const int pass = O_ACCMODE | O_NONBLOCK | O_APPEND | O_SYNC;
+	const int known = pass | O_NOCTTY | O_CLOEXEC | O_CREAT | O_TRUNC |
+	    O_NOFOLLOW;
+	int flags = d->req->flags;
+
+	if ((flags & ~known) != 0 || (flags & O_ACCMODE) == O_ACCMODE)
+		return 0;
+	if ((r->fd = notify_pty_peer(m, flags & pass)) == -1)
+		return -1;
+	r->kind = NOTIFY_FD;
+	r->err = 0;
+	r->cloexec = (flags & O_CLOEXEC) != 0;
+	return 1;
+}
+
+/*
+ * The stat (or statx) of @path at @dirfd ("": @dirfd itself), written
+ * back to the requester, and the reply made: 1.
+ */
+static int
+stat_reply(struct decoding *d, int dirfd, const char *path,
+	   struct notify_reply *r)
+{
+	int at = path[0] == '\0' ? AT_EMPTY_PATH : 0, rc;
+	struct statx stx;
+	struct stat st;
+
 	if (d->s->op == BROKER_STATX) {
 		memset(&stx, 0, sizeof(stx));
-		rc = statx(AT_FDCWD, link, d->req->flags & AT_STATX_SYNC_TYPE,
-		    d->req->arg.mask, &stx);
+		rc = statx(dirfd, path, at | (d->req->flags &
+		    AT_STATX_SYNC_TYPE), d->req->arg.mask, &stx);
 	} else
-		rc = stat(link, &st);
+		rc = fstatat(dirfd, path, &st, at);
 	if (rc == -1)
-		return errno = (errno == ENOENT ? EBADF : errno), -1;
+		return -1;
 	/* The kernel's struct stat is glibc's on x86_64 and the generic ABI. */
 	if (d->s->op == BROKER_STATX)
-		rc = notify_write(c, arg(d, d->s->x0), &stx, sizeof(stx));
+		rc = notify_write(d->c, arg(d, d->s->x0), &stx, sizeof(stx));
 	else
-		rc = notify_write(c, arg(d, d->s->x0), &st, sizeof(st));
+		rc = notify_write(d->c, arg(d, d->s->x0), &st, sizeof(st));
 	if (rc == -1)
 		return -1;
 	r->kind = NOTIFY_VALUE;

@@ -21,7 +21,8 @@ struct fdb_broker;
 enum notify_kind {
 	NOTIFY_VALUE,		/* return val, or fail with err */
 	NOTIFY_FD,		/* install fd (ADDFD|SEND) and return it */
-	NOTIFY_CONTINUE		/* the kernel runs the call */
+	NOTIFY_CONTINUE,	/* the kernel runs the call */
+	NOTIFY_PENDING		/* a connect in progress on fd: later */
 };
 
 struct notify_reply {
@@ -30,6 +31,13 @@ struct notify_reply {
 	int err;		/* positive errno, 0 for success */
 	int fd;			/* NOTIFY_FD: ours, closed after */
 	int cloexec;		/* NOTIFY_FD: O_CLOEXEC in the target */
+	/*
+	 * NOTIFY_PENDING: fd is the broker's copy of the socket (ours), to
+	 * answer when it is writable; for the record then
+	 * (broker_report_connect()), who asked and by which call.
+	 */
+	pid_t pid;
+	const char *call;
 };
 
 /*

@@ -10,7 +10,9 @@
  *
  * The broker never blocks on a target: the target is stopped in the
  * system call while it is served, /proc/TID/mem reads do not wait for
- * it, and the handlers open nothing that could wait for a peer.
+ * it, and the handlers open nothing that could wait for a peer.  A
+ * network connect() that the kernel is still making (--allow-net) is
+ * answered when it ends, by notify-pending.c; the pool serves on.
  *
  * What the threads share, and why it is safe: the broker's policy,
  * options and this transport's fields are read only once the pool
@@ -45,6 +47,7 @@
 #include "fd.h"
 #include "notify-calls.h"
 #include "notify-kill.h"
+#include "notify-pending.h"
 #include "notify-proc.h"
 #include "transport-notify.h"
 
@@ -80,6 +83,7 @@ struct transport_notify {
 	 * taken whole before a CONTINUE: see answer().
 	 */
 	pthread_rwlock_t installs;
+	struct notify_pending *pending;	/* connects in progress */
 	int stop;			/* atomic: transport_notify_free() */
 	int serving;			/* atomic: workers not yet gone */
 	size_t n;
@@ -95,6 +99,7 @@ static void	 leave(struct transport_notify *t);
 static void	 stop(struct transport_notify *t);
 static void	 on_kick(int sig);
 static void	 serve(struct worker *w);
+static void	 pend(struct worker *w, struct notify_reply *r);
 static int	 answer(struct worker *w, struct notify_reply *r);
 
 int
@@ -146,6 +151,13 @@ transport_notify_new(struct fdb_broker *b, int listener,
 	t->keep[1] = o->keep[1];
 	t->listener = listener;
 	if (installs_init(&t->installs) != 0) {
+		free(t);
+		fd_close(listener);
+		return NULL;
+	}
+	if ((t->pending = notify_pending_new(b, listener,
+	    t->resp_size)) == NULL) {
+		pthread_rwlock_destroy(&t->installs);
 		free(t);
 		fd_close(listener);
 		return NULL;
@@ -270,6 +282,8 @@ transport_notify_free(struct transport_notify *t)
 			free(t->w[i].resp);
 		}
 	}
+	/* Their requesters are gone with the sandbox: nothing to answer. */
+	notify_pending_free(t->pending);
 	fd_close(t->listener);
 	pthread_rwlock_destroy(&t->installs);
 	free(t->w);
@@ -390,14 +404,35 @@ serve(struct worker *w)
 		notify_kill_serve(c, t->keep, 2, &r, &k);
 	else if (!notify_proc_serve(c, t->keep[1], &r, &s))
 		notify_calls_serve(t->b, c, t->want_pid, &r);
+	if (r.kind == NOTIFY_PENDING)
+		pend(w, &r);
 	/* The target waits for the answer, not for our clean-up. */
-	if (answer(w, &r) == 0) {
+	else if (answer(w, &r) == 0) {
 		notify_kill_send(&k);
 		notify_proc_send(&s);
 	}
 	/* Not answered (the requester went away): nothing is sent. */
 	s.pidfd = fd_close(s.pidfd);
 	notify_call_end(c);
+}
+
+/*
+ * A connect() in progress (@r): answered by notify-pending.c when the
+ * kernel ends it; when it cannot take it, EAGAIN now, with its record.
+ */
+static void
+pend(struct worker *w, struct notify_reply *r)
+{
+	struct transport_notify *t = w->t;
+
+	if (notify_pending_add(t->pending, w->req->id, r->fd, r->pid,
+	    r->call) == 0)
+		return;
+	r->fd = fd_close(r->fd);
+	r->kind = NOTIFY_VALUE;
+	r->err = EAGAIN;
+	(void)answer(w, r);
+	broker_report_connect(t->b, r->pid, r->call, EAGAIN);
 }
 
 /* 0 once the requester has the answer. */

@@ -217,13 +217,15 @@ put_string(char **p, size_t *left, const char *s)
 	return 0;
 }
 
-/* The letters of @perms in rwcx order, or "deny" for none. */
+/* The letters of @perms in rwcx order, "deny" for none, or "absent". */
 static const char *
 perms_letters(unsigned perms, char buf[8])
 {
 	static const char letters[] = "rwcx";
 	size_t i, n = 0;
 
+	if (perms & FDB_ABSENT)
+		return "absent";
 	for (i = 0; i < 4; i++) {
 		if (perms & (1u << i))
 			buf[n++] = letters[i];

@@ -16,7 +16,6 @@
 #include <sys/un.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,9 +24,8 @@
 #include "broker-ops.h"
 #include "fd.h"
 #include "policy.h"
+#include "remap.h"
 
-/* --allow-net: how long a blocking connect() may wait. */
-#define CONNECT_WAIT_MS		30000
 #define SUN_MIN		((socklen_t)offsetof(struct sockaddr_un, sun_path))
 
 static int	 held_path(struct broker_call *c, int *fl);
@@ -35,7 +33,8 @@ static int	 writable(int fl);
 static int	 held_writable(struct broker_call *c, int *fl);
 static int	 unix_connect(struct broker_call *c);
 static int	 unix_bind(struct broker_call *c);
-static int	 connect_nb(int s, const struct sockaddr *sa, socklen_t len);
+static int	 connect_nb(int s, const struct sockaddr *sa, socklen_t len,
+		    int *pending);
 static int	 bind_at(int s, const struct resolve_out *out);
 static int	 act_socket(struct broker_call *c, int is_bind);
 
@@ -44,7 +43,8 @@ static int	 act_socket(struct broker_call *c, int is_bind);
  * description of the same file, as the kernel makes it, with no more
  * access than the descriptor has (a read-only one cannot be reopened for
  * writing).  Opened non-blocking (a pipe or FIFO must not make the broker
- * wait), and O_NONBLOCK is cleared again unless it was asked for.
+ * wait), and O_NONBLOCK is cleared again unless it was asked for; never
+ * as the broker's controlling terminal (O_NOCTTY).
  */
 int
 held_open(struct broker_call *c)
@@ -64,7 +64,7 @@ held_open(struct broker_call *c)
 	if (broker_proc_fd(c->req->fd, proc, sizeof(proc)) == -1)
 		return -1;
 	c->res->fd = resolve_nonblock_off(open(proc, (flags & ~(O_CREAT |
-	    O_EXCL)) | O_CLOEXEC | O_NONBLOCK), flags);
+	    O_EXCL)) | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), flags);
 	return c->res->fd == -1 ? -1 : 0;
 }
 
@@ -176,6 +176,8 @@ held_path(struct broker_call *c, int *fl)
 		return -1;
 	}
 	out->path[n] = '\0';
+	/* A file of the private /dev/shm is judged by its logical path. */
+	remap_host_path(c->ctx[0].remap, out->path, sizeof(out->path));
 	return 0;
 }
 
@@ -239,7 +241,7 @@ act_socket(struct broker_call *c, int is_bind)
 	}
 	if (is_bind)
 		return bind(req->fd, req->arg.addr, len);
-	return connect_nb(req->fd, req->arg.addr, len);
+	return connect_nb(req->fd, req->arg.addr, len, &c->res->pending);
 }
 
 /*
@@ -266,7 +268,8 @@ unix_connect(struct broker_call *c)
 	memset(&via, 0, sizeof(via));
 	via.sun_family = AF_UNIX;
 	snprintf(via.sun_path, sizeof(via.sun_path), "/proc/self/fd/%d", p);
-	rc = connect_nb(c->req->fd, (struct sockaddr *)&via, sizeof(via));
+	rc = connect_nb(c->req->fd, (struct sockaddr *)&via, sizeof(via),
+	    &c->res->pending);
 	fd_close(p);
 	return rc;
 }
@@ -282,15 +285,15 @@ unix_bind(struct broker_call *c)
 /*
  * connect() without blocking the broker: the socket is the requester's
  * (a shared file description), so O_NONBLOCK is set only for the call.
- * A full AF_UNIX backlog then answers EAGAIN.  A network connect that is
- * in progress is waited for here, bounded (--allow-net only).
+ * A full AF_UNIX backlog then answers EAGAIN.  A network connect still
+ * in progress on a socket the requester left blocking sets *@pending:
+ * the kernel goes on with it, and the transport answers when it ends
+ * (--allow-net only), so that no requester waits for another's.
  */
 static int
-connect_nb(int s, const struct sockaddr *sa, socklen_t len)
+connect_nb(int s, const struct sockaddr *sa, socklen_t len, int *pending)
 {
-	struct pollfd p = { .fd = s, .events = POLLOUT };
-	socklen_t elen = sizeof(int);
-	int fl, rc, err, soerr;
+	int fl, rc, err;
 
 	if ((fl = fcntl(s, F_GETFL)) == -1)
 		return -1;
@@ -298,17 +301,7 @@ connect_nb(int s, const struct sockaddr *sa, socklen_t len)
 		return -1;
 	rc = connect(s, sa, len);
 	err = errno;
-	if (rc == -1 && err == EINPROGRESS && !(fl & O_NONBLOCK)) {
-		rc = poll(&p, 1, CONNECT_WAIT_MS);
-		if (rc == 1 && getsockopt(s, SOL_SOCKET, SO_ERROR, &soerr,
-		    &elen) == 0) {
-			rc = soerr == 0 ? 0 : -1;
-			err = soerr;
-		} else {
-			rc = -1;
-			err = ETIMEDOUT;
-		}
-	}
+	*pending = rc == -1 && err == EINPROGRESS && !(fl & O_NONBLOCK);
 	if (!(fl & O_NONBLOCK))
 		(void)fcntl(s, F_SETFL, fl);
 	errno = err;

@@ -26,6 +26,7 @@
 #include "broker-ops.h"
 #include "fd.h"
 #include "policy.h"
+#include "remap.h"
 
 #define PERMS_RWX	(FDB_R | FDB_W | FDB_X)
 
@@ -38,6 +39,7 @@ static int	 check_quiet(struct broker_call *c, int i, int follow,
 static int	 check_stat(struct broker_call *c, int follow);
 static int	 must_be_dir(const struct resolve_out *out, mode_t mode);
 static int	 through_proc(struct broker_call *c, int follow);
+static int	 kernel_rereads(struct broker_call *c);
 static int	 path_reopen(int fd, int flags);
 static int	 trailing_slash(const char *path);
 static int	 move_check(struct broker_call *c, int from, int to,
@@ -416,10 +418,30 @@ act_chdir(struct broker_call *c)
 	struct resolve_out *out = OUT(c, 0);
 	struct stat st;
 
-	if (check_stat(c, 1) == -1 ||
+	if (check_stat(c, 1) == -1 || kernel_rereads(c) == -1 ||
 	    fstatat(out->dirfd, out->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return -1;
 	return broker_is(st.st_mode, S_IFDIR, ENOTDIR);
+}
+
+/*
+ * chdir and execve are answered CONTINUE: the kernel reads the path
+ * again and would find the host's file, not the private tree's that the
+ * walk resolved (remap.c), or, from a directory of the private tree,
+ * take ".." to the host's /dev/shm.  Refused when the walk went through
+ * a private tree at all.
+ */
+static int
+kernel_rereads(struct broker_call *c)
+{
+	struct resolve_out *out = OUT(c, 0);
+
+	if (!out->remapped &&
+	    remap_find(c->ctx[0].remap, out->path) == NULL)
+		return 0;
+	out->denied = 1;
+	errno = EACCES;
+	return -1;
 }
 
 int
@@ -435,6 +457,7 @@ act_exec(struct broker_call *c)
 	 * read, not executed: it needs r; x is needed on the file run.
 	 */
 	if (check_quiet(c, 0, 1, FDB_R, FDB_X) == -1 ||
+	    kernel_rereads(c) == -1 ||
 	    fstatat(out->dirfd, out->name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return -1;
 	/* As execve(2): only a regular file runs. */

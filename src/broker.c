@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,6 +36,7 @@ struct fdb_broker {
 	pthread_mutex_t hook_lock;	/* one hook call at a time */
 	int deny_errno;
 	int net;
+	const struct remap_set *remap;
 	char cwd[PATH_MAX];
 	unsigned char buf[WIRE_REQ_MAX];	/* transports' scratch */
 };
@@ -78,6 +80,7 @@ static const struct op_def ops[BROKER_NOPS] = {
 
 static void	 call_init(struct broker_call *c, struct fdb_broker *b,
 		    const struct broker_req *req, struct broker_res *res);
+static int	 absent(struct broker_call *c);
 static int	 act(struct broker_call *c);
 static void	 report(struct fdb_broker *b, const struct broker_req *req,
 		    const struct broker_res *res);
@@ -142,6 +145,12 @@ broker_set_net(struct fdb_broker *b, int allow)
 	b->net = allow != 0;
 }
 
+void
+broker_set_remap(struct fdb_broker *b, const struct remap_set *s)
+{
+	b->remap = s;
+}
+
 FDB_API int
 fdb_broker_open(struct fdb_broker *b, pid_t pid, const char *path, int flags,
 		mode_t mode)
@@ -175,6 +184,9 @@ broker_do(struct fdb_broker *b, const struct broker_req *req,
 	if ((unsigned)req->op >= BROKER_NOPS) {
 		errno = EINVAL;
 		rc = -1;
+	} else if (absent(&c)) {
+		errno = ENOENT;
+		rc = -1;
 	} else
 		rc = act(&c);
 	res->err = rc == -1 ? (errno != 0 ? errno : EIO) : 0;
@@ -192,7 +204,10 @@ broker_do(struct fdb_broker *b, const struct broker_req *req,
 	}
 	res->out[0].dirfd = fd_close(res->out[0].dirfd);
 	res->out[1].dirfd = fd_close(res->out[1].dirfd);
-	report(b, req, res);
+	/* A connect in progress is reported when it ends. */
+	res->pending = res->pending && res->err == EINPROGRESS;
+	if (!res->pending)
+		report(b, req, res);
 	errno = res->err;
 	return res->err != 0 ? -1 : 0;
 }
@@ -211,14 +226,52 @@ call_init(struct broker_call *c, struct fdb_broker *b,
 	res->err = 0;
 	res->fd = -1;
 	res->val = 0;
+	res->pending = 0;
 	for (i = 0; i < 2; i++) {
 		memset(&res->out[i], 0, sizeof(res->out[i]));
 		res->out[i].dirfd = -1;
 		c->ctx[i].policy = b->policy;
 		c->ctx[i].who = &req->who;
+		c->ctx[i].remap = b->remap;
 		/* A relative path from nowhere in particular: the broker's. */
 		c->ctx[i].base = req->base[i] != NULL ? req->base[i] : b->cwd;
 	}
+}
+
+/*
+ * A path under an absent rule (FDB_ABSENT) answers ENOENT before any
+ * lookup, whatever is there: nothing is touched, nothing learnt.  The
+ * path is read lexically, from the root or the request's base; reached
+ * any other way (through a link), it is an ungranted path, refused.
+ * Returns 1 when a path of the request is absent (its rule noted).
+ */
+static int
+absent(struct broker_call *c)
+{
+	char lex[2 * PATH_MAX + 2];
+	const struct policy_rule *r;
+	const char *path;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if ((path = c->req->path[i]) == NULL)
+			continue;
+		if (path[0] != '/') {
+			snprintf(lex, sizeof(lex), "%s/%s", c->ctx[i].base,
+				 path);
+			path = lex;
+		}
+		if (policy_normalise(path, c->res->out[i].path,
+				     sizeof(c->res->out[i].path)) == -1)
+			continue;
+		r = policy_match(c->policy, c->res->out[i].path);
+		if (r != NULL && r->absent) {
+			c->res->out[i].rule = r;
+			return 1;
+		}
+		c->res->out[i].path[0] = '\0';
+	}
+	return 0;
 }
 
 /*
@@ -273,14 +326,16 @@ broker_op_name(enum broker_op op)
 
 /*
  * The one record of a request: what was asked, what it resolved to, and
- * what the requester got.  A refusal names the rule of the path refused.
+ * what the requester got.  A refusal names the rule of the path refused,
+ * an absent path its absent rule.
  */
 static void
 report(struct fdb_broker *b, const struct broker_req *req,
        const struct broker_res *res)
 {
-	const struct resolve_out *o = res->out[1].denied ? &res->out[1] :
-	    &res->out[0];
+	const struct resolve_out *o = res->out[1].denied ||
+	    (res->out[1].rule != NULL && res->out[1].rule->absent) ?
+	    &res->out[1] : &res->out[0];
 	struct fdb_decision d;
 	int save_errno = errno;
 
@@ -298,7 +353,7 @@ report(struct fdb_broker *b, const struct broker_req *req,
 	d.error = res->err;
 	if (o->rule != NULL) {
 		d.rule = o->rule->path;
-		d.rule_perms = o->rule->perms;
+		d.rule_perms = o->rule->absent ? FDB_ABSENT : o->rule->perms;
 	}
 	d.need = broker_need(req->op, req->flags, req->arg.amode, &d.need2);
 	/*
@@ -310,6 +365,23 @@ report(struct fdb_broker *b, const struct broker_req *req,
 	b->hook(&d, b->hook_arg);
 	pthread_mutex_unlock(&b->hook_lock);
 	errno = save_errno;
+}
+
+void
+broker_report_connect(struct fdb_broker *b, pid_t pid, const char *call,
+		      int err)
+{
+	struct broker_req req;
+	struct broker_res res;
+
+	memset(&req, 0, sizeof(req));
+	memset(&res, 0, sizeof(res));
+	req.op = BROKER_CONNECT;
+	req.call = call;
+	req.who.pid = pid;
+	res.err = err;
+	res.fd = res.out[0].dirfd = res.out[1].dirfd = -1;
+	report(b, &req, &res);
 }
 
 const struct fdb_policy *

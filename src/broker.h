@@ -23,6 +23,7 @@
 #include "resolve.h"
 
 struct loop;
+struct remap_set;
 
 /* What the broker can do for a requester. */
 enum broker_op {
@@ -102,6 +103,14 @@ struct broker_res {
 	struct statfs sfs;	/* BROKER_STATFS */
 	char buf[PATH_MAX];	/* BROKER_READLINK: the target (no NUL) */
 	struct resolve_out out[2];	/* what each path resolved to */
+	/*
+	 * BROKER_CONNECT of a blocking network socket that the kernel is
+	 * still connecting (EINPROGRESS): broker_do() returns -1 with
+	 * EINPROGRESS and makes no record.  The transport answers once the
+	 * socket is writable (SO_ERROR says how it ended), without waiting
+	 * for it meanwhile, and then calls broker_report_connect().
+	 */
+	int pending;
 };
 
 /*
@@ -110,6 +119,14 @@ struct broker_res {
  */
 int broker_do(struct fdb_broker *b, const struct broker_req *req,
 	      struct broker_res *res);
+
+/*
+ * broker_report_connect: the one record of a connect() that was pending
+ * (res->pending) for requester @pid's call @call, now that it ended
+ * with @err (0 or an errno).
+ */
+void broker_report_connect(struct fdb_broker *b, pid_t pid, const char *call,
+			   int err);
 
 /*
  * broker_need: the permissions @op with @flags (and @amode for access)
@@ -127,6 +144,12 @@ const char *broker_op_name(enum broker_op op);
  * be used (fdbroker-run --allow-net).  Off by default.
  */
 void broker_set_net(struct fdb_broker *b, int allow);
+
+/*
+ * broker_set_remap: the private trees (remap.h) the requesters see, or
+ * NULL (the default: none).  Borrowed; it must outlive @b's use.
+ */
+void broker_set_remap(struct fdb_broker *b, const struct remap_set *s);
 
 /* broker_policy: the policy @b was made with (borrowed). */
 const struct fdb_policy *broker_policy(const struct fdb_broker *b);

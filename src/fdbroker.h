@@ -29,6 +29,13 @@ extern "C" {
 #define FDB_DENY 0x0u
 /* A modifier of fdb_policy_add(): the path only, not the tree beneath. */
 #define FDB_EXACT 0x10u
+/*
+ * fdb_policy_add() alone: no access, and a request for the path or the
+ * tree beneath answers ENOENT, as if nothing were there, whether or not
+ * something is (a probe the command makes of a service it may not use,
+ * such as glibc's of nscd).  Not a refusal: no denial is counted.
+ */
+#define FDB_ABSENT 0x20u
 
 /* Operations carried by the wire protocol. */
 #define FDB_OP_OPEN	1
@@ -102,7 +109,7 @@ struct fdb_decision {
 	int error;		/* 0, or the errno the requester gets (also
 				 * when allowed: ENOENT in a granted tree) */
 	const char *rule;	/* path of the rule that decided, or NULL */
-	unsigned rule_perms;	/* that rule's permissions */
+	unsigned rule_perms;	/* that rule's permissions, or FDB_ABSENT */
 	/* Calls with a second path (rename, link; symlink's target text). */
 	const char *path2;	/* as asked, or NULL */
 	const char *resolved2;	/* the absolute path checked, or NULL */

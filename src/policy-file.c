@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * policy-file.c: the text form of rules (SPEC §3), "PERMS PATH" or
- * "deny PATH", one a line, '#' comments, "include FILE", paths from the
- * root or the home directory ("~/"), deny globs; and the loading of a
- * policy file.  Parsing is all or nothing: rules are collected first,
- * across included files, and added in one step.  Only fdb_policy_load()
- * touches the filesystem, to read the file it is given and the files it
- * includes; a "~/" reads $HOME (or the password database without it).
+ * policy-file.c: the text form of rules (SPEC §3), "PERMS PATH",
+ * "deny PATH" or "absent PATH", one a line, '#' comments, "include
+ * FILE", paths from the root or the home directory ("~/"), deny globs;
+ * and the loading of a policy file.  Parsing is all or nothing: rules
+ * are collected first, across included files, and added in one step.
+ * Only fdb_policy_load() touches the filesystem, to read the file it is
+ * given and the files it includes; a "~/" reads $HOME (or the password
+ * database without it).
  * Messages are short, lower-case and name the file and line.
  */
 #include "config.h"
@@ -94,6 +95,10 @@ policy_file_parse_perms(const char *word, unsigned *perms, char *err,
 	}
 	if (strcmp(word, "deny") == 0) {
 		*perms = FDB_DENY;
+		return 0;
+	}
+	if (strcmp(word, "absent") == 0) {
+		*perms = FDB_ABSENT;
 		return 0;
 	}
 	for (s = word; *s != '\0'; s++) {
@@ -480,7 +485,8 @@ parse_path(char *s, unsigned perms, struct policy_rule *out,
 	}
 	out->path = path;
 	out->len = (size_t)len;
-	out->perms = perms;
+	out->perms = perms & ~FDB_ABSENT;
+	out->absent = (perms & FDB_ABSENT) != 0;
 	return LINE_RULE;
 inval:
 	errno = EINVAL;
@@ -554,6 +560,7 @@ list_add(struct rule_list *l, const struct policy_rule *r)
 	nr->len = r->len;
 	nr->perms = r->perms;
 	nr->exact = r->exact;
+	nr->absent = r->absent;
 	l->n++;
 	return 0;
 }

@@ -16,7 +16,8 @@
 
 /*
  * policy_file_parse_perms: parse a PERMS word ("r", "rw", "rwcx", "deny",
- * letters in any order, each at most once) into *@perms.  Returns 0, or
+ * "absent" (FDB_ABSENT), letters in any order, each at most once) into
+ * *@perms.  Returns 0, or
  * -1 with EINVAL and a reason in @err (e.g. "unknown permission 'q'").
  */
 int policy_file_parse_perms(const char *word, unsigned *perms, char *err,

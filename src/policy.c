@@ -64,7 +64,7 @@ static long normal_len(const char *path);
 static int rules_valid(const struct policy_rule *rules, size_t n);
 static size_t view_len(const char *path);
 static int rule_cmp(const void *a, const void *b);
-static unsigned unite(unsigned a, unsigned b);
+static void unite(struct policy_rule *a, const struct policy_rule *b);
 static size_t coalesce(struct policy_rule *r, size_t n);
 static int reserve(struct fdb_policy *p, size_t n);
 static void merge(struct fdb_policy *p, struct policy_rule *add, size_t m,
@@ -112,7 +112,8 @@ fdb_policy_add(struct fdb_policy *p, const char *path, unsigned perms)
 	long len;
 
 	if (p == NULL || path == NULL ||
-	    (perms & ~(PERMS_ALL | FDB_EXACT)) != 0) {
+	    (perms & ~(PERMS_ALL | FDB_EXACT | FDB_ABSENT)) != 0 ||
+	    ((perms & FDB_ABSENT) && (perms & PERMS_ALL) != 0)) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -144,6 +145,7 @@ fdb_policy_add(struct fdb_policy *p, const char *path, unsigned perms)
 	r.len = (size_t)len;
 	r.perms = perms & PERMS_ALL;
 	r.exact = (perms & FDB_EXACT) != 0;
+	r.absent = (perms & FDB_ABSENT) != 0;
 	return policy_add_rules(p, &r, 1);
 }
 
@@ -404,7 +406,9 @@ rules_valid(const struct policy_rule *rules, size_t n)
 		if (rules[i].path == NULL ||
 		    normal_len(rules[i].path) != (long)rules[i].len ||
 		    (rules[i].perms & ~PERMS_ALL) != 0 ||
-		    (rules[i].exact & ~1) != 0)
+		    (rules[i].exact & ~1) != 0 || (rules[i].absent & ~1) != 0 ||
+		    (rules[i].absent && (rules[i].perms != 0 ||
+					 policy_glob_path(rules[i].path))))
 			return 0;
 	return 1;
 }
@@ -529,11 +533,17 @@ rule_cmp(const void *a, const void *b)
 	return c != 0 ? c : ra->exact - rb->exact;
 }
 
-/* Rules on one path unite, except that a deny there wins, in any order. */
-static unsigned
-unite(unsigned a, unsigned b)
+/*
+ * Rules on one path unite, except that a deny there wins, in any order;
+ * an absent rule is a deny that says ENOENT, while nothing else is there.
+ */
+static void
+unite(struct policy_rule *a, const struct policy_rule *b)
 {
-	return (a == 0 || b == 0) ? 0 : (a | b);
+	a->absent = a->absent && b->absent;
+	a->perms = (a->perms == 0 || b->perms == 0) ? 0 : (a->perms | b->perms);
+	if (a->perms != 0)
+		a->absent = 0;
 }
 
 /* Fold equal paths of the sorted @r into one; returns the new count. */
@@ -544,7 +554,7 @@ coalesce(struct policy_rule *r, size_t n)
 
 	for (i = 1; i < n; i++) {
 		if (rule_cmp(&r[k], &r[i]) == 0)
-			r[k].perms = unite(r[k].perms, r[i].perms);
+			unite(&r[k], &r[i]);
 		else
 			r[++k] = r[i];
 	}
@@ -586,8 +596,7 @@ merge(struct fdb_policy *p, struct policy_rule *add, size_t m, size_t fresh)
 		if (c > 0) {
 			p->rules[--w] = p->rules[--i];
 		} else if (c == 0) {
-			p->rules[i - 1].perms = unite(p->rules[i - 1].perms,
-						      add[j - 1].perms);
+			unite(&p->rules[i - 1], &add[j - 1]);
 			free(add[--j].path);
 			p->rules[--w] = p->rules[--i];
 		} else {

@@ -17,6 +17,7 @@ struct policy_rule {
 	size_t len;		/* strlen(path) */
 	unsigned perms;		/* FDB_R | FDB_W | FDB_C | FDB_X; 0 = deny */
 	int exact;		/* the path only, not the tree beneath it */
+	int absent;		/* perms 0; it answers ENOENT (FDB_ABSENT) */
 };
 
 /*

@@ -21,6 +21,7 @@ struct walk {
 	size_t plen;
 	char rest[2 * PATH_MAX + 2];	/* components still to walk */
 	int links;
+	int remapped;			/* entered a private tree (remap.h) */
 };
 
 /* resolve_append: "/name" onto @buf of length *@len (PATH_MAX bytes). */

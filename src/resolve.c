@@ -31,6 +31,7 @@
 
 #include "fd.h"
 #include "policy.h"
+#include "remap.h"
 #include "resolve.h"
 #include "resolve-walk.h"
 
@@ -40,6 +41,10 @@ static int walk_start(struct walk *w, const struct resolve_ctx *ctx,
 static int walk_to_root(struct walk *w);
 static int walk_parent(struct walk *w);
 static int open_dir_nofollow(const char *path);
+static int open_physical(const struct walk *w);
+static int enter_remap(struct walk *w, const struct remap *r,
+		       const char *lpath, size_t llen,
+		       struct resolve_out *out);
 static int walk_link(struct walk *w, int fd, const char *lpath,
 		     unsigned need, const char *rest, struct resolve_out *out);
 static int set_target(struct walk *w, const char *name, const char *pname,
@@ -105,6 +110,7 @@ walk_path(const struct resolve_ctx *ctx, const char *path, int follow,
 	name[0] = '\0';
 	while ((rc = walk_step(&w, name, follow, need, out)) == WALK_ON)
 		;
+	out->remapped = w.remapped;
 	if (rc == 0)
 		return 0;
 	fd_close(w.cur);
@@ -153,6 +159,7 @@ walk_step(struct walk *w, char *name, int follow, unsigned need,
 	  struct resolve_out *out)
 {
 	char phys[NAME_MAX + 1], lpath[PATH_MAX];
+	const struct remap *r;
 	const char *pname;
 	size_t llen;
 	int fd, rc;
@@ -170,6 +177,8 @@ walk_step(struct walk *w, char *name, int follow, unsigned need,
 	memcpy(lpath, w->logical, llen + 1);
 	if (resolve_append(lpath, &llen, name) == -1)
 		return -1;
+	if ((r = remap_root(w->ctx->remap, lpath)) != NULL)
+		return enter_remap(w, r, lpath, llen, out);
 	if (w->rest[0] == '\0' && !follow)
 		return set_target(w, name, pname, out);
 	fd = openat(w->cur, pname, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -428,6 +437,9 @@ lexical(const struct resolve_ctx *ctx, const char *path, char *out,
 		return 0;
 	if (lexical_append(out, &len, last, path) == -1 || len == 0)
 		return 0;
+	/* A private tree is walked from its root's descriptor. */
+	if (remap_find(ctx->remap, out) != NULL)
+		return 0;
 	return strncmp(out, "/proc", 5) != 0 ||
 	    (out[5] != '/' && out[5] != '\0');
 }
@@ -507,6 +519,7 @@ walk_start(struct walk *w, const struct resolve_ctx *ctx, const char *path)
 	w->ctx = ctx;
 	w->cur = -1;
 	w->links = 0;
+	w->remapped = 0;
 	if (path == NULL || ctx == NULL || ctx->policy == NULL) {
 		errno = EINVAL;
 		return -1;
@@ -549,7 +562,35 @@ walk_to_root(struct walk *w)
 	w->cur = fd;
 	w->logical[0] = w->physical[0] = '\0';
 	w->llen = w->plen = 0;
+	/* A private root's real path is its logical one (remap.c). */
+	if (remap_alias(w->ctx->remap, w->rest))
+		w->remapped = 1;
 	return 0;
+}
+
+/*
+ * Step into the private root of @r, logical path @lpath: the walk goes
+ * on from (a copy of) its descriptor, never from the host's directory
+ * of that name.  The root itself as a target is "." in it.
+ */
+static int
+enter_remap(struct walk *w, const struct remap *r, const char *lpath,
+	    size_t llen, struct resolve_out *out)
+{
+	int fd;
+
+	if ((fd = fcntl(r->fd, F_DUPFD_CLOEXEC, 0)) == -1)
+		return -1;
+	fd_close(w->cur);
+	w->cur = fd;
+	w->remapped = 1;
+	memcpy(w->logical, lpath, llen + 1);
+	w->llen = llen;
+	memcpy(w->physical, r->host, r->hlen + 1);
+	w->plen = r->hlen;
+	if (w->rest[strspn(w->rest, "/")] == '\0')
+		return set_target(w, ".", ".", out);
+	return WALK_ON;
 }
 
 /*
@@ -564,25 +605,43 @@ static int
 walk_parent(struct walk *w)
 {
 	char *slash;
-	int fd;
+	int fd, was_root;
 
 	slash = strrchr(w->logical, '/');
 	if (slash == NULL)		/* ".." of "/" is "/" */
 		return 0;
+	was_root = remap_root(w->ctx->remap, w->logical) != NULL;
 	*slash = '\0';
 	w->llen = (size_t)(slash - w->logical);
 	slash = strrchr(w->physical, '/');
 	*slash = '\0';
 	w->plen = (size_t)(slash - w->physical);
-	if (w->plen == 0)
-		fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	else
-		fd = open_dir_nofollow(w->physical);
-	if (fd == -1)
+	/* Above a private root, the physical path is the logical one. */
+	if (was_root) {
+		memcpy(w->physical, w->logical, w->llen + 1);
+		w->plen = w->llen;
+	}
+	if ((fd = open_physical(w)) == -1)
 		return -1;
 	fd_close(w->cur);
 	w->cur = fd;
 	return 0;
+}
+
+/*
+ * The directory at w->physical again: beneath a private root, from its
+ * descriptor and never out of it (remap.c); elsewhere from "/".
+ */
+static int
+open_physical(const struct walk *w)
+{
+	const struct remap *r;
+
+	if (w->plen == 0)
+		return open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if ((r = remap_by_host(w->ctx->remap, w->physical)) != NULL)
+		return remap_open_beneath(r, w->physical + r->hlen);
+	return open_dir_nofollow(w->physical);
 }
 
 /*

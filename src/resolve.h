@@ -25,6 +25,8 @@
 #include "fdbroker.h"
 #include "policy.h"
 
+struct remap_set;
+
 #define RESOLVE_MAX_LINKS	40	/* as the kernel's MAXSYMLINKS */
 
 /* Who asked: /proc/self is theirs, and the record names them. */
@@ -44,6 +46,7 @@ struct resolve_ctx {
 	const struct fdb_policy *policy;
 	const struct requester *who;	/* NULL: nobody; no /proc/self */
 	const char *base;	/* absolute directory for relative paths */
+	const struct remap_set *remap;	/* private trees (remap.h), or NULL */
 };
 
 struct resolve_out {
@@ -53,6 +56,7 @@ struct resolve_out {
 	int must_be_dir;	/* the request ended in '/' */
 	int denied;		/* failure was the policy's refusal */
 	const struct policy_rule *rule;	/* rule that decided, or NULL */
+	int remapped;		/* the walk went through a private tree */
 	int have_st;		/* @st holds the target's lstat() */
 	struct stat st;
 };

@@ -502,6 +502,52 @@ START_TEST(test_broker_open_relative)
 }
 END_TEST
 
+static void
+kid_absent(const int *chans, void *arg)
+{
+	char inside[PATH_MAX];
+
+	(void)arg;
+	join(inside, data_path, "new");
+	errno = 0;
+	ck_assert_int_eq(fdb_open(chans[0], data_path, O_RDONLY, 0), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	errno = 0;
+	ck_assert_int_eq(fdb_open(chans[0], inside, O_WRONLY | O_CREAT, 0600),
+			 -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+
+/*
+ * FDB_ABSENT: a file that is there answers ENOENT, nothing is made
+ * beneath, and the record is no refusal: it names the absent rule.
+ */
+START_TEST(test_broker_open_absent)
+{
+	struct kid k = { kid_absent, NULL, 1, 0, 0, { { -1, -1 } }, 0, 0 };
+	struct stat st;
+	int i;
+
+	ck_assert_int_eq(fdb_policy_add(pol, data_path, FDB_ABSENT), 0);
+	fdb_broker_free(broker);
+	broker = fdb_broker_new(pol);
+	ck_assert_ptr_nonnull(broker);
+	fdb_broker_set_hook(broker, hook, &nrecs);
+	kids_start(&k, 1);
+	kids_wait(&k, 1);
+	assert_no_leak();
+	ck_assert_int_eq(nrecs, 2);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(recs[i].allowed, 1);
+		ck_assert_int_eq(recs[i].error, ENOENT);
+		ck_assert_str_eq(recs[i].rule, data_path);
+		ck_assert_uint_eq(recs[i].rule_perms, FDB_ABSENT);
+	}
+	ck_assert_int_eq(stat(data_path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+}
+END_TEST
+
 /* --- channels ------------------------------------------------------- */
 
 static void
@@ -1243,6 +1289,7 @@ broker_suite(void)
 	tcase_add_test(tc, test_broker_open_create);
 	tcase_add_test(tc, test_broker_open_deny_errno);
 	tcase_add_test(tc, test_broker_open_relative);
+	tcase_add_test(tc, test_broker_open_absent);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("channels");

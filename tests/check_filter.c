@@ -25,6 +25,7 @@
 #include <linux/kcmp.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
+#include <seccomp.h>
 #include <linux/sockios.h>
 
 #include <check.h>
@@ -43,6 +44,7 @@
 
 #include "check-run.h"
 #include "fdbroker.h"
+#include "filter-bpf.h"
 #include "filter-notify.h"
 #include "filter.h"
 #include "notify-calls.h"
@@ -350,12 +352,14 @@ static const struct call refused_calls[] = {
 	{ "ioprio_set user", SYS_ioprio_set, { 3, -1, -1 }, EPERM },
 	/*
 	 * Through a descriptor, whatever it was opened for (no broker
-	 * checks it in a worker): no owner change, no setuid or setgid bit
-	 * (SPEC §3), no bind() of a name.
+	 * checks it in a worker): no owner, mode or times change (SPEC
+	 * §3), no bind() of a name.
 	 */
 	{ "fchown", SYS_fchown, { A_FD, -1, -1 }, EPERM },
 	{ "fchmod setuid", SYS_fchmod, { A_FD, 04755 }, EPERM },
 	{ "fchmod setgid", SYS_fchmod, { A_FD, 02755 }, EPERM },
+	{ "fchmod", SYS_fchmod, { A_FD, 0600 }, EPERM },
+	{ "utimensat fd null", SYS_utimensat, { A_FD, 0, 0, 0 }, EPERM },
 	{ "bind", SYS_bind, { A_FD, 0, 0 }, EPERM },
 };
 
@@ -366,8 +370,6 @@ static const struct call allowed_calls[] = {
 	    AT_EMPTY_PATH }, 0 },
 	{ "statx fd empty", SYS_statx, { A_FD, A_EMPTY, AT_EMPTY_PATH, 0x7ff,
 	    A_BUF }, 0 },
-	{ "utimensat fd null", SYS_utimensat, { A_FD, 0, 0, 0 }, 0 },
-	{ "fchmod", SYS_fchmod, { A_FD, 0600 }, 0 },
 	{ "ftruncate", SYS_ftruncate, { A_FD, 5 }, 0 },
 	{ "fstatfs", SYS_fstatfs, { A_FD, A_BUF }, 0 },
 	{ "fchdir", SYS_fchdir, { A_DIR }, 0 },
@@ -1141,6 +1143,52 @@ START_TEST(test_filter_compare_allowed)
 }
 END_TEST
 
+/*
+ * The filters without pids that fdbroker-run loads, built when it was
+ * (filter-gen.c), are exactly those built now, for every combination of
+ * the options they depend on, whatever the pids: the same program,
+ * instruction for instruction, by the libseccomp loaded now.
+ */
+START_TEST(test_filter_prebuilt_same)
+{
+	const struct scmp_version *v = seccomp_version();
+	static const pid_t pids[][2] = { { 0, 0 }, { 1, 0 }, { 4242, 77 } };
+	const struct filter_notify_bpf *b = &filter_bpf.bpf[_i];
+	struct filter_notify_opts o = { .allow_net = 0 };
+	struct sock_fprog prog;
+	size_t k;
+
+	ck_assert_uint_eq(filter_bpf.n, 4);
+	ck_assert(v->major == filter_bpf.major &&
+	    v->minor == filter_bpf.minor && v->micro == filter_bpf.micro);
+	ck_assert_uint_eq((unsigned)seccomp_api_get(), filter_bpf.api);
+	ck_assert_int_eq(b->allow_net, _i & 1);
+	ck_assert_int_eq(b->signals_scoped, _i >> 1);
+	o.notify_nrs = notify_calls_numbers(&o.n_notify);
+	o.notify_ioctls = notify_calls_ioctls(&o.n_notify_ioctls);
+	o.allow_net = b->allow_net;
+	o.signals_scoped = b->signals_scoped;
+	o.prebuilt = &filter_bpf;	/* ignored by the export */
+	for (k = 0; k < NELEM(pids); k++) {
+		o.broker = pids[k][0] > 0 ? pids[k][0] : getpid();
+		o.anchor = pids[k][1];
+		ck_assert_int_eq(filter_notify_export(&o, FILTER_NOTIFY_ALLOW,
+		    &prog), 0);
+		ck_assert_uint_eq(prog.len, b->len);
+		ck_assert(memcmp(prog.filter, b->prog,
+		    b->len * sizeof(*b->prog)) == 0);
+		free(prog.filter);
+		/* The argument filter depends on no option: every time. */
+		ck_assert_int_eq(filter_notify_export(&o, FILTER_NOTIFY_ARGS,
+		    &prog), 0);
+		ck_assert_uint_eq(prog.len, filter_bpf.args_len);
+		ck_assert(memcmp(prog.filter, filter_bpf.args,
+		    prog.len * sizeof(*prog.filter)) == 0);
+		free(prog.filter);
+	}
+}
+END_TEST
+
 static Suite *
 filter_suite(void)
 {
@@ -1178,6 +1226,11 @@ filter_suite(void)
 	    (int)n_compare);
 	tcase_add_loop_test(tc, test_filter_compare_allowed, 0,
 	    NELEM(compare_allowed));
+	tcase_set_timeout(tc, 10);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("prebuilt");
+	tcase_add_loop_test(tc, test_filter_prebuilt_same, 0, 4);
 	tcase_set_timeout(tc, 10);
 	suite_add_tcase(s, tc);
 

@@ -2,12 +2,12 @@
 /*
  * check_filter_ioctl.c: the rules of sandbox/filter-ioctl.c, loaded for
  * real, in the library worker's lockdown and in fdbroker-run's two
- * filters: every request of the terminal's type, in each encoding, with
- * garbage in the upper half of the register too, passes exactly when the
- * allowlist names it; the arguments some requests are refused for; the
- * attribute requests; fcntl's O_ASYNC and leases; and, in fdbroker-run's
- * allowlist, that ioctl written as "all but the mediated requests"
- * leaves nothing else out.
+ * filters: every request of the terminal's and the console's types, in
+ * each encoding, with garbage in the upper half of the register too,
+ * passes exactly when the allowlist names it; the arguments some
+ * requests are refused for; the attribute requests; fcntl's O_ASYNC and
+ * leases; and, in fdbroker-run's allowlist, that ioctl written as "all
+ * but the mediated requests" leaves nothing else out.
  *
  * A request is tried on descriptor -1: past the filters the kernel says
  * EBADF, whatever the request.
@@ -89,6 +89,12 @@ want(unsigned long req)
 	if (((r >> 8) & 0xff) == FILTER_SOCK_TYPE_IOC &&
 	    !listed(filter_sock_ioctls, r))
 		return EPERM;
+	if ((r & FILTER_LEGACY_MASK) == FILTER_KD_TYPE << 8 &&
+	    !listed(filter_kd_ioctls, r))
+		return EPERM;
+	if ((r & FILTER_LEGACY_MASK) == FILTER_VT_TYPE << 8 &&
+	    !listed(filter_vt_ioctls, r))
+		return EPERM;
 	return EBADF;
 }
 
@@ -118,22 +124,29 @@ try_request(unsigned long req)
 	expect("ioctl", SYS_ioctl, req | SIGNEXT, 3, want(req));
 }
 
-/* The terminal's type in every encoding, and a sample of the rest. */
+/*
+ * The terminal's and the console's types in every encoding, and a
+ * sample of the rest.
+ */
 static void
 try_space(void)
 {
 	static const unsigned sizes[] = { 4, 8, 0x24, 0x28, 0x2c };
+	static const unsigned types[] = { 'T', 'K', 'V' };
 	const unsigned long *l;
 	unsigned long x = 12345;
-	unsigned nr, d, s;
+	unsigned nr, d, s, t;
 	int i;
 
-	for (nr = 0; nr < 256; nr++) {
-		try_request(IOC(0, 'T', nr, 0));
-		for (d = 1; d < 4; d++)
-			for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
-				try_request(IOC(d, 'T', nr, sizes[s]));
-	}
+	for (t = 0; t < sizeof(types) / sizeof(types[0]); t++)
+		for (nr = 0; nr < 256; nr++) {
+			try_request(IOC(0, types[t], nr, 0));
+			for (d = 1; d < 4; d++)
+				for (s = 0; s < sizeof(sizes) /
+				    sizeof(sizes[0]); s++)
+					try_request(IOC(d, types[t], nr,
+					    sizes[s]));
+		}
 	for (l = filter_attr_ioctls; *l != 0; l++)
 		for (i = 0; i < 32; i++)
 			try_request(*l ^ (1UL << i));

@@ -89,6 +89,9 @@ static const struct perms_case {
 	{ "xcwr", FDB_R | FDB_W | FDB_C | FDB_X, NULL },
 	{ "rx", FDB_R | FDB_X, NULL },
 	{ "deny", FDB_DENY, NULL },
+	{ "absent", FDB_ABSENT, NULL },
+	{ "Absent", 0, "unknown permission 'A'" },
+	{ "absentr", 0, "unknown permission 'a'" },
 	{ "q", 0, "unknown permission 'q'" },
 	{ "rwq", 0, "unknown permission 'q'" },
 	{ "R", 0, "unknown permission 'R'" },
@@ -183,6 +186,29 @@ START_TEST(test_policy_file_parse_exact)
 	ck_assert_int_eq(perms_on(p, "/usr/x"), FDB_DENY);
 	r = policy_match(p, "/usr/x/y");
 	ck_assert(r != NULL && !r->exact && strcmp(r->path, "/usr") == 0);
+	fdb_policy_free(p);
+}
+END_TEST
+
+/* "absent PATH": no access, and ENOENT for the path (FDB_ABSENT). */
+START_TEST(test_policy_file_parse_absent)
+{
+	static const char text[] =
+		"r /run\n"
+		"absent /run/nscd\n"
+		"exact absent /var/run/utmp\n";
+	struct fdb_policy *p = new_policy();
+	const struct policy_rule *r;
+
+	parse_ok(p, text, sizeof(text) - 1);
+	ck_assert_uint_eq(nrules(p), 3);
+	r = policy_match(p, "/run/nscd/socket");
+	ck_assert(r != NULL && r->absent && r->perms == 0);
+	ck_assert_int_eq(policy_allows(p, "/run/nscd/socket", FDB_R, NULL), 0);
+	r = policy_match(p, "/var/run/utmp");
+	ck_assert(r != NULL && r->absent && r->exact);
+	r = policy_match(p, "/run/x");
+	ck_assert(r != NULL && !r->absent && r->perms == FDB_R);
 	fdb_policy_free(p);
 }
 END_TEST
@@ -326,6 +352,8 @@ static const struct bad_case {
 	  "rules: a glob never grants" },
 	{ T("r **/x\n"), "policy.txt:1: '*' and '?' only in deny rules: a "
 	  "glob never grants" },
+	{ T("absent /run/*\n"), "policy.txt:1: '*' and '?' only in deny "
+	  "rules: a glob never grants" },
 	{ T("include x.policy\n"), "policy.txt:1: include: only in a policy "
 	  "file" },
 	{ T("r\n"), "policy.txt:1: missing path" },
@@ -1043,6 +1071,7 @@ policy_file_suite(void)
 	tc = tcase_create("parse");
 	tcase_add_test(tc, test_policy_file_parse_exact);
 	tcase_add_test(tc, test_policy_file_parse_rules);
+	tcase_add_test(tc, test_policy_file_parse_absent);
 	tcase_add_test(tc, test_policy_file_parse_comments);
 	tcase_add_test(tc, test_policy_file_parse_whitespace);
 	tcase_add_test(tc, test_policy_file_parse_spaces_in_path);

@@ -1,24 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * check_escape_broker.c: escapes through what the broker itself does for
- * a command under fdbroker-run: the --log it writes, the policy --learn
- * writes, the mode bits it sets, the views of /proc it opens, and its
- * answer to O_PATH.  Each case runs the attack confined and, as a
- * control, unconfined (or through the route the sandbox used to take),
- * so that a refusal is known to come from the sandbox.  Real programs
+ * a command under fdbroker-run: the --log it writes (and its stderr,
+ * which the command shares), the policy --learn writes, the mode bits
+ * it sets, the views of /proc it opens, and its answer to O_PATH.  Each
+ * case runs the attack confined and, as a control, unconfined (or
+ * through the route the sandbox used to take), so that a refusal is
+ * known to come from the sandbox.  Real programs
  * (sh, chmod, install, cat, mkdir, rm) name system binaries by path.
  */
 #include "config.h"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <netinet/in.h>
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +93,15 @@ mode_of(const char *path)
 	return st.st_mode & 07777;
 }
 
+static time_t
+mtime_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat(path, &st), 0);
+	return st.st_mtime;
+}
+
 /* How many lines of @path contain @text. */
 static long
 lines_with(const char *path, const char *text)
@@ -143,6 +159,311 @@ START_TEST(test_escape_broker_log_budget_run)
 	fclose(f);
 	ck_assert_msg(strstr(last, "\"dropped\":") != NULL &&
 	    strstr(last, "\"dropped\":0}") == NULL, "last line: %s", last);
+}
+END_TEST
+
+/* A command with its stdout and stderr on pipes of ours. */
+struct piped {
+	pid_t pid;
+	int out, err;
+};
+
+static void
+piped_start(struct piped *p, const char *const argv[], int in)
+{
+	int o[2], e[2];
+
+	ck_assert_int_eq(pipe2(o, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(e, O_CLOEXEC), 0);
+	p->pid = fork();
+	ck_assert_int_ne(p->pid, -1);
+	if (p->pid == 0) {
+		setpgid(0, 0);
+		if ((in >= 0 && dup2(in, STDIN_FILENO) == -1) ||
+		    dup2(o[1], STDOUT_FILENO) == -1 ||
+		    dup2(e[1], STDERR_FILENO) == -1)
+			_exit(126);
+		execv(argv[0], (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	close(o[1]);
+	close(e[1]);
+	p->out = o[0];
+	p->err = e[0];
+}
+
+/*
+ * Read @fd into @buf (@len bytes, NUL-terminated) until @text is in it,
+ * or to its end with @text NULL; a full buffer keeps its last half.
+ */
+static void
+read_until(int fd, char *buf, size_t len, const char *text)
+{
+	size_t got = strlen(buf);
+	ssize_t n;
+
+	while (text == NULL || strstr(buf, text) == NULL) {
+		if (got > len / 2) {
+			memmove(buf, buf + got - len / 4, len / 4 + 1);
+			got = len / 4;
+		}
+		n = read(fd, buf + got, len - 1 - got);
+		ck_assert_msg(n >= 0 && (n > 0 || text == NULL),
+		    "no '%s' before the end", text);
+		if (n == 0)
+			return;
+		got += (size_t)n;
+		buf[got] = '\0';
+	}
+}
+
+/* Its output to the end, and its wait status. */
+static int
+piped_end(struct piped *p, char *err, size_t len)
+{
+	int st;
+
+	read_until(p->err, err, len, NULL);
+	read_until(p->out, out, sizeof(out), NULL);
+	close(p->err);
+	close(p->out);
+	ck_assert_int_eq(waitpid(p->pid, &st, 0), p->pid);
+	fprintf(stderr, "--- status %#x\n%s", st, out);
+	return st;
+}
+
+#define SYSCALL_UNKNOWN	(-1L)	/* /proc/PID/syscall cannot be read */
+#define SYSCALL_RUNNING	(-2L)	/* it runs: no call to wait in */
+
+/* The system call thread @tid of @pid is in, from its syscall file. */
+static long
+syscall_of_task(pid_t pid, pid_t tid)
+{
+	char path[64], call[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", (int)pid,
+	    (int)tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return SYSCALL_UNKNOWN;
+	n = read(fd, call, sizeof(call) - 1);
+	close(fd);
+	if (n <= 0)
+		return SYSCALL_UNKNOWN;
+	call[n] = '\0';
+	return call[0] == 'r' ? SYSCALL_RUNNING : atol(call);
+}
+
+static long
+syscall_of(pid_t pid)
+{
+	return syscall_of_task(pid, pid);
+}
+
+/*
+ * Whether a thread of @pid (fdbroker-run's broker serves from a pool
+ * of threads) waits in system call @nr: 1, 0; SYSCALL_UNKNOWN where no
+ * thread's call can be read.
+ */
+static long
+some_thread_in(pid_t pid, long nr)
+{
+	char path[64];
+	struct dirent *e;
+	long call, seen = SYSCALL_UNKNOWN;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return SYSCALL_UNKNOWN;
+	while ((e = readdir(d)) != NULL && seen != 1) {
+		if (e->d_name[0] == '.')
+			continue;
+		call = syscall_of_task(pid, (pid_t)atoi(e->d_name));
+		if (call != SYSCALL_UNKNOWN)
+			seen = call == nr;
+	}
+	closedir(d);
+	return seen;
+}
+
+/*
+ * Until fdbroker-run (@p) is blocked in write() (its record waits for a
+ * reader of the full pipe) or has answered, so that the probe said
+ * @text on stdout: 1, 0.  /proc/PID/task/TID/syscall names the call a
+ * thread waits in; -1 where it cannot be read.  No time limit decides: only
+ * which of the two happened.
+ */
+static int
+blocked_or_said(const struct piped *p, const char *text)
+{
+	struct pollfd pf = { .fd = p->out, .events = POLLIN };
+	size_t got;
+	ssize_t n;
+	long call;
+
+	for (;;) {
+		if ((call = some_thread_in(p->pid, SYS_write)) ==
+		    SYSCALL_UNKNOWN)
+			return -1;
+		if (call == 1)
+			return 1;
+		if (poll(&pf, 1, 1) != 1)
+			continue;
+		got = strlen(out);
+		n = read(p->out, out + got, sizeof(out) - 1 - got);
+		ck_assert_int_gt(n, 0);
+		out[got + (size_t)n] = '\0';
+		if (strstr(out, text) != NULL)
+			return 0;
+	}
+}
+
+/* ESCAPE: a command that shares fdbroker-run's stderr (a pipe) makes it O_NONBLOCK and fills it, so that fdbroker-run's messages and --log - records (here of its refused open) would fail with EAGAIN, unsaid | the record is written all the same: fdbroker-run writes through its own open of the pipe and waits for the reader; unconfined, a writer sharing the pipe loses its line (EAGAIN) */
+START_TEST(test_escape_broker_log_evasion_run)
+{
+	static char err[1 << 20];
+	char p2[PATH_MAX], p2dir[PATH_MAX], rec[PATH_MAX + 16];
+	const char *secret = at("secret");
+	struct piped p;
+
+	hx_find_probe("probe2", p2, p2dir);
+	hx_write_file(secret, "secret\n", 0644);
+	out[0] = err[0] = '\0';
+	piped_start(&p, ARGV(p2, "fill-stderr", secret), -1);
+	read_until(p.out, out, sizeof(out), "shared: ");
+	ck_assert(hx_has_line(out, "full: ok"));
+	ck_assert(hx_has_line(out, "shared: EAGAIN"));
+	ck_assert(exited(piped_end(&p, err, sizeof(err)), 0));
+	out[0] = err[0] = '\0';
+	piped_start(&p, ARGV(hx_fdbroker_run(), "--log", "-", "-x", p2dir,
+	    "--", p2, "fill-stderr", secret), -1);
+	read_until(p.out, out, sizeof(out), "full: ");
+	/*
+	 * Nobody reads the pipe until fdbroker-run has written the
+	 * record's line or given up on it: a shared, non-blocking pipe
+	 * would have it answer at once, the line lost (EAGAIN).
+	 */
+	switch (blocked_or_said(&p, "open: ")) {
+	case -1:
+		fprintf(stderr, "cannot tell when fdbroker-run writes (no "
+		    "/proc/PID/syscall): the record is only looked for\n");
+		break;
+	case 0:
+		ck_abort_msg("fdbroker-run answered without waiting to "
+		    "write its record");
+	}
+	ck_assert(exited(piped_end(&p, err, sizeof(err)), 0));
+	ck_assert(hx_has_line(out, "full: ok") &&
+	    hx_has_line(out, "shared: EAGAIN") &&
+	    hx_has_line(out, "open: EACCES"));
+	snprintf(rec, sizeof(rec), "\"path\":\"%s\"", secret);
+	ck_assert_msg(strstr(err, rec) != NULL &&
+	    strstr(strstr(err, rec), "\"decision\":\"deny\"") != NULL,
+	    "no record of the refused open in: %.300s",
+	    strlen(err) > 300 ? err + strlen(err) - 300 : err);
+}
+END_TEST
+
+/* The system call @pid waits in, once it waits; or SYSCALL_UNKNOWN. */
+static long
+waits_in(pid_t pid)
+{
+	long call;
+
+	while ((call = syscall_of(pid)) == SYSCALL_RUNNING)
+		sched_yield();
+	return call;
+}
+
+/*
+ * A TCP port on 127.0.0.1 that never answers: a listener with a backlog
+ * of 0 whose one place is taken, so that the kernel drops new SYNs.
+ * The listener into *@l, the queued connection into *@q.
+ */
+static int
+silent_port(int *l, int *q)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	struct pollfd p;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_ge(*l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0),
+	    0);
+	ck_assert_int_eq(bind(*l, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(listen(*l, 0), 0);
+	ck_assert_int_eq(getsockname(*l, (struct sockaddr *)&sin, &len), 0);
+	ck_assert_int_ge(*q = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0),
+	    0);
+	ck_assert_int_eq(connect(*q, (struct sockaddr *)&sin, sizeof(sin)),
+	    0);
+	p.fd = *l;
+	p.events = POLLIN;
+	ck_assert_int_eq(poll(&p, 1, -1), 1);	/* it is queued */
+	return ntohs(sin.sin_port);
+}
+
+/*
+ * The probe's child connects to the silent port; once it waits in
+ * connect, the probe opens a file.  Whether the child still waits in
+ * connect when the open has been answered; -1 where it cannot be seen.
+ */
+static int
+stall_run(int confined, const char *file)
+{
+	char p2[PATH_MAX], p2dir[PATH_MAX], port[16], err[4096] = "";
+	const char *argv[16] = { hx_fdbroker_run(), "--allow-net", "-r",
+	    file, "-x", p2dir, "--" };
+	int l, q, in[2], i = confined ? 7 : 0;
+	struct piped p;
+	long pid, call;
+	char *at_pid;
+
+	hx_find_probe("probe2", p2, p2dir);
+	snprintf(port, sizeof(port), "%d", silent_port(&l, &q));
+	argv[i++] = p2;
+	argv[i++] = "connect-stall";
+	argv[i++] = port;
+	argv[i++] = file;
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	out[0] = '\0';
+	piped_start(&p, argv, in[0]);
+	close(in[0]);
+	read_until(p.out, out, sizeof(out), "connector: ");
+	read_until(p.out, out, sizeof(out), "\n");
+	at_pid = strstr(out, "connector: ") + strlen("connector: ");
+	pid = atol(at_pid);
+	ck_assert_int_gt(pid, 0);
+	if ((call = waits_in((pid_t)pid)) == SYS_connect) {
+		ck_assert_int_eq(write(in[1], "g", 1), 1);
+		read_until(p.out, out, sizeof(out), "open: ");
+		call = waits_in((pid_t)pid);
+	}
+	close(in[1]);
+	ck_assert(exited(piped_end(&p, err, sizeof(err)), 0));
+	ck_assert(hx_has_line(out, "open: ok"));
+	close(q);
+	close(l);
+	return call == SYSCALL_UNKNOWN ? -1 : call == SYS_connect;
+}
+
+/* ESCAPE: with --allow-net, one process's connect() to an address that never answers (a full listen queue: SYNs dropped), to stall the broker for every other process of the sandbox (it used to wait up to 30 s in poll) | another process's open is answered while the connect still waits: the broker answers the connect when the kernel ends it, watching its socket meanwhile */
+START_TEST(test_escape_broker_connect_stall_run)
+{
+	const char *file = at("f");
+	int r;
+
+	hx_write_file(file, "f\n", 0644);
+	/* The control: unconfined, nothing stands between the two. */
+	if ((r = stall_run(0, file)) == -1) {
+		fprintf(stderr, "skipped: no /proc/PID/syscall to see where "
+		    "a process waits\n");
+		return;
+	}
+	ck_assert_int_eq(r, 1);
+	ck_assert_int_eq(stall_run(1, file), 1);
 }
 END_TEST
 
@@ -401,9 +722,13 @@ static const char *worker_path, *worker_file;
 
 /*
  * One attack a bit: 1 signal an outside process, 2 bind a socketpair
- * end to a path outside the policy, 4 set the setuid bit, 8 change the
- * owner, through a descriptor fdb_open() gave read-only.
+ * end to a path outside the policy; through a descriptor fdb_open()
+ * gave read-only, 4 set the setuid bit, 8 change the owner, 16 the
+ * other mode bits, 32 the times.
  */
+static const struct timespec past[2] = { { 915148800, 0 },
+    { 915148800, 0 } };		/* 1999-01-01 */
+
 static int
 worker_reach(int chan, void *arg)
 {
@@ -423,10 +748,14 @@ worker_reach(int chan, void *arg)
 		got |= 4;
 	if (fd >= 0 && fchown(fd, (uid_t)-1, getgid()) == 0)
 		got |= 8;
+	if (fd >= 0 && fchmod(fd, 0600) == 0)
+		got |= 16;
+	if (fd >= 0 && futimens(fd, past) == 0)
+		got |= 32;
 	return got;
 }
 
-/* ESCAPE: in a library worker: signal an outside process of the same user, bind a socketpair end to a path outside the policy, set the setuid bit and change the owner through a descriptor fdb_open() gave read-only | refused: the process lives (Landlock's signal scope, ABI 6), no socket file, mode and owner unchanged */
+/* ESCAPE: in a library worker: signal an outside process of the same user, bind a socketpair end to a path outside the policy, set the setuid bit, change the owner, the other mode bits (fchmod 0600) and the times (futimens) through a descriptor fdb_open() gave read-only | refused: the process lives (Landlock's signal scope, ABI 6), no socket file, mode, owner and times unchanged (fchmod and futimens are refused in a worker: no broker sees them) */
 START_TEST(test_escape_broker_worker_reach)
 {
 	struct fdb_policy *p = fdb_policy_new();
@@ -452,7 +781,7 @@ START_TEST(test_escape_broker_worker_reach)
 		}
 		usleep(50 * 1000);
 		if (i == 0) {	/* the control: the same function, unconfined */
-			ck_assert_int_eq(worker_reach(-1, NULL), 15);
+			ck_assert_int_eq(worker_reach(-1, NULL), 63);
 			ck_assert_int_eq(waitpid(worker_victim, &st, 0),
 			    worker_victim);
 			continue;
@@ -466,6 +795,7 @@ START_TEST(test_escape_broker_worker_reach)
 		ck_assert_msg(exited(st, 0) || exited(st, 1), "status %#x", st);
 		ck_assert_int_eq(access(path, F_OK), -1);
 		ck_assert_uint_eq(mode_of(file), 0644);
+		ck_assert_int_ne(mtime_of(file), past[1].tv_sec);
 		if (exited(st, 0))
 			ck_assert_int_eq(waitpid(worker_victim, &st, WNOHANG), 0);
 		kill(worker_victim, SIGKILL);
@@ -564,6 +894,8 @@ escape_broker_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_escape_broker_log_repeats_run);
 	tcase_add_test(tc, test_escape_broker_log_budget_run);
+	tcase_add_test(tc, test_escape_broker_log_evasion_run);
+	tcase_add_test(tc, test_escape_broker_connect_stall_run);
 	tcase_add_test(tc, test_escape_broker_learn_round_trip_run);
 	tcase_add_test(tc, test_escape_broker_setuid_run);
 	tcase_add_test(tc, test_escape_broker_proc_net_run);

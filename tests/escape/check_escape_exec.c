@@ -4,9 +4,11 @@
  * after the broker's check (containment round 2): an execve() path or an
  * fexecve() descriptor swapped after the broker answered CONTINUE, to a
  * program that a --deny or a narrower rule inside an x tree refuses; a
- * script whose interpreter such a rule refuses; and, where the kernel
- * has Landlock ABI 6, signals to a process outside the sandbox that is
- * not the broker, and datagrams to an abstract unix socket outside it.
+ * script whose interpreter such a rule refuses; a chdir() path swapped
+ * the same way, into a directory the policy does not grant; and, where
+ * the kernel has Landlock ABI 6, signals to a process outside the
+ * sandbox that is not the broker, and datagrams to an abstract unix
+ * socket outside it.
  *
  * Each attack is run under fdbroker-run (tests/escape/probe2.c), and
  * each has a control that shows it works: unconfined, or under a policy
@@ -404,6 +406,49 @@ START_TEST(test_escape_exec_abstract_dgram_run)
 }
 END_TEST
 
+/* --- the current directory ------------------------------------------ */
+
+/* ESCAPE: a current directory the policy does not grant: a thread rewrites the chdir path after the broker's check (CONTINUE: the kernel reads it again) to land in one, to a missing path or to a file; or the command fchdir()s to a directory held from outside; then a file in it, a missing name and the directory itself by relative paths | chdir's outcome tells only what stat of that path would (exists, is a directory: 0, ENOENT, ENOTDIR or EACCES); nothing in it is opened, stat'd or listed: EACCES, for a missing name too; unconfined the file reads */
+START_TEST(test_escape_exec_chdir_flip_run)
+{
+	char ok[PATH_MAX], hidden[PATH_MAX], secret[PATH_MAX + 8];
+	char none[PATH_MAX], fdarg[16];
+	const char *bads[3] = { hidden, none, secret };
+	int fd, i, st;
+
+	snprintf(ok, sizeof(ok), "%s/okdir", fx.dir);
+	snprintf(hidden, sizeof(hidden), "%s/hidden", fx.dir);
+	snprintf(secret, sizeof(secret), "%s/secret", hidden);
+	snprintf(none, sizeof(none), "%s/nothere", fx.dir);
+	ck_assert(mkdir(ok, 0755) == 0 && mkdir(hidden, 0755) == 0);
+	hx_write_file(secret, "secret\n", 0644);
+	/* Inherited by the command: a directory held from outside. */
+	ck_assert_int_ge(fd = open(hidden, O_RDONLY | O_DIRECTORY), 0);
+	snprintf(fdarg, sizeof(fdarg), "%d", fd);
+	st = run(ARGV(fx.probe, "held-cwd", fdarg, "secret"));
+	ck_assert(exited(st, 0));
+	ck_has("cwd_open: ok");
+	ck_has("cwd_opendir: ok");
+	st = run(ARGV(fx.run, "-r", ok, "-x", fx.probedir, "--", fx.probe,
+	    "held-cwd", fdarg, "secret"));
+	close(fd);
+	ck_assert(exited(st, 0));
+	ck_has("fchdir: ok");
+	ck_has("cwd_open: EACCES");
+	ck_has("cwd_stat: EACCES");
+	ck_has("cwd_stat_missing: EACCES");
+	ck_has("cwd_opendir: EACCES");
+	for (i = 0; i < 3; i++) {
+		st = run(ARGV(fx.run, "-r", ok, "-x", fx.probedir, "--",
+		    fx.probe, "flip-chdir", ok, bads[i], "2000", "secret"));
+		ck_assert(exited(st, 0));
+		ck_assert_uint_gt(count_of("flip-chdir:", "ok"), 0);
+		ck_assert_uint_eq(count_of("flip-chdir:", "other"), 0);
+		ck_has("landed-gave: 0\n");
+	}
+}
+END_TEST
+
 static Suite *
 escape_exec_suite(void)
 {
@@ -417,6 +462,7 @@ escape_exec_suite(void)
 	tcase_add_test(tc, test_escape_exec_flip_narrower_run);
 	tcase_add_test(tc, test_escape_exec_fexec_flip_run);
 	tcase_add_test(tc, test_escape_exec_script_interp_run);
+	tcase_add_test(tc, test_escape_exec_chdir_flip_run);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 

@@ -3,7 +3,8 @@
  * check_escape_tty.c: escapes through requests on descriptors the command
  * holds (containment round 2, items 5 and 6): taking over a terminal
  * (line discipline, hangup, console, stealing it, O_ASYNC signals to its
- * foreground group), attribute flags through a read-only grant, and
+ * foreground group, another login's terminal, the virtual console's
+ * requests), attribute flags through a read-only grant, and
  * leases and locks that keep outside writers waiting.  Each attack runs
  * under fdbroker-run (the attacks are in tests/escape/probe2.c) and in a
  * library worker, with a control that shows it working unconfined, on a
@@ -18,6 +19,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <linux/fs.h>
+#include <linux/kd.h>
+#include <linux/vt.h>
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -97,6 +101,17 @@ pty_open(struct pty *t)
 	return 0;
 }
 
+/*
+ * @t as another login's terminal: the command holds no descriptor of it.
+ * (One it holds is its own: /proc/self/fd/K reaches it, and so does its
+ * name, /dev/pts/N.)
+ */
+static int
+other_login(struct pty *t)
+{
+	return fcntl(t->slave, F_SETFD, FD_CLOEXEC);
+}
+
 static void
 pty_close(struct pty *t)
 {
@@ -104,9 +119,13 @@ pty_close(struct pty *t)
 	close(t->master);
 }
 
-/* Start @argv with @in as stdin (a terminal or a pipe). */
+/*
+ * Start @argv with @in as stdin (a terminal or a pipe), in a process
+ * group of its own; with @session, as a login's foreground job on the
+ * terminal @in: a session of its own whose controlling terminal @in is.
+ */
 static void
-cmd_start(struct cmd *c, const char *const argv[], int in)
+cmd_start(struct cmd *c, const char *const argv[], int in, int session)
 {
 	int p[2];
 
@@ -116,7 +135,9 @@ cmd_start(struct cmd *c, const char *const argv[], int in)
 	c->pid = fork();
 	ck_assert_int_ne(c->pid, -1);
 	if (c->pid == 0) {
-		setpgid(0, 0);
+		if (session ? setsid() == -1 || ioctl(in, TIOCSCTTY, 0) == -1 :
+		    setpgid(0, 0) == -1)
+			_exit(126);
 		if (in < 0)
 			in = open("/dev/null", O_RDONLY);
 		if (dup2(in, STDIN_FILENO) == -1 ||
@@ -169,7 +190,7 @@ cmd_end(struct cmd *c)
 static int
 run_probe(struct cmd *c, int confined, const char *const *args, int in)
 {
-	const char *argv[16];
+	const char *argv[24];
 	int i = 0;
 
 	if (confined) {
@@ -181,10 +202,10 @@ run_probe(struct cmd *c, int confined, const char *const *args, int in)
 		argv[i++] = "--";
 	}
 	argv[i++] = probe;
-	for (; *args != NULL && i < 15; args++)
+	for (; *args != NULL && i < 23; args++)
 		argv[i++] = *args;
 	argv[i] = NULL;
-	cmd_start(c, argv, in);
+	cmd_start(c, argv, in, 0);
 	return cmd_end(c);
 }
 
@@ -448,7 +469,7 @@ async_attack(const struct pty *t, int confined, struct cmd *c)
 
 	for (i = 0; i < 5; i++)
 		argv[confined ? i + 4 : i] = args[i];
-	cmd_start(c, argv, t->slave);
+	cmd_start(c, argv, t->slave, 0);
 	cmd_until(c, "fioasync: ");
 	/* Canonical mode: the line is input, and SIGIO, at its end. */
 	ck_assert_int_eq(write(t->master, "x\n", 2), 2);
@@ -493,6 +514,179 @@ START_TEST(test_escape_tty_async)
 }
 END_TEST
 
+/* Whether output came out of @t's master within @ms (drained). */
+static int
+arrived(const struct pty *t, int ms)
+{
+	struct pollfd p = { .fd = t->master, .events = POLLIN };
+	char buf[256];
+
+	return poll(&p, 1, ms) == 1 && read(t->master, buf, sizeof(buf)) > 0;
+}
+
+/* ESCAPE: another login's terminal: a pseudo-terminal the command did not make, /dev/pts/N by path (stat, open for writing, write a line to the user's screen) | EACCES, nothing arrives; its own new pseudo-terminal (/dev/ptmx, then TIOCGPTPEER, as openpty() does) works */
+START_TEST(test_escape_tty_other_pts)
+{
+	struct pty t;
+	struct cmd c;
+	int st;
+
+	if (pty_open(&t) == -1 || other_login(&t) == -1)
+		return;
+	(void)run_probe(&c, 0, ARGV("pts", t.name), -1);
+	ck_assert(has(&c, "open: ok") && has(&c, "write: ok"));
+	ck_assert(arrived(&t, WAIT_MS));
+	st = run_probe(&c, 1, ARGV("pts", t.name), -1);
+	ck_assert(exited(st, 0) && has(&c, "stat: EACCES") &&
+	    has(&c, "open: EACCES"));
+	ck_assert(!arrived(&t, 0));
+	st = run_probe(&c, 1, ARGV("pty-peer"), -1);
+	ck_assert(exited(st, 0) && has(&c, "through: ok"));
+	pty_close(&t);
+}
+END_TEST
+
+/* ESCAPE: another login's terminal /dev/pts/N by path (stat, open) while the command holds a pseudo-terminal of its own of another number, its other end and /dev/null; its own names once closed; a number no terminal has | EACCES for each, alike whether it exists; its own by name (ptsname then open, ttyname, O_CLOEXEC kept, in a child that holds the terminal but not its master) works */
+/*
+ * The command's own pseudo-terminal by its name (ptsname, ttyname), in a
+ * child of it too; another login's never, whatever the command holds: a
+ * master of another number, that master's other end, /dev/null.  Once its
+ * own are closed their names are refused (the number may be another
+ * login's by then), and a number no terminal has is refused alike:
+ * nothing tells which terminals exist.  The control's own name once
+ * closed is not asserted: another test may have its number by then.
+ */
+START_TEST(test_escape_tty_pts_own)
+{
+	static const char *const confined[] = {
+		"other-stat: EACCES", "other-open: EACCES", "own-stat: ok",
+		"own-open: ok", "own-through: ok", "own-ttyname: ok",
+		"child-ttyname: ok", "own-cloexec: ok", "closed-stat: EACCES",
+		"closed-open: EACCES", "none-stat: EACCES",
+		"none-open: EACCES",
+	};
+	struct pty t;
+	struct cmd c;
+	size_t i;
+	int st;
+
+	if (pty_open(&t) == -1 || other_login(&t) == -1)
+		return;
+	(void)run_probe(&c, 0, ARGV("pts-own", t.name), -1);
+	ck_assert(has(&c, "other-stat: ok") && has(&c, "other-open: ok") &&
+	    has(&c, "own-ttyname: ok") && has(&c, "child-ttyname: ok") &&
+	    has(&c, "own-cloexec: ok") && has(&c, "none-stat: ENOENT"));
+	st = run_probe(&c, 1, ARGV("pts-own", t.name), -1);
+	ck_assert(exited(st, 0));
+	for (i = 0; i < sizeof(confined) / sizeof(confined[0]); i++)
+		ck_assert_msg(has(&c, confined[i]), "no %s in: %s",
+		    confined[i], c.buf);
+	pty_close(&t);
+}
+END_TEST
+
+/* --- the virtual console ------------------------------------------- */
+
+#define CONSOLE_ARGV	ARGV("console", "kdsetmode", "kdskbmode", \
+			    "vt_activate", "kdsigaccept", "kdsetled", \
+			    "kdmktone", "kiocsound", "kdfontop", "tioclinux")
+
+/* What the probe said for @req: "ok" or an errno's name (asserted). */
+static const char *
+said(const struct cmd *c, const char *req)
+{
+	static char v[32];
+	const char *p;
+	size_t n = strlen(req);
+
+	for (p = c->buf; p != NULL; p = strchr(p, '\n'), p += p != NULL)
+		if (strncmp(p, req, n) == 0 && strncmp(p + n, ": ", 2) == 0)
+			break;
+	ck_assert_msg(p != NULL, "no %s in: %s", req, c->buf);
+	snprintf(v, sizeof(v), "%.*s", (int)strcspn(p + n + 2, " \n"),
+	    p + n + 2);
+	return v;
+}
+
+static int
+w_console(int chan, void *arg)
+{
+	static const unsigned long reqs[] = {
+		KDSETMODE, KDSKBMODE, VT_ACTIVATE, KDSIGACCEPT, KDSETLED,
+		KDMKTONE, KIOCSOUND, KDFONTOP, VT_LOCKSWITCH,
+	};
+	size_t i;
+	int bad = 0;
+
+	(void)chan;
+	for (i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++)
+		bad |= refused(ioctl(*(int *)arg, reqs[i], 0), EPERM);
+	return bad;
+}
+
+/*
+ * The console's requests on a pseudo-terminal: unconfined the driver
+ * answers ENOTTY (no console behind it: the attack itself cannot be
+ * shown here; test_escape_tty_console_vt shows it on /dev/tty0), so a
+ * refusal, EPERM, can only come from the filter.  TIOCLINUX as a user
+ * is refused by the kernel (EPERM) already: then only the rest count.
+ */
+/* ESCAPE: the virtual console's requests (KDSETMODE graphics, KDSKBMODE raw, VT_ACTIVATE, KDSIGACCEPT, KDSETLED, KDMKTONE, KIOCSOUND, KDFONTOP, TIOCLINUX, VT_LOCKSWITCH) on a terminal the command holds, under fdbroker-run and in a library worker; on a pseudo-terminal, where the driver says ENOTTY | EPERM from the filter, before any driver */
+START_TEST(test_escape_tty_console)
+{
+	const char *const *req;
+	struct cmd u, c;
+	struct pty t;
+	int st;
+
+	if (pty_open(&t) == -1)
+		return;
+	(void)run_probe(&u, 0, CONSOLE_ARGV, t.slave);
+	st = run_probe(&c, 1, CONSOLE_ARGV, t.slave);
+	ck_assert(exited(st, 0));
+	for (req = CONSOLE_ARGV + 1; *req != NULL; req++) {
+		if (strcmp(said(&u, *req), "EPERM") == 0) {
+			fprintf(stderr, "%s: EPERM unconfined, not "
+			    "counted\n", *req);
+			continue;
+		}
+		ck_assert_msg(strcmp(said(&c, *req), "EPERM") == 0,
+		    "%s: %s", *req, said(&c, *req));
+	}
+	ck_assert(exited(in_worker(w_console, &t.slave), 0));
+	pty_close(&t);
+}
+END_TEST
+
+/* ESCAPE: the same console requests on /dev/tty0 (as root, where the machine has a virtual console), each with an argument that changes nothing (the modes it is in, the active console) or one the driver rejects past its permission check | unconfined the console driver acts (or rejects the argument); under fdbroker-run EPERM for each */
+START_TEST(test_escape_tty_console_vt)
+{
+	const char *const *req;
+	struct cmd u, c;
+	int fd, type = 0, st;
+
+	fd = open("/dev/tty0", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1 || ioctl(fd, KDGKBTYPE, &type) == -1) {
+		fprintf(stderr, "skipped: no virtual console to show the "
+		    "control on (/dev/tty0: %s)\n", strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	(void)run_probe(&u, 0, CONSOLE_ARGV, fd);
+	st = run_probe(&c, 1, CONSOLE_ARGV, fd);
+	ck_assert(exited(st, 0));
+	for (req = CONSOLE_ARGV + 1; *req != NULL; req++) {
+		ck_assert_msg(strcmp(said(&u, *req), "EPERM") != 0 &&
+		    strcmp(said(&u, *req), "ENOTTY") != 0,
+		    "control %s: %s", *req, said(&u, *req));
+		ck_assert_msg(strcmp(said(&c, *req), "EPERM") == 0,
+		    "%s: %s", *req, said(&c, *req));
+	}
+	close(fd);
+}
+END_TEST
+
 /* ESCAPE: (none: the control) what shells, editors and pagers do with their terminal: isatty, tcgetattr, raw mode and back, window size, tcdrain, tcflush, tcgetpgrp | all work under fdbroker-run */
 START_TEST(test_escape_tty_modes)
 {
@@ -515,6 +709,72 @@ START_TEST(test_escape_tty_modes)
 		ck_assert_msg(has(&c, line), "%s", line);
 	}
 	pty_close(&t);
+}
+END_TEST
+
+/* Whether @t is in the modes @want (those that raw mode changes). */
+static int
+modes_are(const struct pty *t, const struct termios *want)
+{
+	struct termios now;
+
+	ck_assert_int_eq(tcgetattr(t->slave, &now), 0);
+	return now.c_iflag == want->c_iflag && now.c_oflag == want->c_oflag &&
+	    now.c_cflag == want->c_cflag && now.c_lflag == want->c_lflag &&
+	    memcmp(now.c_cc, want->c_cc, sizeof(now.c_cc)) == 0;
+}
+
+/*
+ * One run of the probe's "tty raw" in a new session on a new terminal:
+ * @how is "exit" (it exits in raw mode), "timeout" (--timeout kills it),
+ * "term" (fdbroker-run gets SIGTERM, as from kill or a closing window,
+ * and passes it on); unconfined with @confined 0.  Whether the
+ * terminal's modes are back as they were, and the status into @st.
+ */
+static int
+raw_run(int confined, const char *how, int *st)
+{
+	const char *argv[16] = { hx_fdbroker_run(), "-x", probedir };
+	struct termios before;
+	struct pty t;
+	struct cmd c;
+	int i = 3, back;
+
+	ck_assert_int_eq(pty_open(&t), 0);
+	ck_assert_int_eq(tcgetattr(t.slave, &before), 0);
+	if (strcmp(how, "timeout") == 0) {
+		argv[i++] = "--timeout";
+		argv[i++] = "1";
+	}
+	argv[i++] = "--";
+	if (!confined)
+		i = 0;
+	argv[i++] = probe;
+	argv[i++] = "tty";
+	argv[i++] = "raw";
+	if (strcmp(how, "exit") != 0)
+		argv[i++] = "wait";
+	argv[i] = NULL;
+	cmd_start(&c, argv, t.slave, 1);
+	cmd_until(&c, "raw: ");
+	ck_assert_msg(strstr(c.buf, "raw: ok") != NULL, "%s", c.buf);
+	if (strcmp(how, "term") == 0)
+		ck_assert_int_eq(kill(c.pid, SIGTERM), 0);
+	*st = cmd_end(&c);
+	back = modes_are(&t, &before);
+	pty_close(&t);
+	return back;
+}
+
+/* ESCAPE: the command sets raw mode and no echo on the user's terminal (its controlling terminal, in the foreground) and exits, is killed by --timeout, or fdbroker-run is sent SIGTERM | the modes are put back after the command's processes are gone, as script and ssh do; unconfined they stay changed (the user's shell shows no echo) */
+START_TEST(test_escape_tty_modes_restored)
+{
+	int st;
+
+	ck_assert(!raw_run(0, "exit", &st) && exited(st, 0));
+	ck_assert(raw_run(1, "exit", &st) && exited(st, 0));
+	ck_assert(raw_run(1, "timeout", &st) && exited(st, 124));
+	ck_assert(raw_run(1, "term", &st) && exited(st, 128 + SIGTERM));
 }
 END_TEST
 
@@ -586,7 +846,7 @@ while_held(struct cmd *c, int confined, const char *path, const char *what,
 	int p[2], err;
 
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	cmd_start(c, confined ? argv : argv + 6, p[0]);
+	cmd_start(c, confined ? argv : argv + 6, p[0], 0);
 	close(p[0]);
 	snprintf(line, sizeof(line), "%s: ", what);
 	cmd_until(c, line);
@@ -692,7 +952,12 @@ escape_tty_suite(void)
 	tcase_add_test(tc, test_escape_tty_cons);
 	tcase_add_test(tc, test_escape_tty_steal);
 	tcase_add_test(tc, test_escape_tty_async);
+	tcase_add_test(tc, test_escape_tty_other_pts);
+	tcase_add_test(tc, test_escape_tty_pts_own);
+	tcase_add_test(tc, test_escape_tty_console);
+	tcase_add_test(tc, test_escape_tty_console_vt);
 	tcase_add_test(tc, test_escape_tty_modes);
+	tcase_add_test(tc, test_escape_tty_modes_restored);
 	tcase_add_test(tc, test_escape_tty_setflags);
 	tcase_add_test(tc, test_escape_tty_lease);
 	tcase_add_test(tc, test_escape_tty_flock);

@@ -40,7 +40,39 @@
  *                                  steal (setsid, TIOCSCTTY with force),
  *                                  async SIG (F_SETSIG SIG, O_ASYNC by
  *                                  fcntl and by FIOASYNC, then wait on fd
- *                                  0), modes (what ordinary programs do)
+ *                                  0), modes (what ordinary programs do),
+ *                                  raw [wait] (raw mode, no echo, left
+ *                                  so; with wait, then wait for a signal)
+ *   probe2 console REQ...          the virtual console's REQs on fd 0
+ *                                  (kdsetmode, kdskbmode, vt_activate,
+ *                                  kdsigaccept, kdsetled, kdmktone,
+ *                                  kiocsound, kdfontop, tioclinux), each
+ *                                  with an argument that changes nothing
+ *   probe2 pts PATH                stat PATH, open it for writing, write
+ *                                  a line (another login's terminal)
+ *   probe2 pty-peer                a new pseudo-terminal (/dev/ptmx) and
+ *                                  its other end (TIOCGPTPEER), a line
+ *                                  through it
+ *   probe2 pts-own PATH            holding a pseudo-terminal of its own,
+ *                                  its other end and /dev/null: stat and
+ *                                  open PATH (another login's terminal);
+ *                                  its own by name (ptsname, ttyname,
+ *                                  O_CLOEXEC kept), in a child that
+ *                                  holds it but not its master; its own
+ *                                  name once closed; /dev/pts/1048575
+ *                                  (none)
+ *   probe2 fill-stderr PATH        make the stderr we share O_NONBLOCK,
+ *                                  fill it, write a line to it, open PATH
+ *   probe2 connect-stall PORT PATH  a child connects to 127.0.0.1:PORT
+ *                                  (blocking), then pauses; we wait for a
+ *                                  byte on fd 0, open PATH, and kill it
+ *                                  when fd 0 ends
+ *   probe2 held-cwd FD NAME        fchdir(FD) (a directory held from
+ *                                  outside), then what the directory
+ *                                  gives by relative paths (NAME in it)
+ *   probe2 flip-chdir OK BAD N NAME  chdir(OK) N times while a thread
+ *                                  rewrites the path into BAD; each time
+ *                                  it lands in BAD, what it gives
  *   probe2 setflags PATH ro|rw     toggle FS_NODUMP_FL through PATH opened
  *                                  read-only or read-write, and undo it
  *   probe2 hold PATH lease|flock|posix  take a read lease, an exclusive
@@ -98,7 +130,11 @@
 #include <linux/filter.h>
 #include <linux/fs.h>
 #include <linux/io_uring.h>
+#include <linux/kd.h>
 #include <linux/seccomp.h>
+#include <linux/tiocl.h>
+#include <linux/vt.h>
+#include <netinet/in.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -145,6 +181,14 @@ static int	do_memexec(int, char **);
 static int	do_mark(int, char **);
 static int	do_tiocsti(int, char **);
 static int	do_tty(int, char **);
+static int	do_console(int, char **);
+static int	do_pts(int, char **);
+static int	do_pty_peer(int, char **);
+static int	do_pts_own(int, char **);
+static int	do_fill_stderr(int, char **);
+static int	do_connect_stall(int, char **);
+static int	do_held_cwd(int, char **);
+static int	do_flip_chdir(int, char **);
 static int	do_setflags(int, char **);
 static int	do_hold(int, char **);
 static int	do_net(int, char **);
@@ -185,6 +229,14 @@ static const struct {
 	{ "mark", 0, do_mark },
 	{ "tiocsti", 0, do_tiocsti },
 	{ "tty", 1, do_tty },
+	{ "console", 1, do_console },
+	{ "pts", 1, do_pts },
+	{ "pty-peer", 0, do_pty_peer },
+	{ "pts-own", 1, do_pts_own },
+	{ "fill-stderr", 1, do_fill_stderr },
+	{ "connect-stall", 2, do_connect_stall },
+	{ "held-cwd", 2, do_held_cwd },
+	{ "flip-chdir", 4, do_flip_chdir },
 	{ "setflags", 2, do_setflags },
 	{ "hold", 2, do_hold },
 	{ "net", 0, do_net },
@@ -918,6 +970,24 @@ tty_modes(void)
 }
 
 /*
+ * What a program that dies in raw mode leaves: no echo, no lines, no
+ * signals from keys; with @wait, it then waits to be killed.
+ */
+static int
+tty_raw(int wait)
+{
+	struct termios t;
+
+	if (!report("tcgetattr", tcgetattr(0, &t)))
+		return 2;
+	cfmakeraw(&t);
+	report("raw", tcsetattr(0, TCSANOW, &t));
+	while (wait)
+		pause();
+	return 0;
+}
+
+/*
  * setsid, then TIOCSCTTY with force on the terminal; in a child, which
  * leads no process group (setsid would fail).
  */
@@ -966,9 +1036,256 @@ do_tty(int argc, char **argv)
 		return tty_async(atoi(argv[1]));
 	} else if (strcmp(argv[0], "modes") == 0) {
 		return tty_modes();
+	} else if (strcmp(argv[0], "raw") == 0) {
+		return tty_raw(argc > 1);
 	} else
 		return 2;
 	return 0;
+}
+
+/*
+ * One console request on fd 0, with an argument that changes nothing:
+ * the modes it is in, the console already active, the LEDs back to the
+ * keyboard's flags (0xff), no tone; KDSIGACCEPT with signal 0 (EINVAL
+ * past the driver's permission check: a real signal would take the
+ * keyboard's request from init), KDFONTOP from NULL (EFAULT past it),
+ * TIOCLINUX's question for the active console.  Questions are asked
+ * first; a pseudo-terminal answers none (ENOTTY), then the defaults.
+ */
+static long
+console_req(const char *name)
+{
+	struct vt_stat vs = { .v_active = 1 };
+	int mode = KD_TEXT, kb = K_UNICODE;
+	char sub = TIOCL_GETFGCONSOLE;
+
+	(void)ioctl(0, KDGETMODE, &mode);
+	(void)ioctl(0, KDGKBMODE, &kb);
+	(void)ioctl(0, VT_GETSTATE, &vs);
+	if (strcmp(name, "kdsetmode") == 0)
+		return ioctl(0, KDSETMODE, mode);
+	if (strcmp(name, "kdskbmode") == 0)
+		return ioctl(0, KDSKBMODE, kb);
+	if (strcmp(name, "vt_activate") == 0)
+		return ioctl(0, VT_ACTIVATE, vs.v_active);
+	if (strcmp(name, "kdsigaccept") == 0)
+		return ioctl(0, KDSIGACCEPT, 0);
+	if (strcmp(name, "kdsetled") == 0)
+		return ioctl(0, KDSETLED, 0xff);
+	if (strcmp(name, "kdmktone") == 0)
+		return ioctl(0, KDMKTONE, 0);
+	if (strcmp(name, "kiocsound") == 0)
+		return ioctl(0, KIOCSOUND, 0);
+	if (strcmp(name, "kdfontop") == 0)
+		return ioctl(0, KDFONTOP, NULL);
+	if (strcmp(name, "tioclinux") == 0)
+		return ioctl(0, TIOCLINUX, &sub);
+	errno = EINVAL;
+	return -1;
+}
+
+static int
+do_console(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		report(argv[i], console_req(argv[i]));
+	return 0;
+}
+
+/* Another login's terminal, by its path: stat, open, write a line. */
+static int
+do_pts(int argc, char **argv)
+{
+	struct stat st;
+	int fd;
+
+	(void)argc;
+	report("stat", stat(argv[0], &st));
+	fd = open(argv[0], O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (report("open", fd)) {
+		report("write", write(fd, "typed by the probe\n", 19));
+		close(fd);
+	}
+	return 0;
+}
+
+/* What openpty() does: /dev/ptmx, then the other end by TIOCGPTPEER. */
+static int
+do_pty_peer(int argc, char **argv)
+{
+	char buf[8];
+	int m, s;
+
+	(void)argc;
+	(void)argv;
+	m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (!report("ptmx", m))
+		return 0;
+	if (report("unlockpt", unlockpt(m)) && report("peer",
+	    s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC))) {
+		if (write(s, "x\n", 2) == 2)
+			report("through", read(m, buf, sizeof(buf)));
+		close(s);
+	}
+	close(m);
+	return 0;
+}
+
+/* PATH opened read-write, closed again; what it said. */
+static void
+pts_try(const char *name, const char *path)
+{
+	int fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	report(name, fd);
+	if (fd != -1)
+		close(fd);
+}
+
+/*
+ * A child of ours, which keeps our terminal @s but not its master @m,
+ * asks for it by its name @own: ttyname(), then open().
+ */
+static void
+pts_child(int m, int s, const char *own)
+{
+	const char *t;
+	pid_t pid;
+	int st, fd;
+
+	if ((pid = fork()) == 0) {
+		close(m);
+		t = ttyname(s);
+		fd = open(own, O_RDWR | O_NOCTTY);
+		_exit(t != NULL && strcmp(t, own) == 0 && fd != -1 ? 0 : 1);
+	}
+	report("child-ttyname", pid == -1 || waitpid(pid, &st, 0) != pid ||
+	    !WIFEXITED(st) || WEXITSTATUS(st) != 0 ? -1 : 0);
+}
+
+/* Our terminal @own opened by name with and without O_CLOEXEC. */
+static void
+pts_cloexec(const char *own)
+{
+	int a = open(own, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int b = open(own, O_RDWR | O_NOCTTY);
+
+	report("own-cloexec", a != -1 && b != -1 &&
+	    fcntl(a, F_GETFD) == FD_CLOEXEC && fcntl(b, F_GETFD) == 0 ?
+	    0 : -1);
+	if (a != -1)
+		close(a);
+	if (b != -1)
+		close(b);
+}
+
+/*
+ * Another login's terminal while we hold a master of another number,
+ * its other end and /dev/null; our own by its name; our own name once
+ * both ends are closed; a number no terminal has.
+ */
+static int
+do_pts_own(int argc, char **argv)
+{
+	char own[64], buf[8];
+	const char *t;
+	struct stat st;
+	int m, s, z, fd;
+
+	(void)argc;
+	z = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (!report("ptmx", m) || !report("unlockpt", unlockpt(m)) ||
+	    !report("ptsname", ptsname_r(m, own, sizeof(own)) == 0 ? 0 : -1))
+		return 0;
+	s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	report("other-stat", stat(argv[0], &st));
+	pts_try("other-open", argv[0]);
+	report("own-stat", stat(own, &st));
+	if (report("own-open", fd = open(own, O_RDWR | O_NOCTTY | O_CLOEXEC))) {
+		if (write(fd, "x\n", 2) == 2)
+			report("own-through", read(m, buf, sizeof(buf)));
+		close(fd);
+	}
+	t = ttyname(s);
+	report("own-ttyname", t != NULL && strcmp(t, own) == 0 ? 0 : -1);
+	pts_child(m, s, own);
+	pts_cloexec(own);
+	close(s);
+	close(m);
+	report("closed-stat", stat(own, &st));
+	pts_try("closed-open", own);
+	report("none-stat", stat("/dev/pts/1048575", &st));
+	pts_try("none-open", "/dev/pts/1048575");
+	close(z);
+	return 0;
+}
+
+/*
+ * The stderr we share with whoever started us: O_NONBLOCK (a flag of
+ * the open file, so for everyone who shares it), filled, and a line
+ * written as any other writer to it would (EAGAIN: lost); then a
+ * refused open, whose record fdbroker-run --log - must still write.
+ */
+static int
+do_fill_stderr(int argc, char **argv)
+{
+	char buf[4096];
+	int fl, fd;
+
+	(void)argc;
+	memset(buf, 'x', sizeof(buf));
+	if ((fl = fcntl(2, F_GETFL)) == -1 ||
+	    !report("nonblock", fcntl(2, F_SETFL, fl | O_NONBLOCK)))
+		return 2;
+	while (write(2, buf, sizeof(buf)) > 0)
+		;
+	report("full", errno == EAGAIN ? 0 : -1);
+	report("shared", write(2, "a record\n", 9));
+	fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+	report("open", fd);
+	if (fd != -1)
+		close(fd);
+	return 0;
+}
+
+/*
+ * One process's connect() to an address that never answers must not
+ * hold up the others' requests: a child connects (blocking) and then
+ * pauses, so that the test can see from outside whether it still waits
+ * in connect (/proc/PID/syscall) when our open has been answered.
+ */
+static int
+do_connect_stall(int argc, char **argv)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	char go;
+	pid_t pid;
+	int s;
+
+	(void)argc;
+	sin.sin_port = htons((uint16_t)atoi(argv[0]));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((pid = fork()) == -1)
+		return 2;
+	if (pid == 0) {
+		s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		(void)connect(s, (struct sockaddr *)&sin, sizeof(sin));
+		for (;;)
+			pause();
+	}
+	printf("connector: %d\n", (int)pid);
+	fflush(stdout);
+	if (read(0, &go, 1) == 1 &&
+	    report("open", s = open(argv[1], O_RDONLY | O_CLOEXEC)))
+		close(s);
+	/* The test looks at the child until fd 0 ends. */
+	while (read(0, &go, 1) > 0)
+		;
+	kill(pid, SIGKILL);
+	return waitpid(pid, NULL, 0) == pid ? 0 : 2;
 }
 
 /* --- attribute flags, leases, locks --------------------------------- */
@@ -1239,6 +1556,96 @@ do_flip_open(int argc, char **argv)
 	pthread_join(t, NULL);
 	printf("flip-open: granted %lu secret %lu denied %lu other %lu\n",
 	    granted, secret, denied, other);
+	return 0;
+}
+
+/*
+ * What a current directory the policy does not grant gives, by relative
+ * paths: NAME in it (open, stat), a name that is not there (stat), the
+ * directory itself (open, list).  With @quiet, no lines: how many of
+ * them worked.
+ */
+static int
+under_cwd(const char *name, int quiet)
+{
+	struct stat st;
+	char buf[4096];
+	long rc[5];
+	int fd, i, n = 0;
+
+	rc[0] = fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	rc[1] = stat(name, &st);
+	rc[2] = stat("not-there", &st);
+	rc[3] = fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	rc[4] = fd == -1 ? -1 : syscall(SYS_getdents64, fd, buf, sizeof(buf));
+	if (fd >= 0)
+		close(fd);
+	for (i = 0; i < 5; i++)
+		n += rc[i] != -1;
+	if (!quiet) {
+		report("cwd_open", rc[0]);
+		report("cwd_stat", rc[1]);
+		report("cwd_stat_missing", rc[2]);
+		report("cwd_opendir", rc[3]);
+	}
+	return n;
+}
+
+static int
+do_held_cwd(int argc, char **argv)
+{
+	(void)argc;
+	if (!report("fchdir", fchdir(atoi(argv[0]))))
+		return 0;
+	(void)under_cwd(argv[1], 0);
+	return 0;
+}
+
+/*
+ * chdir() is checked by the broker and then made by the kernel
+ * (CONTINUE), which reads the path again: the twin thread's rewrite
+ * can land us in BAD, or make the call fail as BAD would.  The outcomes
+ * counted, and what BAD gives each time we land in it.
+ */
+static int
+do_flip_chdir(int argc, char **argv)
+{
+	static char buf[FLIP_PAD];
+	struct flip f = { buf, argv[0], argv[1], 0, 0 };
+	unsigned long i, n = strtoul(argv[2], NULL, 10), c[6] = { 0 };
+	char cwd[PATH_MAX];
+	pthread_t t;
+	int ok, got = 0;
+
+	(void)argc;
+	snprintf(buf, sizeof(buf), "%s", argv[0]);
+	if ((ok = open(argv[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    pthread_create(&t, NULL, flipper, &f) != 0)
+		return 2;
+	while (!f.started)
+		;
+	for (i = 0; i < n; i++) {
+		if (chdir(buf) == -1) {
+			c[errno == EACCES ? 2 : errno == ENOENT ? 3 :
+			    errno == ENOTDIR ? 4 : 5]++;
+			continue;
+		}
+		if (getcwd(cwd, sizeof(cwd)) != NULL &&
+		    strcmp(cwd, argv[1]) == 0) {
+			c[1]++;
+			got += under_cwd(argv[3], 1);
+		} else
+			c[0]++;
+		if (fchdir(ok) == -1)
+			return 2;
+	}
+	f.stop = 1;
+	pthread_join(t, NULL);
+	printf("flip-chdir: ok %lu landed %lu eacces %lu enoent %lu "
+	    "enotdir %lu other %lu\n", c[0], c[1], c[2], c[3], c[4], c[5]);
+	printf("landed-gave: %d\n", got);
 	return 0;
 }
 
