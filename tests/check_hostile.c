@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -617,6 +618,71 @@ lowest_free(pid_t pid)
 	return fd;
 }
 
+/* /proc/PID/task/TID/NAME into @buf (NUL-terminated); 0: thread gone. */
+static ssize_t
+task_file(pid_t pid, const char *tid, const char *name, char *buf,
+	  size_t len)
+{
+	char path[320];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%s/%s", (int)pid, tid,
+	    name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 ? n : 0;
+}
+
+/* Whether @test holds for every thread of @pid. */
+static int
+every_thread(pid_t pid, int (*test)(pid_t pid, const char *tid))
+{
+	char path[64];
+	struct dirent *de;
+	DIR *d;
+	int all = 1;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	ck_assert_ptr_nonnull(d = opendir(path));
+	while (all && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] != '.')
+			all = test(pid, de->d_name);
+	}
+	closedir(d);
+	return all;
+}
+
+/* Stopped ('T' in its stat), or gone. */
+static int
+stopped(pid_t pid, const char *tid)
+{
+	char buf[512], *p;
+
+	if (task_file(pid, tid, "stat", buf, sizeof(buf)) == 0)
+		return 1;
+	return (p = strrchr(buf, ')')) != NULL && p[1] == ' ' && p[2] == 'T';
+}
+
+/*
+ * A serving thread of fdbroker-run's broker back in RECV (an ioctl),
+ * its last request's descriptors closed; the leader, in its loop, and
+ * threads gone count as idle.
+ */
+static int
+idle(pid_t pid, const char *tid)
+{
+	char buf[64];
+
+	if (atoi(tid) == (int)pid ||
+	    task_file(pid, tid, "syscall", buf, sizeof(buf)) == 0)
+		return 1;
+	return atol(buf) == SYS_ioctl;
+}
+
 /* --- the broker at its descriptor limit ----------------------------- */
 
 /*
@@ -657,10 +723,19 @@ START_TEST(test_hostile_broker_emfile_notify)
 {
 	struct rlimit rl, old;
 	struct cmd c;
+	int i;
 
 	cmd_start(&c, ARGV(fx.run, "-r", fx.dir, "-x", fx.probedir, "--",
 	    fx.probe, "steps", fx.file[0], "1", "1", "1", "1"));
 	ck_step(&c, "step: 1 failed 0 -");
+	/*
+	 * The command sees its answer before the serving thread has
+	 * closed what it held for the request: count the broker's
+	 * descriptors once every thread is back waiting.
+	 */
+	for (i = 0; i < LINE_MS && !every_thread(c.pid, idle); i++)
+		usleep(1000);
+	ck_assert(every_thread(c.pid, idle));
 	ck_assert_int_eq(prlimit(c.pid, RLIMIT_NOFILE, NULL, &old), 0);
 	rl = old;
 	rl.rlim_cur = (rlim_t)lowest_free(c.pid);
@@ -747,35 +822,6 @@ START_TEST(test_hostile_broker_killed_socket)
 }
 END_TEST
 
-/* Whether every thread of @pid is stopped ('T' in its stat). */
-static int
-all_stopped(pid_t pid)
-{
-	char path[320], buf[512], *p;
-	struct dirent *de;
-	ssize_t n;
-	DIR *d;
-	int fd, all = 1;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	ck_assert_ptr_nonnull(d = opendir(path));
-	while (all && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%s/stat",
-		    (int)pid, de->d_name);
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-			continue;	/* that thread is gone */
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		buf[n > 0 ? n : 0] = '\0';
-		all = (p = strrchr(buf, ')')) != NULL && p[1] == ' ' &&
-		    p[2] == 'T';
-	}
-	closedir(d);
-	return all;
-}
-
 /*
  * The same for fdbroker-run: its command's open fails (ENOSYS), and the
  * command does not outlive the broker (SPEC §4: the anchor kills it).
@@ -797,9 +843,9 @@ START_TEST(test_hostile_broker_killed_notify)
 	ck_step(&c, "step: 1 failed 0 -");
 	/* Stopped: the command's open waits for a broker that dies. */
 	ck_assert_int_eq(kill(c.pid, SIGSTOP), 0);
-	for (i = 0; i < LINE_MS && !all_stopped(c.pid); i++)
+	for (i = 0; i < LINE_MS && !every_thread(c.pid, stopped); i++)
 		usleep(1000);
-	ck_assert(all_stopped(c.pid));
+	ck_assert(every_thread(c.pid, stopped));
 	ck_assert_int_eq(write(c.in, "s", 1), 1);
 	usleep(100 * 1000);
 	ck_assert_int_eq(kill(c.pid, SIGKILL), 0);
