@@ -11,7 +11,8 @@
  * it, and the handlers open nothing that could wait for a peer.  A
  * network connect() that the kernel is still making (--allow-net) is
  * answered when it ends: its socket is watched in the loop meanwhile,
- * and the other requests are served (PENDING_MAX of them at once).
+ * and the other requests are served (PENDING_MAX of them at once; those
+ * whose requester is gone are dropped at the next one).
  */
 #include "config.h"
 
@@ -47,8 +48,9 @@
 /*
  * Connects in progress at once.  Each holds the broker's copy of a
  * socket until the kernel ends it (up to its TCP time-out, about two
- * minutes); past this, a blocking connect that does not end at once
- * fails with EAGAIN (connect(2): "insufficient entries").
+ * minutes) or its requester is found gone (drop_gone()); past this, a
+ * blocking connect that does not end at once fails with EAGAIN
+ * (connect(2): "insufficient entries").
  */
 #define PENDING_MAX	64
 
@@ -62,6 +64,7 @@ struct pending {
 	int fd;			/* the broker's copy of the socket */
 	pid_t pid;		/* for the record */
 	const char *call;
+	int listed;		/* in t->pending, counted in t->npending */
 };
 
 struct transport_notify {
@@ -85,6 +88,8 @@ static void	 serve(struct transport_notify *t);
 static int	 answer(struct transport_notify *t, uint64_t id,
 		    struct notify_reply *r);
 static void	 pend(struct transport_notify *t, struct notify_reply *r);
+static void	 drop_gone(struct transport_notify *t);
+static void	 unlist(struct pending *p);
 static void	 on_connected(void *arg, int fd, unsigned events);
 static void	 on_pending_release(void *arg);
 static void	 connect_ended(struct transport_notify *t, uint64_t id,
@@ -294,6 +299,7 @@ pend(struct transport_notify *t, struct notify_reply *r)
 {
 	struct pending *p = NULL;
 
+	drop_gone(t);
 	if (t->npending < PENDING_MAX && (p = calloc(1, sizeof(*p))) != NULL) {
 		p->t = t;
 		p->id = t->req->id;
@@ -307,12 +313,37 @@ pend(struct transport_notify *t, struct notify_reply *r)
 				t->pending->prev = p;
 			t->pending = p;
 			t->npending++;
+			p->listed = 1;
 			return;
 		}
 		free(p);
 	}
 	r->fd = fd_close(r->fd);
 	connect_ended(t, t->req->id, r->pid, r->call, EAGAIN);
+}
+
+/*
+ * Drop the connects whose requester is gone (killed while it waited):
+ * their answers are no one's, and their sockets would take the table
+ * until the kernel gives up on them, minutes later.  Their record says
+ * ECONNABORTED.
+ */
+static void
+drop_gone(struct transport_notify *t)
+{
+	struct pending *p, *next;
+
+	for (p = t->pending; p != NULL; p = next) {
+		next = p->next;
+		if (ioctl(t->listener, SECCOMP_IOCTL_NOTIF_ID_VALID,
+		    &p->id) == -1 && errno == ENOENT) {
+			broker_report_connect(t->b, p->pid, p->call,
+			    ECONNABORTED);
+			/* Its entry may outlive this batch of events. */
+			unlist(p);
+			loop_remove(t->loop, p->fd);	/* frees p */
+		}
+	}
 }
 
 /* The kernel ended the connect: writable, or an error (SO_ERROR). */
@@ -334,8 +365,20 @@ static void
 on_pending_release(void *arg)
 {
 	struct pending *p = arg;
+
+	unlist(p);
+	fd_close(p->fd);
+	free(p);
+}
+
+/* Take @p out of the connects in progress (once). */
+static void
+unlist(struct pending *p)
+{
 	struct transport_notify *t = p->t;
 
+	if (!p->listed)
+		return;
 	if (p->prev != NULL)
 		p->prev->next = p->next;
 	else
@@ -343,8 +386,7 @@ on_pending_release(void *arg)
 	if (p->next != NULL)
 		p->next->prev = p->prev;
 	t->npending--;
-	fd_close(p->fd);
-	free(p);
+	p->listed = 0;
 }
 
 /* Answer the connect of notification @id with @err; its one record. */
