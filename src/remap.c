@@ -13,7 +13,9 @@
  *   is the command's to use, and the broker's Landlock domain covers
  *   the real directory.  At the end of the run (also after --timeout
  *   and a forwarded signal) the tree is removed, one descriptor at a
- *   time, never following a symlink (remap_clear()): by the anchor once
+ *   time, never following a symlink, modes and the immutable and
+ *   append-only flags (which a command running as root may set) taken
+ *   off on the way (remap_clear()): by the anchor once
  *   every process of the sandbox is gone (so also after a SIGKILL of
  *   fdbroker-run), and by fdbroker-run after it.
  * - The walk (resolve.c) holds a logical path (what the policy judges
@@ -72,11 +74,13 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +93,8 @@
 static int	 under(const char *path, const char *root, size_t len);
 static int	 remove_tree(const struct remap *r);
 static int	 scan_dir(int dir, char name[NAME_MAX + 1]);
+static int	 remove_entry(int dir, const char *name);
+static void	 unpin(int dir, const char *name);
 static int	 open_sub(int dir, const char *name);
 static int	 up_dir(int cur);
 
@@ -269,6 +275,7 @@ remove_tree(const struct remap *r)
 	if (held.st_dev != named.st_dev || held.st_ino != named.st_ino)
 		return 0;
 	/* The command may have taken the root's modes away (chmod 0). */
+	unpin(r->fd, ".");
 	if (fchmodat(AT_FDCWD, r->host, 0700, 0) == -1 ||
 	    (cur = openat(r->fd, ".", O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) == -1)
@@ -314,9 +321,7 @@ scan_dir(int dir, char name[NAME_MAX + 1])
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		if (unlinkat(dir, de->d_name, 0) == 0 ||
-		    (errno == EISDIR &&
-		    unlinkat(dir, de->d_name, AT_REMOVEDIR) == 0)) {
+		if (remove_entry(dir, de->d_name) == 0) {
 			rc = SCAN_AGAIN;
 		} else if (errno == ENOTEMPTY || errno == EEXIST) {
 			snprintf(name, NAME_MAX + 1, "%s", de->d_name);
@@ -330,6 +335,48 @@ scan_dir(int dir, char name[NAME_MAX + 1])
 		rc = -1;
 	closedir(d);
 	return rc;
+}
+
+/* Remove the file or empty directory @name of @dir. */
+static int
+remove_entry(int dir, const char *name)
+{
+	if (unlinkat(dir, name, 0) == 0)
+		return 0;
+	if (errno == EPERM) {	/* an attribute flag, then try again */
+		unpin(dir, name);
+		if (unlinkat(dir, name, 0) == 0)
+			return 0;
+	}
+	return errno == EISDIR ? unlinkat(dir, name, AT_REMOVEDIR) : -1;
+}
+
+/*
+ * Take the immutable and append-only flags off the file or directory
+ * @name of @dir (chattr +i, +a: a command that runs as root may set them
+ * on what it may write, and nothing flagged so could be removed).  Only
+ * a regular file or a directory is opened, never through a symlink;
+ * errors are left to the removal that follows.
+ */
+static void
+unpin(int dir, const char *name)
+{
+	struct stat st;
+	int fd, flags;
+
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)))
+		return;
+	fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC);
+	if (fd == -1)
+		return;
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 &&
+	    (flags & (FS_IMMUTABLE_FL | FS_APPEND_FL)) != 0) {
+		flags &= ~(FS_IMMUTABLE_FL | FS_APPEND_FL);
+		(void)ioctl(fd, FS_IOC_SETFLAGS, &flags);
+	}
+	fd_close(fd);
 }
 
 /*
@@ -348,6 +395,7 @@ open_sub(int dir, const char *name)
 		errno = ENOTDIR;
 		return -1;
 	}
+	unpin(dir, name);
 	if ((st.st_mode & 0700) != 0700 && fchmodat(dir, name, 0700, 0) == -1)
 		return -1;
 	fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |

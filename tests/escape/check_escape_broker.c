@@ -468,6 +468,52 @@ START_TEST(test_escape_broker_connect_stall_run)
 END_TEST
 
 /*
+ * probe2 connect-dead against a silent port and a live one, @tries
+ * times at most; its output in out[].
+ */
+static int
+dead_run(int confined, const char *tries)
+{
+	char p2[PATH_MAX], p2dir[PATH_MAX], silent[16], live[16];
+	const char *argv[16] = { hx_fdbroker_run(), "--allow-net", "-x",
+	    p2dir, "--" };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int l, q, a, i = confined ? 5 : 0, st;
+
+	hx_find_probe("probe2", p2, p2dir);
+	snprintf(silent, sizeof(silent), "%d", silent_port(&l, &q));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_ge(a = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0),
+	    0);
+	ck_assert_int_eq(bind(a, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(listen(a, 4096), 0);
+	ck_assert_int_eq(getsockname(a, (struct sockaddr *)&sin, &len), 0);
+	snprintf(live, sizeof(live), "%d", ntohs(sin.sin_port));
+	argv[i++] = p2;
+	argv[i++] = "connect-dead";
+	argv[i++] = silent;
+	argv[i++] = live;
+	argv[i++] = tries;
+	st = hx_run(argv, out, sizeof(out));
+	close(a);
+	close(q);
+	close(l);
+	return st;
+}
+
+/* ESCAPE: with --allow-net, 64 processes connect() to an address that never answers (a full listen queue), filling the broker's table of connects in progress, then are killed, so that the broker keeps their sockets and the table full (every later connect of the sandbox: EAGAIN) until the kernel gives up, minutes later | the next connect goes on: the connects of requesters gone are dropped, with their sockets (control: unconfined, the connect after the kill works) */
+START_TEST(test_escape_broker_connect_dead_run)
+{
+	ck_assert(exited(dead_run(0, "1"), 0));
+	ck_assert(hx_has_line(out, "after: ok"));
+	ck_assert(exited(dead_run(1, "3000"), 0));
+	ck_assert(hx_has_line(out, "full: yes"));
+	ck_assert(hx_has_line(out, "after: ok"));
+}
+END_TEST
+
+/*
  * The learn run: stat a configuration directory, make a directory deep
  * in a tree that has other files, write one file there.
  */
@@ -896,6 +942,7 @@ escape_broker_suite(void)
 	tcase_add_test(tc, test_escape_broker_log_budget_run);
 	tcase_add_test(tc, test_escape_broker_log_evasion_run);
 	tcase_add_test(tc, test_escape_broker_connect_stall_run);
+	tcase_add_test(tc, test_escape_broker_connect_dead_run);
 	tcase_add_test(tc, test_escape_broker_learn_round_trip_run);
 	tcase_add_test(tc, test_escape_broker_setuid_run);
 	tcase_add_test(tc, test_escape_broker_proc_net_run);

@@ -16,9 +16,11 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <linux/fs.h>
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
@@ -295,6 +297,77 @@ START_TEST(test_escape_shm_removed)
 END_TEST
 
 /*
+ * The attribute flags script of test_escape_shm_removed_flags on the
+ * tree at @b: a file append-only, a directory with a file immutable, @b
+ * itself append-only, then an unlink the flag refuses.
+ */
+static const char *const *
+flag_script(const char *b)
+{
+	static const char *s[40];
+	const char *creat = num(O_CREAT | O_WRONLY);
+	const char *const v[] = {
+		"mkdir", fc_str("%s/a", b), "0700", ",",
+		FC_OPEN(fc_str("%s/a/f", b), creat),
+		"setflags", fc_str("%s/a/f", b), num(FS_APPEND_FL), ",",
+		"mkdir", fc_str("%s/a/i", b), "0700", ",",
+		FC_OPEN(fc_str("%s/a/i/g", b), creat),
+		"setflags", fc_str("%s/a/i", b), num(FS_IMMUTABLE_FL), ",",
+		"setflags", b, num(FS_APPEND_FL), ",",
+		"unlink", fc_str("%s/a/f", b), ",",
+		NULL
+	};
+
+	memcpy(s, v, sizeof(v));
+	return s;
+}
+
+/* Take the flags of flag_script() off @path again (the control's). */
+static void
+unflag(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), f = 0;
+
+	if (fd != -1) {
+		(void)ioctl(fd, FS_IOC_SETFLAGS, &f);
+		close(fd);
+	}
+}
+
+/* ESCAPE: leave the private /dev/shm behind by chattr: a file append-only, a non-empty directory immutable, the private root append-only (as root; a user gets EPERM as unconfined) | the private root is gone after the run; each flag is set (or refused) as unconfined, and holds while the command runs (its unlink fails alike) */
+START_TEST(test_escape_shm_removed_flags)
+{
+	const char *dir = fc_str("%d", O_DIRECTORY);
+	const char *ctl = fc_path("c/x");
+	const char *const *cs = flag_script(ctl), *const *fs;
+	const char *script[40] = {
+		FC_OPEN("/dev/shm", dir),
+		"readlink", "/proc/self/fd/{last}", ",",
+	};
+	struct fc_opts o = { .policy = tree() };
+	struct fc_out *real, *r;
+	int i, n;
+
+	fc_mkdir(ctl);
+	real = fc_plain(cs);
+	unflag(fc_str("%s/a/f", ctl));
+	unflag(fc_str("%s/a/i", ctl));
+	unflag(ctl);
+	fs = flag_script("/dev/shm");
+	for (n = 0; fs[n] != NULL; n++)
+		script[7 + n] = fs[n];
+	r = fc_run_v(&o, script);
+	ck_assert_msg(real->n == 8 && r->n == 10, "%s\n%s", fc_dump(real),
+	    fc_dump(r));
+	for (i = 0; i < 8; i++)
+		ck_assert_msg(r->err[i + 2] == real->err[i], "line %d: %s\n%s",
+		    i, fc_dump(real), fc_dump(r));
+	ck_assert_msg(!fc_exists(link_of(r, 1)), "left behind: %s",
+	    link_of(r, 1));
+}
+END_TEST
+
+/*
  * While the command waits for a go that only comes after this: find its
  * private root, then wait until --timeout has ended the run and the root
  * is gone (whenever that is; the run's own time-out bounds it).
@@ -489,6 +562,7 @@ escape_shm_suite(void)
 	tcase_add_test(tc, test_escape_shm_plant_host);
 	tcase_add_test(tc, test_escape_shm_other_user);
 	tcase_add_test(tc, test_escape_shm_removed);
+	tcase_add_test(tc, test_escape_shm_removed_flags);
 	tcase_add_test(tc, test_escape_shm_removed_timeout);
 	tcase_add_test(tc, test_escape_shm_removed_kill);
 	tcase_add_test(tc, test_escape_shm_private_tmp);

@@ -778,6 +778,43 @@ START_TEST(test_escape_tty_modes_restored)
 }
 END_TEST
 
+/*
+ * As raw_run() "exit", but fdbroker-run's (or, with @confined 0, the
+ * shell's) stdin, stdout and stderr are no terminal: the command reaches
+ * its controlling terminal by name, /dev/tty, and sets raw mode and no
+ * echo there.  Whether the modes are back as they were.
+ */
+static int
+devtty_run(int confined)
+{
+	char script[PATH_MAX + 128];
+	const char *argv[] = { "/bin/sh", "-c", script, NULL };
+	struct termios before;
+	struct pty t;
+	struct cmd c;
+	int back;
+
+	snprintf(script, sizeof(script), "%s%s/bin/sh -c 'stty raw -echo "
+	    "</dev/tty && echo raw: ok' </dev/null 2>/dev/null",
+	    confined ? hx_fdbroker_run() : "", confined ? " -q -- " : "");
+	ck_assert_int_eq(pty_open(&t), 0);
+	ck_assert_int_eq(tcgetattr(t.slave, &before), 0);
+	cmd_start(&c, argv, t.slave, 1);
+	cmd_until(&c, "raw: ");
+	ck_assert(exited(cmd_end(&c), 0));
+	back = modes_are(&t, &before);
+	pty_close(&t);
+	return back;
+}
+
+/* ESCAPE: the command sets raw mode and no echo on its controlling terminal by name (/dev/tty, which the system profile grants) while fdbroker-run's stdin, stdout and stderr are no terminal | the modes are put back after the run all the same; unconfined they stay changed */
+START_TEST(test_escape_tty_modes_devtty)
+{
+	ck_assert(!devtty_run(0));
+	ck_assert(devtty_run(1));
+}
+END_TEST
+
 /* --- attribute flags ------------------------------------------------ */
 
 static unsigned
@@ -958,6 +995,7 @@ escape_tty_suite(void)
 	tcase_add_test(tc, test_escape_tty_console_vt);
 	tcase_add_test(tc, test_escape_tty_modes);
 	tcase_add_test(tc, test_escape_tty_modes_restored);
+	tcase_add_test(tc, test_escape_tty_modes_devtty);
 	tcase_add_test(tc, test_escape_tty_setflags);
 	tcase_add_test(tc, test_escape_tty_lease);
 	tcase_add_test(tc, test_escape_tty_flock);

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -17,6 +18,7 @@
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <linux/fs.h>
 #include <linux/openat2.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -345,6 +347,23 @@ op_utimens(struct probe *p, char **av, int ac)
 	    (int)num(av[1])), "utimensat");
 }
 
+/* setflags PATH FLAGS: FS_IOC_SETFLAGS (chattr) on PATH opened r. */
+static void
+op_setflags(struct probe *p, char **av, int ac)
+{
+	int fd, flags = (int)num(av[1]);
+	long rc;
+
+	(void)ac;
+	fd = (int)syscall(SYS_openat, AT_FDCWD, expand(p, av[0]),
+	    O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1)
+		return result(p, -1, "open");
+	rc = ioctl(fd, FS_IOC_SETFLAGS, &flags);
+	result(p, rc, "setflags");
+	close(fd);
+}
+
 /* connect PATH, bind PATH: an AF_UNIX stream socket and that name. */
 static void
 op_socket(struct probe *p, char **av, int ac)
@@ -598,6 +617,7 @@ static const struct op ops[] = {
 	{ "fchmod", 2, op_fchmod },
 	{ "truncate", 2, op_truncate },
 	{ "utimens", 2, op_utimens },
+	{ "setflags", 2, op_setflags },
 	{ "connect", 1, op_socket },
 	{ "bind", 1, op_socket },
 	{ "close", 1, op_close },

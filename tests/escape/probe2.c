@@ -67,6 +67,12 @@
  *                                  (blocking), then pauses; we wait for a
  *                                  byte on fd 0, open PATH, and kill it
  *                                  when fd 0 ends
+ *   probe2 connect-dead SILENT LIVE TRIES  64 children connect to
+ *                            127.0.0.1:SILENT (pending in the broker);
+ *                            up to TRIES connects to LIVE until one
+ *                            fails with EAGAIN (the broker's table
+ *                            full); the children killed; then one
+ *                            more connect to LIVE
  *   probe2 held-cwd FD NAME        fchdir(FD) (a directory held from
  *                                  outside), then what the directory
  *                                  gives by relative paths (NAME in it)
@@ -187,6 +193,7 @@ static int	do_pty_peer(int, char **);
 static int	do_pts_own(int, char **);
 static int	do_fill_stderr(int, char **);
 static int	do_connect_stall(int, char **);
+static int	do_connect_dead(int, char **);
 static int	do_held_cwd(int, char **);
 static int	do_flip_chdir(int, char **);
 static int	do_setflags(int, char **);
@@ -235,6 +242,7 @@ static const struct {
 	{ "pts-own", 1, do_pts_own },
 	{ "fill-stderr", 1, do_fill_stderr },
 	{ "connect-stall", 2, do_connect_stall },
+	{ "connect-dead", 3, do_connect_dead },
 	{ "held-cwd", 2, do_held_cwd },
 	{ "flip-chdir", 4, do_flip_chdir },
 	{ "setflags", 2, do_setflags },
@@ -1286,6 +1294,55 @@ do_connect_stall(int argc, char **argv)
 		;
 	kill(pid, SIGKILL);
 	return waitpid(pid, NULL, 0) == pid ? 0 : 2;
+}
+
+/* A blocking connect() to 127.0.0.1:@port on a new socket. */
+static int
+connect_port(const char *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int s, rc, save_errno;
+
+	sin.sin_port = htons((uint16_t)atoi(port));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	rc = connect(s, (struct sockaddr *)&sin, sizeof(sin));
+	save_errno = errno;
+	close(s);
+	errno = save_errno;
+	return rc;
+}
+
+/*
+ * Connects whose requesters are killed while the broker waits for the
+ * kernel to end them must not keep taking its table (and sockets): the
+ * children's connects fill it, then they die, then ours must go on.
+ */
+static int
+do_connect_dead(int argc, char **argv)
+{
+	pid_t kids[64];
+	int i, n, full = 0;
+
+	(void)argc;
+	for (n = 0; n < 64; n++) {
+		if ((kids[n] = fork()) == -1)
+			break;
+		if (kids[n] == 0)
+			_exit(connect_port(argv[0]) == 0 ? 0 : 1);
+	}
+	for (i = 0; i < atoi(argv[2]) && !full; i++) {
+		if (!(full = connect_port(argv[1]) == -1 && errno == EAGAIN))
+			usleep(10000);
+	}
+	printf("full: %s\n", full ? "yes" : "no");
+	for (i = 0; i < n; i++)
+		kill(kids[i], SIGKILL);
+	for (i = 0; i < n; i++)
+		waitpid(kids[i], NULL, 0);
+	report("after", connect_port(argv[1]));
+	return n == 64 ? 0 : 2;
 }
 
 /* --- attribute flags, leases, locks --------------------------------- */
