@@ -71,8 +71,9 @@
  *                            127.0.0.1:SILENT (pending in the broker);
  *                            up to TRIES connects to LIVE until one
  *                            fails with EAGAIN (the broker's table
- *                            full); the children killed; then one
- *                            more connect to LIVE
+ *                            full); the children killed; then up to
+ *                            TRIES connects to LIVE until one does
+ *                            not fail with EAGAIN
  *   probe2 held-cwd FD NAME        fchdir(FD) (a directory held from
  *                                  outside), then what the directory
  *                                  gives by relative paths (NAME in it)
@@ -1323,14 +1324,24 @@ static int
 do_connect_dead(int argc, char **argv)
 {
 	pid_t kids[64];
-	int i, n, full = 0;
+	int i, n, rc = -1, full = 0;
 
 	(void)argc;
 	for (n = 0; n < 64; n++) {
 		if ((kids[n] = fork()) == -1)
 			break;
+		/*
+		 * Again after EAGAIN: while our own connects to LIVE take
+		 * a place in the table for a moment, a child's may find
+		 * it full.
+		 */
+		while (kids[n] == 0 && connect_port(argv[0]) == -1) {
+			if (errno != EAGAIN)
+				_exit(1);
+			usleep(1000);
+		}
 		if (kids[n] == 0)
-			_exit(connect_port(argv[0]) == 0 ? 0 : 1);
+			_exit(0);
 	}
 	for (i = 0; i < atoi(argv[2]) && !full; i++) {
 		if (!(full = connect_port(argv[1]) == -1 && errno == EAGAIN))
@@ -1341,7 +1352,13 @@ do_connect_dead(int argc, char **argv)
 		kill(kids[i], SIGKILL);
 	for (i = 0; i < n; i++)
 		waitpid(kids[i], NULL, 0);
-	report("after", connect_port(argv[1]));
+	/* The broker drops them once it sees their callers gone. */
+	for (i = 0; i < atoi(argv[2]); i++) {
+		if ((rc = connect_port(argv[1])) == 0 || errno != EAGAIN)
+			break;
+		usleep(10000);
+	}
+	report("after", rc);
 	return n == 64 ? 0 : 2;
 }
 
