@@ -67,6 +67,8 @@
  *                                  (blocking), then pauses; we wait for a
  *                                  byte on fd 0, open PATH, and kill it
  *                                  when fd 0 ends
+ *   probe2 fifo-stall FIFO PATH    the same with a child that opens
+ *                                  FIFO for reading (blocking)
  *   probe2 held-cwd FD NAME        fchdir(FD) (a directory held from
  *                                  outside), then what the directory
  *                                  gives by relative paths (NAME in it)
@@ -187,6 +189,8 @@ static int	do_pty_peer(int, char **);
 static int	do_pts_own(int, char **);
 static int	do_fill_stderr(int, char **);
 static int	do_connect_stall(int, char **);
+static int	do_fifo_stall(int, char **);
+static int	stall(pid_t pid, const char *path);
 static int	do_held_cwd(int, char **);
 static int	do_flip_chdir(int, char **);
 static int	do_setflags(int, char **);
@@ -235,6 +239,7 @@ static const struct {
 	{ "pts-own", 1, do_pts_own },
 	{ "fill-stderr", 1, do_fill_stderr },
 	{ "connect-stall", 2, do_connect_stall },
+	{ "fifo-stall", 2, do_fifo_stall },
 	{ "held-cwd", 2, do_held_cwd },
 	{ "flip-chdir", 4, do_flip_chdir },
 	{ "setflags", 2, do_setflags },
@@ -1261,7 +1266,6 @@ static int
 do_connect_stall(int argc, char **argv)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
-	char go;
 	pid_t pid;
 	int s;
 
@@ -1276,10 +1280,40 @@ do_connect_stall(int argc, char **argv)
 		for (;;)
 			pause();
 	}
+	return stall(pid, argv[1]);
+}
+
+/* The same with an open of a FIFO that no one writes. */
+static int
+do_fifo_stall(int argc, char **argv)
+{
+	pid_t pid;
+
+	(void)argc;
+	if ((pid = fork()) == -1)
+		return 2;
+	if (pid == 0) {
+		(void)open(argv[0], O_RDONLY | O_CLOEXEC);
+		for (;;)
+			pause();
+	}
+	return stall(pid, argv[1]);
+}
+
+/*
+ * Child @pid waits (or not) in its call: on a byte on fd 0, open @path;
+ * once fd 0 ends, kill @pid.
+ */
+static int
+stall(pid_t pid, const char *path)
+{
+	char go;
+	int s;
+
 	printf("connector: %d\n", (int)pid);
 	fflush(stdout);
 	if (read(0, &go, 1) == 1 &&
-	    report("open", s = open(argv[1], O_RDONLY | O_CLOEXEC)))
+	    report("open", s = open(path, O_RDONLY | O_CLOEXEC)))
 		close(s);
 	/* The test looks at the child until fd 0 ends. */
 	while (read(0, &go, 1) > 0)
