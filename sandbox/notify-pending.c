@@ -233,6 +233,9 @@ wait_fifo(struct waiter *w)
 			fd = fifo_open(w, &err);
 		(void)timer_delete(tm);
 	}
+	/* A kick would interrupt ADDFD, which waits for the target. */
+	sigaddset(&mask, w->p->kick);
+	(void)pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	if (err != EINTR && err != STOPPED)
 		err = answer(w, fd, err);
 	fd_close(fd);
