@@ -244,9 +244,11 @@ notify_calls_serve(struct fdb_broker *b, struct notify_call *c, int want_pid,
 	rc = broker_do(b, &req, &res);
 	if (rc == -1 && res.pending) {
 		r->kind = NOTIFY_PENDING;
-		r->fd = req.fd;
-		r->pid = req.who.pid;
-		r->call = req.call;
+		r->fd = res.fd >= 0 ? res.fd : req.fd;
+		r->cloexec = (req.flags & O_CLOEXEC) != 0;
+		if (res.fd >= 0)
+			fd_close(req.fd);
+		broker_later_keep(r->later, &req, &res);
 		return;
 	}
 	fd_close(req.fd);
@@ -332,6 +334,7 @@ decode_extra(struct decoding *d)
 		req->open_flags = req->flags;
 		/* SECCOMP_IOCTL_NOTIF_ADDFD: fget() refuses O_PATH files. */
 		req->no_o_path = 1;
+		req->wait_fifo = 1;
 		return 0;
 	case BROKER_STATX:
 		req->arg.mask = (unsigned)arg(d, d->s->x1);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "broker.h"
 #include "notify-target.h"
 
 struct fdb_broker;
@@ -22,7 +23,7 @@ enum notify_kind {
 	NOTIFY_VALUE,		/* return val, or fail with err */
 	NOTIFY_FD,		/* install fd (ADDFD|SEND) and return it */
 	NOTIFY_CONTINUE,	/* the kernel runs the call */
-	NOTIFY_PENDING		/* a connect in progress on fd: later */
+	NOTIFY_PENDING		/* the kernel's call goes on (fd): later */
 };
 
 struct notify_reply {
@@ -32,12 +33,12 @@ struct notify_reply {
 	int fd;			/* NOTIFY_FD: ours, closed after */
 	int cloexec;		/* NOTIFY_FD: O_CLOEXEC in the target */
 	/*
-	 * NOTIFY_PENDING: fd is the broker's copy of the socket (ours), to
-	 * answer when it is writable; for the record then
-	 * (broker_report_connect()), who asked and by which call.
+	 * NOTIFY_PENDING: fd (ours) is the broker's copy of the socket
+	 * whose connect is in progress, or the FIFO to open again once
+	 * its peer comes; *later, what its record needs then
+	 * (broker_report_later()).  The caller provides @later.
 	 */
-	pid_t pid;
-	const char *call;
+	struct broker_later *later;
 };
 
 /*

@@ -1,33 +1,47 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * notify-pending.c: connect() calls the kernel could not finish at once
- * (--allow-net; a blocking socket whose connect is in progress).  Each
- * is answered when its socket says the connect ended, by a waiter
- * thread of its own, so that the pool of transport-notify.c keeps
- * serving meanwhile: one child's slow connect never holds another's
- * open back.
+ * notify-pending.c: calls the kernel could not end at once, answered
+ * when it ends them by a waiter thread of their own, so that the pool
+ * of transport-notify.c keeps serving meanwhile: one child's slow call
+ * never holds another's open back.  Two kinds:
+ *
+ * - connect() on a blocking socket whose connect is in progress
+ *   (--allow-net): answered when the socket says it ended.
+ * - a blocking open of a FIFO that waits for its peer: the broker
+ *   decided on the FIFO and holds a descriptor of it (resolve.c:
+ *   resolve_out.fifo); the waiter opens that very object again through
+ *   /proc/self/fd, without O_NONBLOCK, so the kernel makes it wait for
+ *   its peer as it would the requester, and installs what it got.  No
+ *   path is looked up again.
  *
  * Bounds, none of which the requester can move: at most PENDING_MAX
  * waiters at once (past that, EAGAIN at once, as connect(2) says for
  * "insufficient entries"); a waiter whose requester has gone (a fatal
  * signal: its notification is no longer valid) gives up within
- * RECHECK_MS; and every waiter stops when the transport ends.  Each
- * waiter answers on a copy of the listener of its own, so the pool's
- * closing of the listener can never turn the answer into an ioctl on
- * some other descriptor that took its number.
+ * RECHECK_MS, and a FIFO's open is interrupted that often (a timer of
+ * the waiter's own sends it the kick signal) to find out; and every
+ * waiter stops when the transport ends.  Each waiter answers on a copy
+ * of the listener of its own, so the pool's closing of the listener can
+ * never turn the answer into an ioctl on some other descriptor that
+ * took its number.  Each call has one record, made when it ends (or
+ * when its requester is found gone: EINTR); none when the transport
+ * stops first.
  */
 #include "config.h"
 
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <linux/seccomp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,36 +49,46 @@
 #include "fd.h"
 #include "notify-pending.h"
 
-#define PENDING_MAX	64		/* connects in progress at once */
-#define RECHECK_MS	1000		/* is the requester still there? */
+#define PENDING_MAX	64		/* calls in progress at once */
+#define RECHECK_MS	250		/* is the requester still there? */
 #define WAITER_STACK	(64 * 1024)	/* it calls poll, ioctl, the hook */
+#define STOPPED		(-1)		/* the transport ends: no record */
+#ifndef sigev_notify_thread_id		/* glibc before 2.41 */
+#define sigev_notify_thread_id	_sigev_un._tid
+#endif
 
 struct notify_pending {
 	struct fdb_broker *b;
 	int listener;			/* borrowed */
 	int stop;			/* eventfd, readable once stopping */
+	int kick;			/* interrupts a FIFO's open */
 	size_t resp_size;
 	int n;				/* atomic: waiters alive */
 };
 
-/* One connect in progress; its answer follows it in the same block. */
+/* One call in progress; its answer follows it in the same block. */
 struct waiter {
 	struct notify_pending *p;
 	uint64_t id;
-	int fd;				/* the broker's copy of the socket */
+	int fd;				/* the socket, the FIFO (ours) */
+	int cloexec;
 	int listener;			/* a copy of its own */
-	pid_t pid;
-	const char *call;
+	struct broker_later later;
 	struct seccomp_notif_resp resp[];	/* p->resp_size bytes */
 };
 
-static void	*wait_connect(void *arg);
+static void	*waiter_run(void *arg);
+static int	 wait_connect(struct waiter *w);
+static int	 wait_fifo(struct waiter *w);
+static int	 fifo_open(struct waiter *w, int *err);
+static int	 gone(const struct waiter *w);
 static int	 connect_ended(const struct waiter *w);
-static void	 answer(struct waiter *w, int err);
+static int	 answer(struct waiter *w, int fd, int err);
 static void	 waiter_free(struct waiter *w);
 
 struct notify_pending *
-notify_pending_new(struct fdb_broker *b, int listener, size_t resp_size)
+notify_pending_new(struct fdb_broker *b, int listener, size_t resp_size,
+		   int kick)
 {
 	struct notify_pending *p;
 
@@ -77,6 +101,7 @@ notify_pending_new(struct fdb_broker *b, int listener, size_t resp_size)
 	p->b = b;
 	p->listener = listener;
 	p->resp_size = resp_size;
+	p->kick = kick;
 	return p;
 }
 
@@ -103,7 +128,7 @@ notify_pending_free(struct notify_pending *p)
 
 int
 notify_pending_add(struct notify_pending *p, uint64_t id, int fd,
-		   pid_t pid, const char *call)
+		   int cloexec, const struct broker_later *later)
 {
 	struct waiter *w = NULL;
 	pthread_attr_t a;
@@ -115,14 +140,14 @@ notify_pending_add(struct notify_pending *p, uint64_t id, int fd,
 		w->p = p;
 		w->id = id;
 		w->fd = fd;
-		w->pid = pid;
-		w->call = call;
+		w->cloexec = cloexec;
+		w->later = *later;
 		w->listener = fcntl(p->listener, F_DUPFD_CLOEXEC, 0);
 	}
 	if (w != NULL && w->listener >= 0 && pthread_attr_init(&a) == 0) {
 		(void)pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
 		(void)pthread_attr_setstacksize(&a, WAITER_STACK);
-		rc = pthread_create(&th, &a, wait_connect, w);
+		rc = pthread_create(&th, &a, waiter_run, w);
 		pthread_attr_destroy(&a);
 	}
 	if (rc == 0)
@@ -134,16 +159,29 @@ notify_pending_add(struct notify_pending *p, uint64_t id, int fd,
 	return -1;
 }
 
-/*
- * A waiter: every signal blocked (the broker's are read elsewhere), then
- * poll until the connect ends, the transport stops, or, checked every
- * RECHECK_MS, the requester is gone.  Only an ended connect is answered
- * and recorded.
- */
+/* A waiter: the wait its call needs, then the call's record. */
 static void *
-wait_connect(void *arg)
+waiter_run(void *arg)
 {
 	struct waiter *w = arg;
+	int err;
+
+	err = w->later.op == BROKER_OPEN ? wait_fifo(w) : wait_connect(w);
+	if (err != STOPPED)
+		broker_report_later(w->p->b, &w->later, err);
+	waiter_free(w);
+	return NULL;
+}
+
+/*
+ * A connect's waiter: every signal blocked (the broker's are read
+ * elsewhere), then poll until the connect ends, the transport stops,
+ * or, checked every RECHECK_MS, the requester is gone.  What the
+ * requester got, or STOPPED.
+ */
+static int
+wait_connect(struct waiter *w)
+{
 	struct pollfd fds[2] = {
 		{ .fd = w->fd, .events = POLLOUT },
 		{ .fd = w->p->stop, .events = POLLIN },
@@ -156,21 +194,99 @@ wait_connect(void *arg)
 	for (;;) {
 		rc = poll(fds, 2, RECHECK_MS);
 		if (rc > 0 && fds[1].revents != 0)
-			break;
-		if (rc > 0 && fds[0].revents != 0) {
-			err = connect_ended(w);
-			answer(w, err);
-			broker_report_connect(w->p->b, w->pid, w->call, err);
-			break;
-		}
-		if (rc == 0 && ioctl(w->listener, SECCOMP_IOCTL_NOTIF_ID_VALID,
-		    &w->id) == -1)
-			break;
+			return STOPPED;
+		if (rc > 0 && fds[0].revents != 0)
+			return answer(w, -1, connect_ended(w));
 		if (rc == -1 && errno != EINTR)
-			break;
+			return answer(w, -1, errno);
+		if (rc == 0 && (err = gone(w)) != 0)
+			return err;
 	}
-	waiter_free(w);
-	return NULL;
+}
+
+/*
+ * A FIFO's waiter: every signal blocked but the kick, which its timer
+ * sends it every RECHECK_MS so that the blocking open returns (EINTR)
+ * to check on its requester and the transport.  What the requester
+ * got, or STOPPED.
+ */
+static int
+wait_fifo(struct waiter *w)
+{
+	struct itimerspec every = {
+		{ 0, RECHECK_MS * 1000000L }, { 0, RECHECK_MS * 1000000L },
+	};
+	struct sigevent ev;
+	sigset_t mask;
+	timer_t tm;
+	int fd = -1, err = EAGAIN;
+
+	sigfillset(&mask);
+	sigdelset(&mask, w->p->kick);
+	(void)pthread_sigmask(SIG_SETMASK, &mask, NULL);
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_THREAD_ID;
+	ev.sigev_signo = w->p->kick;
+	ev.sigev_notify_thread_id = (pid_t)syscall(SYS_gettid);
+	if (timer_create(CLOCK_MONOTONIC, &ev, &tm) == 0) {
+		if (timer_settime(tm, 0, &every, NULL) == 0)
+			fd = fifo_open(w, &err);
+		(void)timer_delete(tm);
+	}
+	/* A kick would interrupt ADDFD, which waits for the target. */
+	sigaddset(&mask, w->p->kick);
+	(void)pthread_sigmask(SIG_SETMASK, &mask, NULL);
+	if (err != EINTR && err != STOPPED)
+		err = answer(w, fd, err);
+	fd_close(fd);
+	return err;
+}
+
+/*
+ * The FIFO opened again as the requester asked (less what only a first
+ * open means), until the kernel ends it: the descriptor with *@err 0,
+ * or -1 with *@err its error, or EINTR (the requester is gone) or
+ * STOPPED.  A reader's descriptor held is itself a reader's: once a
+ * writer came and went since, it is readable or hung up, and the
+ * requester gets it (its own open would have ended then).
+ */
+static int
+fifo_open(struct waiter *w, int *err)
+{
+	int how = (w->later.open_flags & ~(O_CREAT | O_EXCL | O_TRUNC |
+	    O_NOFOLLOW)) | O_CLOEXEC | O_NOCTTY;
+	struct pollfd came = { .fd = w->fd, .events = POLLIN };
+	char proc[64];
+	int fd;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", w->fd);
+	for (;;) {
+		if ((fd = open(proc, how)) >= 0 || errno != EINTR) {
+			*err = fd >= 0 ? 0 : errno;
+			return fd;
+		}
+		if ((*err = gone(w)) != 0)
+			return -1;
+		if (poll(&came, 1, 0) == 1 &&
+		    (came.revents & (POLLIN | POLLHUP))) {
+			fd = fcntl(w->fd, F_DUPFD_CLOEXEC, 0);
+			*err = fd >= 0 ? 0 : errno;
+			return fd;
+		}
+	}
+}
+
+/* STOPPED, EINTR once the requester is gone, else 0. */
+static int
+gone(const struct waiter *w)
+{
+	struct pollfd stop = { .fd = w->p->stop, .events = POLLIN };
+
+	if (poll(&stop, 1, 0) == 1)
+		return STOPPED;
+	if (ioctl(w->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &w->id) == -1)
+		return EINTR;
+	return 0;
 }
 
 /* How the kernel ended the connect: 0 or its error (SO_ERROR). */
@@ -185,13 +301,34 @@ connect_ended(const struct waiter *w)
 	return err;
 }
 
-/* ENOENT from the kernel: the requester was interrupted or died. */
-static void
-answer(struct waiter *w, int err)
+/*
+ * The requester's answer: @fd installed (ADDFD|SEND), else @err.  What
+ * it got: EINTR when the kernel says it is gone (ENOENT: interrupted or
+ * dead meanwhile).
+ */
+static int
+answer(struct waiter *w, int fd, int err)
 {
+	struct seccomp_notif_addfd a;
+
+	if (fd >= 0) {
+		memset(&a, 0, sizeof(a));
+		a.id = w->id;
+		a.flags = SECCOMP_ADDFD_FLAG_SEND;
+		a.srcfd = (uint32_t)fd;
+		a.newfd_flags = w->cloexec ? O_CLOEXEC : 0;
+		if (ioctl(w->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a) >= 0)
+			return 0;
+		if ((err = errno) == ENOENT)
+			return EINTR;
+	}
+	memset(w->resp, 0, w->p->resp_size);
 	w->resp->id = w->id;
 	w->resp->error = -err;
-	(void)ioctl(w->listener, SECCOMP_IOCTL_NOTIF_SEND, w->resp);
+	if (ioctl(w->listener, SECCOMP_IOCTL_NOTIF_SEND, w->resp) == -1 &&
+	    errno == ENOENT)
+		return EINTR;
+	return err;
 }
 
 static void

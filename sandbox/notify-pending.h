@@ -6,27 +6,33 @@
 #include <sys/types.h>
 
 struct fdb_broker;
+struct broker_later;
 struct notify_pending;
 
 /*
- * notify_pending_new: the connects in progress of the notify transport
+ * notify_pending_new: the calls in progress of the notify transport
  * whose listener is @listener (borrowed: each waiter holds a copy of its
- * own) and whose notification answers are @resp_size bytes.  NULL and
- * errno on failure.
+ * own) and whose notification answers are @resp_size bytes.  Signal
+ * @kick interrupts a waiter's open of a FIFO: the caller has given it
+ * a handler without SA_RESTART.  NULL and errno on failure.
  */
 struct notify_pending *notify_pending_new(struct fdb_broker *b,
-					  int listener, size_t resp_size);
+					  int listener, size_t resp_size,
+					  int kick);
 
 /*
- * notify_pending_add: answer notification @id, a connect() by @pid's
- * call @call that the kernel is still making on socket @fd (the
- * broker's copy), once the kernel ends it: with 0 or its error, then
- * its one record (broker_report_connect()).  Returns 0 when a waiter
- * took it (and @fd) over; -1 past the limit or when no waiter can
- * start: then @fd, the answer (EAGAIN) and the record are the caller's.
+ * notify_pending_add: answer notification @id once the kernel ends the
+ * call that @later says (broker_later_keep()), then make its one record
+ * (broker_report_later()).  A connect(): the kernel is still making it
+ * on socket @fd (the broker's copy); answered with 0 or its error.  An
+ * open(): @fd is the FIFO (resolve_out.fifo), opened again until its
+ * peer comes; answered with that descriptor (O_CLOEXEC when @cloexec)
+ * or the error.  Returns 0 when a waiter took it (and @fd) over; -1
+ * past the limit or when no waiter can start: then @fd, the answer
+ * (EAGAIN) and the record are the caller's.
  */
 int notify_pending_add(struct notify_pending *p, uint64_t id, int fd,
-			pid_t pid, const char *call);
+		       int cloexec, const struct broker_later *later);
 
 /*
  * notify_pending_free: every waiter told to stop and gone (their

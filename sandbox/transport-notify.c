@@ -11,8 +11,9 @@
  * The broker never blocks on a target: the target is stopped in the
  * system call while it is served, /proc/TID/mem reads do not wait for
  * it, and the handlers open nothing that could wait for a peer.  A
- * network connect() that the kernel is still making (--allow-net) is
- * answered when it ends, by notify-pending.c; the pool serves on.
+ * network connect() that the kernel is still making (--allow-net), and
+ * a blocking open of a FIFO that waits for its peer, are answered when
+ * they end, by notify-pending.c; the pool serves on.
  *
  * What the threads share, and why it is safe: the broker's policy,
  * options and this transport's fields are read only once the pool
@@ -70,6 +71,7 @@ struct worker {
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	struct notify_call call;
+	struct broker_later *later;	/* of a request left pending */
 };
 
 struct transport_notify {
@@ -156,7 +158,7 @@ transport_notify_new(struct fdb_broker *b, int listener,
 		return NULL;
 	}
 	if ((t->pending = notify_pending_new(b, listener,
-	    t->resp_size)) == NULL) {
+	    t->resp_size, POOL_KICK)) == NULL) {
 		pthread_rwlock_destroy(&t->installs);
 		free(t);
 		fd_close(listener);
@@ -233,7 +235,9 @@ start(struct transport_notify *t, size_t n)
 		t->w[i].t = t;
 		t->w[i].call.mem = -1;
 		if ((t->w[i].req = calloc(1, t->req_size)) == NULL ||
-		    (t->w[i].resp = calloc(1, t->resp_size)) == NULL)
+		    (t->w[i].resp = calloc(1, t->resp_size)) == NULL ||
+		    (t->w[i].later = calloc(1, sizeof(*t->w[i].later))) ==
+		    NULL)
 			return -1;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -280,6 +284,7 @@ transport_notify_free(struct transport_notify *t)
 		for (i = 0; i < t->n; i++) {
 			free(t->w[i].req);
 			free(t->w[i].resp);
+			free(t->w[i].later);
 		}
 	}
 	/* Their requesters are gone with the sandbox: nothing to answer. */
@@ -386,6 +391,7 @@ serve(struct worker *w)
 	struct notify_call *c = &w->call;
 	struct notify_reply r = {
 		.kind = NOTIFY_VALUE, .err = ENOSYS, .fd = -1,
+		.later = w->later,
 	};
 	struct notify_kill k = { 0, 0 };
 	struct notify_signal s = { .pidfd = -1 };
@@ -417,22 +423,23 @@ serve(struct worker *w)
 }
 
 /*
- * A connect() in progress (@r): answered by notify-pending.c when the
- * kernel ends it; when it cannot take it, EAGAIN now, with its record.
+ * A call in progress (@r: a connect, a FIFO's open): answered by
+ * notify-pending.c when the kernel ends it; when it cannot take it,
+ * EAGAIN now, with its record.
  */
 static void
 pend(struct worker *w, struct notify_reply *r)
 {
 	struct transport_notify *t = w->t;
 
-	if (notify_pending_add(t->pending, w->req->id, r->fd, r->pid,
-	    r->call) == 0)
+	if (notify_pending_add(t->pending, w->req->id, r->fd, r->cloexec,
+	    r->later) == 0)
 		return;
 	r->fd = fd_close(r->fd);
 	r->kind = NOTIFY_VALUE;
 	r->err = EAGAIN;
 	(void)answer(w, r);
-	broker_report_connect(t->b, r->pid, r->call, EAGAIN);
+	broker_report_later(t->b, r->later, EAGAIN);
 }
 
 /* 0 once the requester has the answer. */

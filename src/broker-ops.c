@@ -58,6 +58,12 @@ act_open(struct broker_call *c)
 	    broker_mode(req->mode), OUT(c, 0));
 	if (c->res->fd >= 0 && (req->open_flags & O_PATH) && req->no_o_path)
 		c->res->fd = path_reopen(c->res->fd, req->open_flags);
+	/* A FIFO waiting for its peer: res->fd is the transport's. */
+	if (c->res->fd >= 0 && OUT(c, 0)->fifo) {
+		c->res->pending = 1;
+		errno = EINPROGRESS;
+		return -1;
+	}
 	return c->res->fd == -1 ? -1 : 0;
 }
 

@@ -204,7 +204,7 @@ broker_do(struct fdb_broker *b, const struct broker_req *req,
 	}
 	res->out[0].dirfd = fd_close(res->out[0].dirfd);
 	res->out[1].dirfd = fd_close(res->out[1].dirfd);
-	/* A connect in progress is reported when it ends. */
+	/* A request in progress is reported when it ends. */
 	res->pending = res->pending && res->err == EINPROGRESS;
 	if (!res->pending)
 		report(b, req, res);
@@ -233,6 +233,7 @@ call_init(struct broker_call *c, struct fdb_broker *b,
 		c->ctx[i].policy = b->policy;
 		c->ctx[i].who = &req->who;
 		c->ctx[i].remap = b->remap;
+		c->ctx[i].wait_fifo = req->wait_fifo;
 		/* A relative path from nowhere in particular: the broker's. */
 		c->ctx[i].base = req->base[i] != NULL ? req->base[i] : b->cwd;
 	}
@@ -368,19 +369,38 @@ report(struct fdb_broker *b, const struct broker_req *req,
 }
 
 void
-broker_report_connect(struct fdb_broker *b, pid_t pid, const char *call,
-		      int err)
+broker_later_keep(struct broker_later *l, const struct broker_req *req,
+		  const struct broker_res *res)
+{
+	l->op = req->op;
+	l->call = req->call;
+	l->pid = req->who.pid;
+	l->flags = req->flags;
+	l->open_flags = req->open_flags;
+	snprintf(l->path, sizeof(l->path), "%s",
+	    req->path[0] != NULL ? req->path[0] : "");
+	l->out = res->out[0];
+	l->out.dirfd = -1;
+}
+
+void
+broker_report_later(struct fdb_broker *b, const struct broker_later *l,
+		    int err)
 {
 	struct broker_req req;
 	struct broker_res res;
 
 	memset(&req, 0, sizeof(req));
 	memset(&res, 0, sizeof(res));
-	req.op = BROKER_CONNECT;
-	req.call = call;
-	req.who.pid = pid;
+	req.op = l->op;
+	req.call = l->call;
+	req.who.pid = l->pid;
+	req.flags = l->flags;
+	req.open_flags = l->open_flags;
+	req.path[0] = l->path[0] != '\0' ? l->path : NULL;
 	res.err = err;
-	res.fd = res.out[0].dirfd = res.out[1].dirfd = -1;
+	res.out[0] = l->out;
+	res.fd = res.out[1].dirfd = -1;
 	report(b, &req, &res);
 }
 

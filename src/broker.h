@@ -75,6 +75,12 @@ struct broker_req {
 	 * else, whose real open could have side effects.
 	 */
 	int no_o_path;
+	/*
+	 * BROKER_OPEN: the transport waits for a FIFO's peer itself: a
+	 * blocking open of a FIFO is left pending (res->pending) with the
+	 * FIFO's descriptor in res->fd (see resolve_out.fifo).
+	 */
+	int wait_fifo;
 	mode_t mode;
 	mode_t umask;		/* for what it creates; BROKER_OWN_UMASK */
 	struct {
@@ -104,13 +110,26 @@ struct broker_res {
 	char buf[PATH_MAX];	/* BROKER_READLINK: the target (no NUL) */
 	struct resolve_out out[2];	/* what each path resolved to */
 	/*
-	 * BROKER_CONNECT of a blocking network socket that the kernel is
-	 * still connecting (EINPROGRESS): broker_do() returns -1 with
-	 * EINPROGRESS and makes no record.  The transport answers once the
-	 * socket is writable (SO_ERROR says how it ended), without waiting
-	 * for it meanwhile, and then calls broker_report_connect().
+	 * A request the kernel cannot end at once: BROKER_CONNECT of a
+	 * blocking network socket that it is still connecting, BROKER_OPEN
+	 * (req->wait_fifo) of a FIFO that waits for its peer.  broker_do()
+	 * returns -1 with EINPROGRESS and makes no record.  The transport
+	 * answers when the kernel ends it (the socket is writable; the
+	 * FIFO, res->fd, opened again, has its peer), without waiting for
+	 * it meanwhile, and then calls broker_report_later().
 	 */
 	int pending;
+};
+
+/* What the record of a pending request needs (broker_later_keep()). */
+struct broker_later {
+	enum broker_op op;
+	const char *call;
+	pid_t pid;
+	int flags;		/* as asked */
+	int open_flags;
+	char path[PATH_MAX];	/* as asked, or "" */
+	struct resolve_out out;	/* what it resolved to (no dirfd) */
 };
 
 /*
@@ -120,13 +139,17 @@ struct broker_res {
 int broker_do(struct fdb_broker *b, const struct broker_req *req,
 	      struct broker_res *res);
 
+/* broker_later_keep: what @l needs of pending @req, @res. */
+void broker_later_keep(struct broker_later *l, const struct broker_req *req,
+		       const struct broker_res *res);
+
 /*
- * broker_report_connect: the one record of a connect() that was pending
- * (res->pending) for requester @pid's call @call, now that it ended
- * with @err (0 or an errno).
+ * broker_report_later: the one record of a request that was pending
+ * (res->pending, kept in @l), now that it ended with @err (0 or an
+ * errno: what the requester got).
  */
-void broker_report_connect(struct fdb_broker *b, pid_t pid, const char *call,
-			   int err);
+void broker_report_later(struct fdb_broker *b, const struct broker_later *l,
+			 int err);
 
 /*
  * broker_need: the permissions @op with @flags (and @amode for access)

@@ -53,7 +53,8 @@ static int deny(struct resolve_out *out, const char *path,
 		const struct policy_rule *rule);
 static void deny_through(struct resolve_out *out, const char *lpath,
 			 const char *rest);
-static int open_target(const struct resolve_out *out, int flags,
+static int open_target(const struct resolve_ctx *ctx,
+		    struct resolve_out *out, int flags,
 		       mode_t mode);
 static int check_exists(const struct resolve_out *out);
 static void hide_outside(const struct walk *w, const char *name,
@@ -74,6 +75,8 @@ static int walk_step(struct walk *w, char *name, int follow, unsigned need,
 static int walk_path(const struct resolve_ctx *ctx, const char *path,
 		     int follow, unsigned need, struct resolve_out *out);
 static int broker_flags(int flags);
+static int fifo_kept(const struct resolve_ctx *ctx, struct resolve_out *out,
+		     int fd, int flags, int dirfd);
 static void out_reset(struct resolve_out *out);
 static int fast_refusal(struct resolve_out *out, int flags);
 static long open_plain(const char *path, int flags, mode_t mode);
@@ -232,11 +235,11 @@ resolve_open(const struct resolve_ctx *ctx, const char *path, int flags,
 		fd = -1;
 	} else if (!(flags & O_CREAT)) {
 		if (policy_allows(p, out->path, need, &out->rule))
-			fd = open_target(out, flags, mode);
+			fd = open_target(ctx, out, flags, mode);
 		else
 			fd = deny(out, NULL, out->rule);
 	} else if (policy_allows(p, out->path, need_new, &out->rule)) {
-		fd = open_target(out, flags, mode);
+		fd = open_target(ctx, out, flags, mode);
 	} else if (!policy_allows(p, out->path, need, &out->rule)) {
 		fd = deny(out, NULL, out->rule);
 	} else if (flags & O_EXCL) {
@@ -245,7 +248,7 @@ resolve_open(const struct resolve_ctx *ctx, const char *path, int flags,
 					 deny(out, NULL, out->rule);
 	} else {
 		/* The file may exist; creating it is not granted. */
-		fd = open_target(out, flags & ~O_CREAT, mode);
+		fd = open_target(ctx, out, flags & ~O_CREAT, mode);
 		if (fd == -1 && errno == ENOENT)
 			fd = deny(out, NULL, out->rule);
 	}
@@ -261,12 +264,51 @@ resolve_open(const struct resolve_ctx *ctx, const char *path, int flags,
  * child; the flag is taken back off below unless it was asked for.
  */
 static int
-open_target(const struct resolve_out *out, int flags, mode_t mode)
+open_target(const struct resolve_ctx *ctx, struct resolve_out *out,
+	    int flags, mode_t mode)
 {
 	int how = broker_flags(flags) | (out->must_be_dir ? O_DIRECTORY : 0);
 
-	return resolve_nonblock_off(openat(out->dirfd, out->name, how, mode),
-	    flags);
+	return fifo_kept(ctx, out, resolve_nonblock_off(openat(out->dirfd,
+	    out->name, how, mode), flags), flags, out->dirfd);
+}
+
+/*
+ * A FIFO opened as a blocking open(2) would (@flags), for a caller that
+ * waits for its peer (out->fifo says why): @fd when it is a reader's
+ * FIFO, out->fifo set.  A writer's open answered ENXIO (no reader) asks
+ * @dirfd for an O_PATH descriptor of the same name, kept when it is a
+ * FIFO (it was one; if it was swapped since, ENXIO as before); without
+ * @dirfd (the fast path), WALK.  Any other @fd is returned as it is.
+ */
+static int
+fifo_kept(const struct resolve_ctx *ctx, struct resolve_out *out, int fd,
+	  int flags, int dirfd)
+{
+	int acc = flags & O_ACCMODE, path = 0;
+	struct stat st;
+
+	if (ctx == NULL || !ctx->wait_fifo || (flags & (O_NONBLOCK | O_PATH)) ||
+	    (acc != O_RDONLY && acc != O_WRONLY))
+		return fd;
+	if (fd == -1 && errno == ENXIO && acc == O_WRONLY) {
+		if (dirfd == -1)
+			return WALK;
+		fd = openat(dirfd, out->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		path = 1;
+	}
+	if (fd == -1 || (acc == O_WRONLY && !path))
+		return fd;
+	if (fstat(fd, &st) == -1)
+		return fd_close(fd);
+	if (S_ISFIFO(st.st_mode))
+		out->fifo = 1;
+	else if (path) {
+		fd_close(fd);
+		errno = ENXIO;
+		return -1;
+	}
+	return fd;
 }
 
 /* How the broker opens for @flags (open_target() says why). */
@@ -338,7 +380,8 @@ fast_open(const struct resolve_ctx *ctx, const char *path, int flags,
 	/* EINVAL: openat2() refuses flags that open() ignores. */
 	if (fd == -1 && (errno == ELOOP || errno == EINVAL || errno == ENOSYS))
 		return WALK;
-	return resolve_nonblock_off((int)fd, flags);
+	return fifo_kept(ctx, out, resolve_nonblock_off((int)fd, flags), flags,
+	    -1);
 }
 
 /*

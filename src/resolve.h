@@ -47,6 +47,7 @@ struct resolve_ctx {
 	const struct requester *who;	/* NULL: nobody; no /proc/self */
 	const char *base;	/* absolute directory for relative paths */
 	const struct remap_set *remap;	/* private trees (remap.h), or NULL */
+	int wait_fifo;		/* the caller waits for FIFO peers (fifo) */
 };
 
 struct resolve_out {
@@ -59,6 +60,14 @@ struct resolve_out {
 	int remapped;		/* the walk went through a private tree */
 	int have_st;		/* @st holds the target's lstat() */
 	struct stat st;
+	/*
+	 * resolve_open() with ctx->wait_fifo of a FIFO whose open(2) would
+	 * wait for its peer (no O_NONBLOCK, O_PATH or O_RDWR): the
+	 * descriptor returned is that very FIFO's, for the caller to open
+	 * again (/proc/self/fd) where it may wait: a reader's own, or an
+	 * O_PATH one when the FIFO had no reader for a writer (ENXIO).
+	 */
+	int fifo;
 };
 
 /*

@@ -406,26 +406,29 @@ silent_port(int *l, int *q)
 }
 
 /*
- * The probe's child connects to the silent port; once it waits in
- * connect, the probe opens a file.  Whether the child still waits in
- * connect when the open has been answered; -1 where it cannot be seen.
+ * The probe's child starts its call (@what: "connect-stall" to a
+ * silent port, "fifo-stall" of @fifo); once it waits in it (@call), the
+ * probe opens a file.  Whether the child still waits in its call when
+ * the open has been answered; -1 where it cannot be seen.
  */
 static int
-stall_run(int confined, const char *file)
+stall_run(int confined, const char *file, const char *what,
+	  const char *fifo, long want)
 {
 	char p2[PATH_MAX], p2dir[PATH_MAX], port[16], err[4096] = "";
 	const char *argv[16] = { hx_fdbroker_run(), "--allow-net", "-r",
-	    file, "-x", p2dir, "--" };
-	int l, q, in[2], i = confined ? 7 : 0;
+	    file, "-r", fifo != NULL ? fifo : file, "-x", p2dir, "--" };
+	int l = -1, q = -1, in[2], i = confined ? 9 : 0;
 	struct piped p;
 	long pid, call;
 	char *at_pid;
 
 	hx_find_probe("probe2", p2, p2dir);
-	snprintf(port, sizeof(port), "%d", silent_port(&l, &q));
+	if (fifo == NULL)
+		snprintf(port, sizeof(port), "%d", silent_port(&l, &q));
 	argv[i++] = p2;
-	argv[i++] = "connect-stall";
-	argv[i++] = port;
+	argv[i++] = what;
+	argv[i++] = fifo != NULL ? fifo : port;
 	argv[i++] = file;
 	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
 	out[0] = '\0';
@@ -436,7 +439,7 @@ stall_run(int confined, const char *file)
 	at_pid = strstr(out, "connector: ") + strlen("connector: ");
 	pid = atol(at_pid);
 	ck_assert_int_gt(pid, 0);
-	if ((call = waits_in((pid_t)pid)) == SYS_connect) {
+	if ((call = waits_in((pid_t)pid)) == want) {
 		ck_assert_int_eq(write(in[1], "g", 1), 1);
 		read_until(p.out, out, sizeof(out), "open: ");
 		call = waits_in((pid_t)pid);
@@ -444,26 +447,47 @@ stall_run(int confined, const char *file)
 	close(in[1]);
 	ck_assert(exited(piped_end(&p, err, sizeof(err)), 0));
 	ck_assert(hx_has_line(out, "open: ok"));
-	close(q);
-	close(l);
-	return call == SYSCALL_UNKNOWN ? -1 : call == SYS_connect;
+	if (fifo == NULL) {
+		close(q);
+		close(l);
+	}
+	return call == SYSCALL_UNKNOWN ? -1 : call == want;
 }
 
-/* ESCAPE: with --allow-net, one process's connect() to an address that never answers (a full listen queue: SYNs dropped), to stall the broker for every other process of the sandbox (it used to wait up to 30 s in poll) | another process's open is answered while the connect still waits: the broker answers the connect when the kernel ends it, watching its socket meanwhile */
-START_TEST(test_escape_broker_connect_stall_run)
+/*
+ * The control (unconfined: the child waits in @want while the open is
+ * answered), then the same confined.
+ */
+static void
+stall_check(const char *what, const char *fifo, long want)
 {
 	const char *file = at("f");
 	int r;
 
 	hx_write_file(file, "f\n", 0644);
-	/* The control: unconfined, nothing stands between the two. */
-	if ((r = stall_run(0, file)) == -1) {
+	if ((r = stall_run(0, file, what, fifo, want)) == -1) {
 		fprintf(stderr, "skipped: no /proc/PID/syscall to see where "
 		    "a process waits\n");
 		return;
 	}
 	ck_assert_int_eq(r, 1);
-	ck_assert_int_eq(stall_run(1, file), 1);
+	ck_assert_int_eq(stall_run(1, file, what, fifo, want), 1);
+}
+
+/* ESCAPE: with --allow-net, one process's connect() to an address that never answers (a full listen queue: SYNs dropped), to stall the broker for every other process of the sandbox (it used to wait up to 30 s in poll) | another process's open is answered while the connect still waits: the broker answers the connect when the kernel ends it, watching its socket meanwhile */
+START_TEST(test_escape_broker_connect_stall_run)
+{
+	stall_check("connect-stall", NULL, SYS_connect);
+}
+END_TEST
+
+/* ESCAPE: one process's blocking open of a FIFO that no one ever writes, to stall the broker for every other process of the sandbox | another process's open is answered while the FIFO's open still waits: a waiter thread opens the FIFO again and answers when its peer comes */
+START_TEST(test_escape_broker_fifo_stall_run)
+{
+	const char *fifo = at("fifo");
+
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	stall_check("fifo-stall", fifo, SYS_openat);
 }
 END_TEST
 
@@ -943,6 +967,7 @@ escape_broker_suite(void)
 	tcase_add_test(tc, test_escape_broker_log_evasion_run);
 	tcase_add_test(tc, test_escape_broker_connect_stall_run);
 	tcase_add_test(tc, test_escape_broker_connect_dead_run);
+	tcase_add_test(tc, test_escape_broker_fifo_stall_run);
 	tcase_add_test(tc, test_escape_broker_learn_round_trip_run);
 	tcase_add_test(tc, test_escape_broker_setuid_run);
 	tcase_add_test(tc, test_escape_broker_proc_net_run);

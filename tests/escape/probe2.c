@@ -74,6 +74,8 @@
  *                            full); the children killed; then up to
  *                            TRIES connects to LIVE until one does
  *                            not fail with EAGAIN
+ *   probe2 fifo-stall FIFO PATH    the same with a child that opens
+ *                                  FIFO for reading (blocking)
  *   probe2 held-cwd FD NAME        fchdir(FD) (a directory held from
  *                                  outside), then what the directory
  *                                  gives by relative paths (NAME in it)
@@ -195,6 +197,8 @@ static int	do_pts_own(int, char **);
 static int	do_fill_stderr(int, char **);
 static int	do_connect_stall(int, char **);
 static int	do_connect_dead(int, char **);
+static int	do_fifo_stall(int, char **);
+static int	stall(pid_t pid, const char *path);
 static int	do_held_cwd(int, char **);
 static int	do_flip_chdir(int, char **);
 static int	do_setflags(int, char **);
@@ -244,6 +248,7 @@ static const struct {
 	{ "fill-stderr", 1, do_fill_stderr },
 	{ "connect-stall", 2, do_connect_stall },
 	{ "connect-dead", 3, do_connect_dead },
+	{ "fifo-stall", 2, do_fifo_stall },
 	{ "held-cwd", 2, do_held_cwd },
 	{ "flip-chdir", 4, do_flip_chdir },
 	{ "setflags", 2, do_setflags },
@@ -1270,7 +1275,6 @@ static int
 do_connect_stall(int argc, char **argv)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
-	char go;
 	pid_t pid;
 	int s;
 
@@ -1285,10 +1289,40 @@ do_connect_stall(int argc, char **argv)
 		for (;;)
 			pause();
 	}
+	return stall(pid, argv[1]);
+}
+
+/* The same with an open of a FIFO that no one writes. */
+static int
+do_fifo_stall(int argc, char **argv)
+{
+	pid_t pid;
+
+	(void)argc;
+	if ((pid = fork()) == -1)
+		return 2;
+	if (pid == 0) {
+		(void)open(argv[0], O_RDONLY | O_CLOEXEC);
+		for (;;)
+			pause();
+	}
+	return stall(pid, argv[1]);
+}
+
+/*
+ * Child @pid waits (or not) in its call: on a byte on fd 0, open @path;
+ * once fd 0 ends, kill @pid.
+ */
+static int
+stall(pid_t pid, const char *path)
+{
+	char go;
+	int s;
+
 	printf("connector: %d\n", (int)pid);
 	fflush(stdout);
 	if (read(0, &go, 1) == 1 &&
-	    report("open", s = open(argv[1], O_RDONLY | O_CLOEXEC)))
+	    report("open", s = open(path, O_RDONLY | O_CLOEXEC)))
 		close(s);
 	/* The test looks at the child until fd 0 ends. */
 	while (read(0, &go, 1) > 0)
