@@ -14,28 +14,10 @@
 # Exit 77 when fdbroker-run cannot run.
 
 R=${FDBROKER_RUN:?FDBROKER_RUN is not set}
-passed=0
-failed=0
-LC_ALL=C
-export LC_ALL
-
-T=$(mktemp -d /tmp/fdbroker-fifo-test.XXXXXX) || exit 99
-trap 'rm -rf "$T"' EXIT HUP INT TERM
+. "${SRCDIR:?SRCDIR is not set}/tests/shlib.sh"
+shlib_start fifo-test
 mkdir "$T/w" "$T/out" || exit 99
 cd "$T/w" || exit 99
-
-ok() { passed=$((passed + 1)); echo "PASS: $1"; }
-nok() {
-	failed=$((failed + 1))
-	echo "FAIL: $1"
-	sed 's/^/  | /' "$T/err" | head -20
-}
-
-"$R" -- /bin/true >"$T/got" 2>"$T/err"
-if [ $? -eq 125 ] && grep -q 'kernel' "$T/err"; then
-	echo "SKIP: $(cat "$T/err")"
-	exit 77
-fi
 
 # fifo NAME SCRIPT: SCRIPT (sh) prints "x" confined, as it does plainly.
 fifo() {
@@ -140,5 +122,4 @@ wait $swapper
 [ "$(cat "$T/out/secret")" = secret ] && ok "a FIFO swapped for a link" ||
     nok "a FIFO swapped for a link"
 
-echo "# passed $passed, failed $failed"
-[ "$failed" -eq 0 ]
+shlib_end

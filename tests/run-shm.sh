@@ -16,28 +16,9 @@
 R=${FDBROKER_RUN:?FDBROKER_RUN is not set}
 PROBE=${SHM_PROBE:?SHM_PROBE is not set}
 PY=/usr/bin/python3
-passed=0
-failed=0
-LC_ALL=C
-export LC_ALL
-
 START=$(pwd)
-T=$(mktemp -d /tmp/fdbroker-shm-test.XXXXXX) || exit 99
-trap 'rm -rf "$T"' EXIT HUP INT TERM
-cd "$T" || exit 99
-
-ok() { passed=$((passed + 1)); echo "PASS: $1"; }
-nok() {
-	failed=$((failed + 1))
-	echo "FAIL: $1"
-	sed 's/^/  | /' "$T/err" | head -20
-}
-
-"$R" -- /bin/true >"$T/out" 2>"$T/err"
-if [ $? -eq 125 ] && grep -q 'kernel' "$T/err"; then
-	echo "SKIP: $(cat "$T/err")"
-	exit 77
-fi
+. "${SRCDIR:?SRCDIR is not set}/tests/shlib.sh"
+shlib_start shm-test
 
 # same NAME CMD...: CMD's status and stdout are the same confined.
 same() {
@@ -169,5 +150,4 @@ rm -f /dev/shm/$name /dev/shm/$name.new
 "$R" --host-shm -r /dev/shm -- /bin/ls -d /dev/shm >"$T/out" 2>"$T/err"
 [ $? -eq 0 ] && ok "--host-shm" || nok "--host-shm"
 
-echo "# passed $passed, failed $failed"
-[ "$failed" -eq 0 ]
+shlib_end
