@@ -11,10 +11,11 @@
  * waiters at once (past that, EAGAIN at once, as connect(2) says for
  * "insufficient entries"); a waiter whose requester has gone (a fatal
  * signal: its notification is no longer valid) gives up within
- * RECHECK_MS; and every waiter stops when the transport ends.  Each
- * waiter answers on a copy of the listener of its own, so the pool's
- * closing of the listener can never turn the answer into an ioctl on
- * some other descriptor that took its number.
+ * RECHECK_MS; and every waiter stops when the transport ends, kicked
+ * out of whatever it waits in (a --log write nobody reads) as the
+ * pool's threads are.  Each waiter answers on a copy of the listener of
+ * its own, so the pool's closing of the listener can never turn the
+ * answer into an ioctl on some other descriptor that took its number.
  */
 #include "config.h"
 
@@ -28,6 +29,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,6 +47,7 @@ struct notify_pending {
 	int stop;			/* eventfd, readable once stopping */
 	size_t resp_size;
 	int n;				/* atomic: waiters alive */
+	pid_t tid[PENDING_MAX];		/* atomic: theirs, to kick; 0: free */
 };
 
 /* One connect in progress; its answer follows it in the same block. */
@@ -62,6 +65,7 @@ static void	*wait_connect(void *arg);
 static int	 connect_ended(const struct waiter *w);
 static void	 answer(struct waiter *w, int err);
 static void	 waiter_free(struct waiter *w);
+static void	 kick(struct notify_pending *p);
 
 struct notify_pending *
 notify_pending_new(struct fdb_broker *b, int listener, size_t resp_size)
@@ -95,8 +99,10 @@ notify_pending_free(struct notify_pending *p)
 	if (write(p->stop, &one, sizeof(one)) != sizeof(one))
 		return;
 	/* A waiter's last touch of @p is its count going down. */
-	while (__atomic_load_n(&p->n, __ATOMIC_SEQ_CST) > 0)
+	while (__atomic_load_n(&p->n, __ATOMIC_SEQ_CST) > 0) {
+		kick(p);
 		(void)nanosleep(&ms, NULL);
+	}
 	fd_close(p->stop);
 	free(p);
 }
@@ -135,10 +141,28 @@ notify_pending_add(struct notify_pending *p, uint64_t id, int fd,
 }
 
 /*
- * A waiter: every signal blocked (the broker's are read elsewhere), then
- * poll until the connect ends, the transport stops, or, checked every
- * RECHECK_MS, the requester is gone.  Only an ended connect is answered
- * and recorded.
+ * Every waiter still there interrupted (NOTIFY_KICK, no SA_RESTART): a
+ * write of its record to a log nobody reads fails with EINTR.  A tid
+ * read just before its waiter ends names no thread, or one of ours that
+ * takes the kick as nothing: no thread starts any more.
+ */
+static void
+kick(struct notify_pending *p)
+{
+	pid_t tid;
+	int i;
+
+	for (i = 0; i < PENDING_MAX; i++)
+		if ((tid = __atomic_load_n(&p->tid[i], __ATOMIC_SEQ_CST)) > 0)
+			(void)syscall(SYS_tgkill, getpid(), tid, NOTIFY_KICK);
+}
+
+/*
+ * A waiter: every signal blocked (the broker's are read elsewhere) but
+ * the kick, its tid in a free slot (there is one: at most PENDING_MAX
+ * waiters), then poll until the connect ends, the transport stops, or,
+ * checked every RECHECK_MS, the requester is gone.  Only an ended
+ * connect is answered and recorded.
  */
 static void *
 wait_connect(void *arg)
@@ -148,11 +172,16 @@ wait_connect(void *arg)
 		{ .fd = w->fd, .events = POLLOUT },
 		{ .fd = w->p->stop, .events = POLLIN },
 	};
+	pid_t *slot = w->p->tid, none = 0, me = (pid_t)syscall(SYS_gettid);
 	sigset_t all;
 	int err, rc;
 
 	sigfillset(&all);
+	sigdelset(&all, NOTIFY_KICK);
 	(void)pthread_sigmask(SIG_SETMASK, &all, NULL);
+	while (!__atomic_compare_exchange_n(slot, &none, me, 0,
+	    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		slot++, none = 0;
 	for (;;) {
 		rc = poll(fds, 2, RECHECK_MS);
 		if (rc > 0 && fds[1].revents != 0)
@@ -169,6 +198,7 @@ wait_connect(void *arg)
 		if (rc == -1 && errno != EINTR)
 			break;
 	}
+	__atomic_store_n(slot, 0, __ATOMIC_SEQ_CST);
 	waiter_free(w);
 	return NULL;
 }

@@ -2,11 +2,18 @@
 #ifndef FDB_NOTIFY_PENDING_H
 #define FDB_NOTIFY_PENDING_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 struct fdb_broker;
 struct notify_pending;
+
+/*
+ * The signal that interrupts the notify transport's threads when it
+ * ends; transport-notify.c installs its handler (no SA_RESTART).
+ */
+#define NOTIFY_KICK	SIGURG
 
 /*
  * notify_pending_new: the connects in progress of the notify transport

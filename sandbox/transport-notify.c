@@ -59,7 +59,7 @@
 #endif
 
 #define POOL_MAX	8		/* threads, whatever the CPUs */
-#define POOL_KICK	SIGURG		/* interrupts a worker's RECV */
+#define POOL_KICK	NOTIFY_KICK	/* interrupts a worker's RECV */
 
 
 /* One thread of the pool: its own notification, answer and target. */
