@@ -20,7 +20,9 @@
  * signal: its notification is no longer valid) gives up within
  * RECHECK_MS, and a FIFO's open is interrupted that often (a timer of
  * the waiter's own sends it the kick signal) to find out; and every
- * waiter stops when the transport ends.  Each waiter answers on a copy
+ * waiter stops when the transport ends, kicked out of whatever it waits
+ * in (a record's write to a --log nobody reads) as the pool's threads
+ * are.  Each waiter answers on a copy
  * of the listener of its own, so the pool's closing of the listener can
  * never turn the answer into an ioctl on some other descriptor that
  * took its number.  Each call has one record, made when it ends (or
@@ -64,6 +66,7 @@ struct notify_pending {
 	int kick;			/* interrupts a FIFO's open */
 	size_t resp_size;
 	int n;				/* atomic: waiters alive */
+	pid_t tid[PENDING_MAX];		/* atomic: waiters', to kick; 0: free */
 };
 
 /* One call in progress; its answer follows it in the same block. */
@@ -85,6 +88,7 @@ static int	 gone(const struct waiter *w);
 static int	 connect_ended(const struct waiter *w);
 static int	 answer(struct waiter *w, int fd, int err);
 static void	 waiter_free(struct waiter *w);
+static void	 kick(struct notify_pending *p);
 
 struct notify_pending *
 notify_pending_new(struct fdb_broker *b, int listener, size_t resp_size,
@@ -119,9 +123,15 @@ notify_pending_free(struct notify_pending *p)
 	 */
 	if (write(p->stop, &one, sizeof(one)) != sizeof(one))
 		return;
-	/* A waiter's last touch of @p is its count going down. */
-	while (__atomic_load_n(&p->n, __ATOMIC_SEQ_CST) > 0)
+	/*
+	 * A waiter's last touch of @p is its count going down.  Each is
+	 * kicked out of whatever it waits in, until it has gone: a waiter
+	 * writing its record to a --log nobody reads would wait for ever.
+	 */
+	while (__atomic_load_n(&p->n, __ATOMIC_SEQ_CST) > 0) {
+		kick(p);
 		(void)nanosleep(&ms, NULL);
+	}
 	fd_close(p->stop);
 	free(p);
 }
@@ -159,23 +169,54 @@ notify_pending_add(struct notify_pending *p, uint64_t id, int fd,
 	return -1;
 }
 
-/* A waiter: the wait its call needs, then the call's record. */
+/*
+ * Every waiter still there interrupted (the kick has no SA_RESTART): a
+ * write of its record to a log nobody reads fails with EINTR.  A tid
+ * read just before its waiter ends names no thread, or one of ours that
+ * takes the kick as nothing: no waiter starts any more.
+ */
+static void
+kick(struct notify_pending *p)
+{
+	pid_t tid;
+	int i;
+
+	for (i = 0; i < PENDING_MAX; i++) {
+		if ((tid = __atomic_load_n(&p->tid[i], __ATOMIC_SEQ_CST)) > 0)
+			(void)syscall(SYS_tgkill, getpid(), tid, p->kick);
+	}
+}
+
+/*
+ * A waiter: every signal blocked (the broker's are read elsewhere) but
+ * the kick, its tid in a free slot (there is one: at most PENDING_MAX
+ * waiters), the wait its call needs, then the call's record.
+ */
 static void *
 waiter_run(void *arg)
 {
 	struct waiter *w = arg;
+	pid_t *slot = w->p->tid, none = 0, me = (pid_t)syscall(SYS_gettid);
+	sigset_t mask;
 	int err;
 
+	sigfillset(&mask);
+	sigdelset(&mask, w->p->kick);
+	(void)pthread_sigmask(SIG_SETMASK, &mask, NULL);
+	while (!__atomic_compare_exchange_n(slot, &none, me, 0,
+	    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		slot++, none = 0;
 	err = w->later.op == BROKER_OPEN ? wait_fifo(w) : wait_connect(w);
+	(void)pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	if (err != STOPPED)
 		broker_report_later(w->p->b, &w->later, err);
+	__atomic_store_n(slot, 0, __ATOMIC_SEQ_CST);
 	waiter_free(w);
 	return NULL;
 }
 
 /*
- * A connect's waiter: every signal blocked (the broker's are read
- * elsewhere), then poll until the connect ends, the transport stops,
+ * A connect's waiter: poll until the connect ends, the transport stops,
  * or, checked every RECHECK_MS, the requester is gone.  What the
  * requester got, or STOPPED.
  */
@@ -186,11 +227,8 @@ wait_connect(struct waiter *w)
 		{ .fd = w->fd, .events = POLLOUT },
 		{ .fd = w->p->stop, .events = POLLIN },
 	};
-	sigset_t all;
 	int err, rc;
 
-	sigfillset(&all);
-	(void)pthread_sigmask(SIG_SETMASK, &all, NULL);
 	for (;;) {
 		rc = poll(fds, 2, RECHECK_MS);
 		if (rc > 0 && fds[1].revents != 0)
@@ -221,9 +259,6 @@ wait_fifo(struct waiter *w)
 	timer_t tm;
 	int fd = -1, err = EAGAIN;
 
-	sigfillset(&mask);
-	sigdelset(&mask, w->p->kick);
-	(void)pthread_sigmask(SIG_SETMASK, &mask, NULL);
 	memset(&ev, 0, sizeof(ev));
 	ev.sigev_notify = SIGEV_THREAD_ID;
 	ev.sigev_signo = w->p->kick;
@@ -234,8 +269,9 @@ wait_fifo(struct waiter *w)
 		(void)timer_delete(tm);
 	}
 	/* A kick would interrupt ADDFD, which waits for the target. */
+	sigemptyset(&mask);
 	sigaddset(&mask, w->p->kick);
-	(void)pthread_sigmask(SIG_SETMASK, &mask, NULL);
+	(void)pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	if (err != EINTR && err != STOPPED)
 		err = answer(w, fd, err);
 	fd_close(fd);
