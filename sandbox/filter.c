@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -97,6 +98,7 @@ static int	add_args(const struct rules *);
 static int	add_stat(const struct rules *);
 static int	add_ioctls(const struct rules *);
 static int	add_persona(const struct rules *);
+static int	add_undumpable(const struct rules *);
 static int	add_process(const struct rules *);
 static int	add_sched(const struct rules *);
 static int	add_signals(const struct rules *);
@@ -511,7 +513,7 @@ add_args(const struct rules *rs)
 	    (rc = deny(rs, deny_path, "utimensat", 1, &path)) < 0 ||
 	    (rc = deny(rs, deny_path, "utimensat", 1, &neg)) < 0 ||
 	    (rc = add_ioctls(rs)) < 0 || (rc = add_persona(rs)) < 0 ||
-	    (rc = add_process(rs)) < 0)
+	    (rc = add_undumpable(rs)) < 0 || (rc = add_process(rs)) < 0)
 		return rc;
 	return 0;
 }
@@ -595,6 +597,26 @@ add_persona(const struct rules *rs)
 			return rc;
 	}
 	return 0;
+}
+
+/*
+ * prctl(PR_SET_DUMPABLE, 0): EPERM.  fdbroker-run's broker serves a
+ * call by reading the caller's memory and taking its descriptors, which
+ * the kernel refuses for a process that is not dumpable unless the
+ * broker may ptrace anything (root): every later request would fail.
+ * ssh-agent asks, and goes on without (OpenSSH's non-strict
+ * platform_disable_tracing()).  The library worker's filter is built
+ * alike; its broker reads nothing, but one list serves both.
+ */
+static int
+add_undumpable(const struct rules *rs)
+{
+	const struct scmp_arg_cmp cmp[] = {
+		filter_masked(0, LOW32, PR_SET_DUMPABLE),
+		{ .arg = 1, .op = SCMP_CMP_EQ, .datum_a = 0 },
+	};
+
+	return deny(rs, SCMP_ACT_ERRNO(EPERM), "prctl", 2, cmp);
 }
 
 /*

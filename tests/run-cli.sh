@@ -130,6 +130,27 @@ if [ -x /usr/bin/python3 ]; then
 	    /usr/bin/python3 -c 'import json, email, http.client; print("ok")'
 	has "python3 ran" "$T/stdout" "^ok"
 else skip "python3"; fi
+# A program that makes itself undumpable (ssh-agent does) would make
+# every later request fail (the broker may no longer read its memory,
+# unless it is root): prctl says EPERM and the program is served.  Run
+# as nobody where we can, the case that failed.
+if [ -x /usr/bin/python3 ]; then
+	as=
+	chmod 755 "$T"
+	[ "$(id -u)" -eq 0 ] && command -v runuser >/dev/null &&
+	    runuser -u nobody -- "$R" -V >/dev/null 2>&1 &&
+	    as="runuser -u nobody --"
+	[ -z "$as" ] && echo "  (as $(id -un): nobody cannot run $R here)"
+	expect "an undumpable request is refused, later ones served" 0 \
+	    $as "$R" -r /etc/hostname -- /usr/bin/python3 -s -c '
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+print(libc.prctl(4, 0, 0, 0, 0), os.strerror(ctypes.get_errno()))
+print(len(open("/etc/hostname").read()) > 0)'
+	has "prctl(PR_SET_DUMPABLE, 0) says EPERM" "$T/stdout" \
+	    "^-1 Operation not permitted"
+	has "the open after it is served" "$T/stdout" "^True"
+fi
 # Programs that touch only their directory and the system: no denial
 # (the system profile names the configuration they read at start-up).
 mkdir "$T/wb"
