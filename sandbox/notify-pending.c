@@ -63,6 +63,8 @@ struct notify_pending {
 	struct fdb_broker *b;
 	int listener;			/* borrowed */
 	int stop;			/* eventfd, readable once stopping */
+	int stopping;			/* atomic: notify_pending_stop() ran */
+	int told;			/* and wrote to @stop */
 	int kick;			/* interrupts a FIFO's open */
 	size_t resp_size;
 	int n;				/* atomic: waiters alive */
@@ -110,18 +112,28 @@ notify_pending_new(struct fdb_broker *b, int listener, size_t resp_size,
 }
 
 void
+notify_pending_stop(struct notify_pending *p)
+{
+	uint64_t one = 1;
+
+	if (!__atomic_exchange_n(&p->stopping, 1, __ATOMIC_SEQ_CST))
+		p->told = write(p->stop, &one, sizeof(one)) == sizeof(one);
+	kick(p);
+}
+
+void
 notify_pending_free(struct notify_pending *p)
 {
 	const struct timespec ms = { 0, 1000000 };
-	uint64_t one = 1;
 
 	if (p == NULL)
 		return;
+	notify_pending_stop(p);
 	/*
 	 * A first write to an eventfd cannot fail; if it did, waiting for
 	 * waiters never told to stop would hang: leave them @p instead.
 	 */
-	if (write(p->stop, &one, sizeof(one)) != sizeof(one))
+	if (!p->told)
 		return;
 	/*
 	 * A waiter's last touch of @p is its count going down.  Each is

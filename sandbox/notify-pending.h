@@ -35,6 +35,15 @@ int notify_pending_add(struct notify_pending *p, uint64_t id, int fd,
 		       int cloexec, const struct broker_later *later);
 
 /*
+ * notify_pending_stop: every waiter told to stop and kicked out of what
+ * it waits in (again at each call).  A waiter may hold the broker's
+ * lock on the decision hook while it writes a record to a --log nobody
+ * reads, and a thread of the pool wait for that lock, uninterruptibly:
+ * the transport's stop kicks both, or neither ever ends.
+ */
+void notify_pending_stop(struct notify_pending *p);
+
+/*
  * notify_pending_free: every waiter told to stop and gone (their
  * requesters are answered nothing: the sandbox is ending), then @p.
  */

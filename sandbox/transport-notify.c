@@ -313,6 +313,8 @@ stop(struct transport_notify *t)
 		for (i = 0; i < t->n; i++)
 			if (t->w[i].started)
 				(void)pthread_kill(t->w[i].thread, POOL_KICK);
+		/* A worker may wait for the hook's lock a waiter holds. */
+		notify_pending_stop(t->pending);
 		(void)nanosleep(&ms, NULL);
 	}
 	for (i = 0; i < t->n; i++)
