@@ -274,17 +274,21 @@ arg(const struct decoding *d, int a)
  * Everything the broker needs, read once.  0 to go on to the broker;
  * otherwise the reply is made (an error, or a held descriptor's stat).
  * What was read by path from /proc (a current directory, the status) or
- * by thread id from memory (calls that write nothing back: one
- * process_vm_readv instead of opening, reading and closing
- * /proc/TID/mem) is confirmed the requester's by one last check before
- * the broker acts.
+ * by thread id from memory (one process_vm_readv instead of opening,
+ * reading and closing /proc/TID/mem) is confirmed the requester's by one
+ * last check before the broker acts.  A stat is nearly always answered
+ * with data written back: its memory handle is opened first, and the
+ * one check after that open proves it and what is read through it.  A
+ * readlink nearly never is (EINVAL for each component realpath() asks
+ * about): it reads by thread id, and notify_write() takes the handle
+ * only when there is something to write.
  */
 static int
 decode(struct decoding *d, struct notify_reply *r)
 {
 	const struct sys *s = d->s;
 	struct broker_req *req = d->req;
-	int rc, write;
+	int rc, eager;
 
 	memset(req, 0, sizeof(*req));
 	req->op = s->op;
@@ -296,11 +300,11 @@ decode(struct decoding *d, struct notify_reply *r)
 	req->who.pid_arg = d->c;
 	req->flags = (int)arg(d, s->flags) | s->implied;
 	req->mode = (mode_t)arg(d, s->mode);
-	write = s->op == BROKER_STAT || s->op == BROKER_STATX ||
-	    s->op == BROKER_READLINK || s->op == BROKER_STATFS;
+	eager = s->op == BROKER_STAT || s->op == BROKER_STATX ||
+	    s->op == BROKER_STATFS;
 	if (!at_flags_known(s->op, req->flags))
 		errno = EINVAL, rc = -1;
-	else if ((rc = write ? notify_target(d->c, 1) :
+	else if ((rc = eager ? notify_target(d->c, 1) :
 	    notify_peek(d->c)) == 0 && (rc = decode_extra(d)) == 0)
 		rc = decode_paths(d, r);
 	if (rc == 0 && creates(req))

@@ -233,10 +233,19 @@ notify_write(struct notify_call *c, uint64_t addr, const void *buf,
 	size_t done = 0;
 	ssize_t n;
 
-	if (!c->mem_rw || addr == 0) {
+	if (addr == 0) {
 		errno = EFAULT;
 		return -1;
 	}
+	/*
+	 * The handle is taken now, after the decision, and proven the
+	 * requester's before the first byte goes through it: opened,
+	 * then the notification checked (notify_target()).  Whatever
+	 * was read before (by thread id) was confirmed by an earlier
+	 * check, and the requester, still waiting, is the same process.
+	 */
+	if (!c->mem_rw && notify_target(c, 1) == -1)
+		return -1;
 	while (done < len) {
 		n = pwrite(c->mem, (const char *)buf + done, len - done,
 		    (off_t)(addr + done));

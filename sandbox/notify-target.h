@@ -68,7 +68,8 @@ int notify_target(struct notify_call *c, int write);
  * (process_vm_readv), without a handle: cheaper than notify_target(c, 0),
  * but nothing read may be acted on, logged or answered with before a
  * notify_valid() made after the last read (SPEC §2: read, then check),
- * which c->peeked says is due.  For no write.  Returns 0.
+ * which c->peeked says is due.  notify_write() takes its own handle.
+ * Returns 0.
  */
 int notify_peek(struct notify_call *c);
 
@@ -84,8 +85,8 @@ int notify_read(struct notify_call *c, uint64_t addr, void *buf, size_t len);
 
 /*
  * notify_write: write @len bytes at @addr in the target through the
- * memory handle notify_target(c, 1) proved the requester's.  -1 with
- * EFAULT.
+ * memory handle notify_target(c, 1) proved the requester's, which it
+ * takes first if need be.  -1 with EFAULT (or notify_target()'s errno).
  */
 int notify_write(struct notify_call *c, uint64_t addr, const void *buf,
 		 size_t len);

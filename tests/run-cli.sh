@@ -175,6 +175,12 @@ os.write(s, b"pty\n"); print(os.read(m, 10))'
 else skip "openpty"; fi
 printf '#include <stdio.h>\nint main(void) { puts("hello, world"); return 0; }\n' \
     >"$T/out/hello.c"
+# readlink answers with data only for a symlink: the broker takes the
+# memory handle it writes through then, after the decision.
+ln -s hello.c "$T/out/lnk"
+expect "readlink of a granted symlink" 0 "$R" -r "$T/out" -- \
+    /usr/bin/readlink "$T/out/lnk"
+has "readlink wrote the target back" "$T/stdout" "^hello.c$"
 if command -v cc >/dev/null 2>&1; then
 	expect "cc hello.c && ./hello in a granted directory" 0 \
 	    "$R" -c "$T/out" -x "$T/out" -- /bin/sh -c \
