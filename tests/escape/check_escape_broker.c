@@ -69,12 +69,6 @@ probe(void)
 	return probe_path;
 }
 
-static int
-exited(int st, int code)
-{
-	return WIFEXITED(st) && WEXITSTATUS(st) == code;
-}
-
 static off_t
 size_of(const char *path)
 {
@@ -128,7 +122,7 @@ START_TEST(test_escape_broker_log_repeats_run)
 	st = hx_run(ARGV(hx_fdbroker_run(), "--log", log, "-x", probe_dir,
 	    "--", probe_path, "flood", at("secret"), "2000", "0"), out, sizeof(out));
 	/* The control: every one of the 2000 was a refused request. */
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_assert(hx_has_line(out, "flood: 2000 refused"));
 	ck_assert_int_eq(lines_with(log, "\"repeated\":1999}"), 1);
 	ck_assert_int_lt(size_of(log), 64 * 1024);
@@ -150,7 +144,7 @@ START_TEST(test_escape_broker_log_budget_run)
 	st = hx_run(ARGV(hx_fdbroker_run(), "--log", log, "-x", probe_dir,
 	    "--", probe_path, "flood", at("d"), "4200", "4000"), out, sizeof(out));
 	/* The control: 4200 requests, each refused, each a new record. */
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_assert(hx_has_line(out, "flood: 4200 refused"));
 	ck_assert_int_le(size_of(log), RUNLOG_BUDGET + 256);
 	ck_assert_ptr_nonnull(f = fopen(log, "r"));
@@ -335,7 +329,7 @@ START_TEST(test_escape_broker_log_evasion_run)
 	read_until(p.out, out, sizeof(out), "shared: ");
 	ck_assert(hx_has_line(out, "full: ok"));
 	ck_assert(hx_has_line(out, "shared: EAGAIN"));
-	ck_assert(exited(piped_end(&p, err, sizeof(err)), 0));
+	ck_assert(hx_exited(piped_end(&p, err, sizeof(err)), 0));
 	out[0] = err[0] = '\0';
 	piped_start(&p, ARGV(hx_fdbroker_run(), "--log", "-", "-x", p2dir,
 	    "--", p2, "fill-stderr", secret), -1);
@@ -354,7 +348,7 @@ START_TEST(test_escape_broker_log_evasion_run)
 		ck_abort_msg("fdbroker-run answered without waiting to "
 		    "write its record");
 	}
-	ck_assert(exited(piped_end(&p, err, sizeof(err)), 0));
+	ck_assert(hx_exited(piped_end(&p, err, sizeof(err)), 0));
 	ck_assert(hx_has_line(out, "full: ok") &&
 	    hx_has_line(out, "shared: EAGAIN") &&
 	    hx_has_line(out, "open: EACCES"));
@@ -445,7 +439,7 @@ stall_run(int confined, const char *file, const char *what,
 		call = waits_in((pid_t)pid);
 	}
 	close(in[1]);
-	ck_assert(exited(piped_end(&p, err, sizeof(err)), 0));
+	ck_assert(hx_exited(piped_end(&p, err, sizeof(err)), 0));
 	ck_assert(hx_has_line(out, "open: ok"));
 	if (fifo == NULL) {
 		close(q);
@@ -529,9 +523,9 @@ dead_run(int confined, const char *tries)
 /* ESCAPE: with --allow-net, 64 processes connect() to an address that never answers (a full listen queue), filling the broker's table of connects in progress, then are killed, so that the broker keeps their sockets and the table full (every later connect of the sandbox: EAGAIN) until the kernel gives up, minutes later | the next connect goes on: the connects of requesters gone are dropped, with their sockets (control: unconfined, the connect after the kill works) */
 START_TEST(test_escape_broker_connect_dead_run)
 {
-	ck_assert(exited(dead_run(0, "1"), 0));
+	ck_assert(hx_exited(dead_run(0, "1"), 0));
 	ck_assert(hx_has_line(out, "after: ok"));
-	ck_assert(exited(dead_run(1, "3000"), 0));
+	ck_assert(hx_exited(dead_run(1, "3000"), 0));
 	ck_assert(hx_has_line(out, "full: yes"));
 	ck_assert(hx_has_line(out, "after: ok"));
 }
@@ -579,13 +573,13 @@ START_TEST(test_escape_broker_learn_round_trip_run)
 	hx_write_file(at("conf/secret"), "SECRET\n", 0644);
 	st = hx_run(ARGV(hx_fdbroker_run(), "--learn", learnt, "--",
 	    "/bin/sh", "-c", learn_script()), out, sizeof(out));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	/* The learnt policy is enough for the run it learnt. */
 	ck_assert_int_eq(unlink(at("home/u/out/f")), 0);
 	ck_assert_int_eq(rmdir(at("home/u/out")), 0);
 	st = hx_run(ARGV(hx_fdbroker_run(), "--fail-on-deny", "-p", learnt,
 	    "--", "/bin/sh", "-c", learn_script()), out, sizeof(out));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	/* Someone else's file, later, in the directory the run made. */
 	hx_write_file(at("home/u/out/keep"), "keep\n", 0644);
 	/*
@@ -627,7 +621,7 @@ START_TEST(test_escape_broker_setuid_run)
 		else
 			st = hx_run(ARGV(hx_fdbroker_run(), "-c", d, "--",
 			    "/bin/sh", "-c", script), out, sizeof(out));
-		ck_assert(exited(st, 0));
+		ck_assert(hx_exited(st, 0));
 		ck_assert_uint_eq(mode_of(at("c/a")), i == 0 ? 06755 : 0755);
 		ck_assert_uint_eq(mode_of(at("c/b")), i == 0 ? 06755 : 0755);
 		ck_assert_uint_eq(mode_of(at("c/d")) & 02000, i == 0 ? 02000 :
@@ -644,16 +638,16 @@ START_TEST(test_escape_broker_proc_net_run)
 
 	st = hx_run(ARGV("/bin/cat", "/proc/self/net/unix"), out,
 	    sizeof(out));
-	ck_assert(exited(st, 0) && strstr(out, "RefCount") != NULL);
+	ck_assert(hx_exited(st, 0) && strstr(out, "RefCount") != NULL);
 	st = hx_run(ARGV(hx_fdbroker_run(), "--", "/bin/cat",
 	    "/proc/self/net/unix"), out, sizeof(out));
-	ck_assert(exited(st, 1) && out[0] == '\0');
+	ck_assert(hx_exited(st, 1) && out[0] == '\0');
 	st = hx_run(ARGV(hx_fdbroker_run(), "--", "/bin/cat",
 	    "/proc/net/tcp"), out, sizeof(out));
-	ck_assert(exited(st, 1) && out[0] == '\0');
+	ck_assert(hx_exited(st, 1) && out[0] == '\0');
 	st = hx_run(ARGV(hx_fdbroker_run(), "-r", "/proc/self/net", "--",
 	    "/bin/cat", "/proc/self/net/unix"), out, sizeof(out));
-	ck_assert(exited(st, 0) && strstr(out, "RefCount") != NULL);
+	ck_assert(hx_exited(st, 0) && strstr(out, "RefCount") != NULL);
 }
 END_TEST
 
@@ -778,7 +772,7 @@ START_TEST(test_escape_broker_dgram_worker)
 	ck_assert_ptr_nonnull(b = fdb_broker_new(p));
 	ck_assert_int_gt(w = fdb_broker_fork_worker(b, dgram_worker, NULL), 0);
 	ck_assert_int_eq(fdb_broker_wait(b, w, &st), 0);
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_assert(!received(s));
 	fdb_broker_free(b);
 	fdb_policy_free(p);
@@ -862,11 +856,11 @@ START_TEST(test_escape_broker_worker_reach)
 		ck_assert_int_eq(fdb_broker_wait(b, w, &st), 0);
 		fdb_broker_free(b);
 		/* Without Landlock ABI 6 only the signal would get through. */
-		ck_assert_msg(exited(st, 0) || exited(st, 1), "status %#x", st);
+		ck_assert_msg(hx_exited(st, 0) || hx_exited(st, 1), "status %#x", st);
 		ck_assert_int_eq(access(path, F_OK), -1);
 		ck_assert_uint_eq(mode_of(file), 0644);
 		ck_assert_int_ne(mtime_of(file), past[1].tv_sec);
-		if (exited(st, 0))
+		if (hx_exited(st, 0))
 			ck_assert_int_eq(waitpid(worker_victim, &st, WNOHANG), 0);
 		kill(worker_victim, SIGKILL);
 		waitpid(worker_victim, &st, 0);

@@ -131,27 +131,6 @@ run(const char *const argv[])
 	return hx_run(argv, fx.out, sizeof(fx.out));
 }
 
-static int
-exited(int st, int code)
-{
-	return WIFEXITED(st) && WEXITSTATUS(st) == code;
-}
-
-/* The count after @name in the line starting with @line. */
-static unsigned long
-count_of(const char *line, const char *name)
-{
-	char key[32];
-	const char *p;
-
-	snprintf(key, sizeof(key), " %s ", name);
-	p = strstr(fx.out, line);
-	ck_assert_ptr_nonnull(p);
-	p = strstr(p, key);
-	ck_assert_ptr_nonnull(p);
-	return strtoul(p + strlen(key), NULL, 10);
-}
-
 /* Landlock is what contains these attacks: 0 (and a note) without it. */
 static int
 have_landlock(int abi)
@@ -181,9 +160,9 @@ flip_run(const char *what, const char *r1, const char *r2, const char *bad)
 	snprintf(line, sizeof(line), "%s:", what);
 	st = run(ARGV(fx.run, "-x", fx.dir, r1, r2, "-x", fx.probedir, "--",
 	    fx.probe, what, "/usr/bin/true", bad, ROUNDS));
-	ck_assert_msg(exited(st, 0), "status %#x", st);
-	ck_assert_uint_gt(count_of(line, "ok"), 0);
-	return count_of(line, "bad");
+	ck_assert_msg(hx_exited(st, 0), "status %#x", st);
+	ck_assert_uint_gt(hx_count_of(fx.out, line, "ok"), 0);
+	return hx_count_of(fx.out, line, "bad");
 }
 
 /*
@@ -199,8 +178,8 @@ flip_control(const char *what, const char *bad)
 	snprintf(line, sizeof(line), "%s:", what);
 	for (i = 0; i < TRIES; i++) {
 		st = run(ARGV(fx.probe, what, "/usr/bin/true", bad, ROUNDS));
-		ck_assert_msg(exited(st, 0), "status %#x", st);
-		if (count_of(line, "bad") > 0)
+		ck_assert_msg(hx_exited(st, 0), "status %#x", st);
+		if (hx_count_of(fx.out, line, "bad") > 0)
 			break;
 	}
 	ck_assert_msg(i < TRIES, "unconfined, the flip never ran %s", bad);
@@ -254,9 +233,9 @@ START_TEST(test_escape_exec_script_interp_run)
 	hx_write_file(script, text, 0755);
 	/* Allowed, the interpreter runs: probe2 mark exits 42. */
 	st = run(ARGV(fx.run, "-x", fx.dir, "--", script));
-	ck_assert_msg(exited(st, 42), "status %#x", st);
+	ck_assert_msg(hx_exited(st, 42), "status %#x", st);
 	st = run(ARGV(fx.run, "-x", fx.dir, "--deny", fx.bad, "--", script));
-	ck_assert_msg(exited(st, 126), "status %#x", st);
+	ck_assert_msg(hx_exited(st, 126), "status %#x", st);
 }
 END_TEST
 
@@ -325,14 +304,14 @@ START_TEST(test_escape_exec_signal_out_run)
 		fx.target = outside();
 		snprintf(pid, sizeof(pid), "%d", (int)fx.target);
 		st = run(ARGV(fx.probe, "signal-out", pid, routes[i]));
-		ck_assert(exited(st, 0));
+		ck_assert(hx_exited(st, 0));
 		ck_assert_msg(died(fx.target, 2000), "%s: unconfined, the "
 		    "target lives", routes[i]);
 		fx.target = outside();
 		snprintf(pid, sizeof(pid), "%d", (int)fx.target);
 		st = run(ARGV(fx.run, "-x", fx.probedir, "--", fx.probe,
 		    "signal-out", pid, routes[i]));
-		ck_assert(exited(st, 0));
+		ck_assert(hx_exited(st, 0));
 		/* fowner: the write succeeds, the SIGIO is what is refused. */
 		if (strcmp(routes[i], "fowner") != 0)
 			ck_hasnt("signal_out: ok");
@@ -387,18 +366,18 @@ START_TEST(test_escape_exec_abstract_dgram_run)
 		return;
 	s = abstract_server(name, sizeof(name));
 	st = run(ARGV(fx.probe, "abstract", name));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_assert_int_eq(received(s), 2);
 	st = run(ARGV(fx.run, "--allow-net", "-x", fx.probedir, "--",
 	    fx.probe, "abstract", name));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_has("abstract_sendto: EPERM\n");
 	ck_has("abstract_sendmsg: EPERM\n");
 	ck_assert_int_eq(received(s), 0);
 	/* Without --allow-net the filter refuses datagram sockets first. */
 	st = run(ARGV(fx.run, "-x", fx.probedir, "--", fx.probe, "abstract",
 	    name));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_hasnt("abstract_sendto: ok");
 	ck_hasnt("abstract_sendmsg: ok");
 	ck_assert_int_eq(received(s), 0);
@@ -426,13 +405,13 @@ START_TEST(test_escape_exec_chdir_flip_run)
 	ck_assert_int_ge(fd = open(hidden, O_RDONLY | O_DIRECTORY), 0);
 	snprintf(fdarg, sizeof(fdarg), "%d", fd);
 	st = run(ARGV(fx.probe, "held-cwd", fdarg, "secret"));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_has("cwd_open: ok");
 	ck_has("cwd_opendir: ok");
 	st = run(ARGV(fx.run, "-r", ok, "-x", fx.probedir, "--", fx.probe,
 	    "held-cwd", fdarg, "secret"));
 	close(fd);
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_has("fchdir: ok");
 	ck_has("cwd_open: EACCES");
 	ck_has("cwd_stat: EACCES");
@@ -441,9 +420,9 @@ START_TEST(test_escape_exec_chdir_flip_run)
 	for (i = 0; i < 3; i++) {
 		st = run(ARGV(fx.run, "-r", ok, "-x", fx.probedir, "--",
 		    fx.probe, "flip-chdir", ok, bads[i], "2000", "secret"));
-		ck_assert(exited(st, 0));
-		ck_assert_uint_gt(count_of("flip-chdir:", "ok"), 0);
-		ck_assert_uint_eq(count_of("flip-chdir:", "other"), 0);
+		ck_assert(hx_exited(st, 0));
+		ck_assert_uint_gt(hx_count_of(fx.out, "flip-chdir:", "ok"), 0);
+		ck_assert_uint_eq(hx_count_of(fx.out, "flip-chdir:", "other"), 0);
 		ck_has("landed-gave: 0\n");
 	}
 }

@@ -206,18 +206,12 @@ alive(const char *path, int ms)
 	}
 }
 
-static int
-exited(int st, int code)
-{
-	return WIFEXITED(st) && WEXITSTATUS(st) == code;
-}
-
 /* ESCAPE: a daemon (fork, setsid, fork) that holds a granted file writes to it after the command has exited | killed when the command exits: no process left once fdbroker-run returns, nothing written; unconfined the daemon writes */
 START_TEST(test_escape_life_daemon_run)
 {
 	char control[160];
 
-	ck_assert(exited(run(ARGV(fx.run, "-c", fx.dir, "-x", fx.probedir,
+	ck_assert(hx_exited(run(ARGV(fx.run, "-c", fx.dir, "-x", fx.probedir,
 	    "--", fx.probe, "daemon", fx.marker, DELAY_MS)), 0));
 	ck_assert_ptr_nonnull(strstr(fx.out, "daemon: ok"));
 	/* The sweep is over before fdbroker-run returns. */
@@ -225,7 +219,7 @@ START_TEST(test_escape_life_daemon_run)
 	ck_assert(!alive(fx.marker, 1500));
 	/* Unconfined, the daemon outlives its parent and writes. */
 	snprintf(control, sizeof(control), "%s/control", fx.dir);
-	ck_assert(exited(run(ARGV(fx.probe, "daemon", control, "300")), 0));
+	ck_assert(hx_exited(run(ARGV(fx.probe, "daemon", control, "300")), 0));
 	ck_assert(alive(control, 5000));
 	ck_assert(gone(control, 5000));
 }
@@ -290,7 +284,7 @@ timeout_group(const char *const argv[], const char *tag)
 	    tagged(tag));
 	(void)read_until(out, "\001", 10000);
 	close(out);
-	ck_assert(exited(reap(pid), 0));
+	ck_assert(hx_exited(reap(pid), 0));
 	fprintf(stderr, "--- %s: %s", argv[0], fx.out);
 }
 

@@ -877,21 +877,6 @@ START_TEST(test_escape_notify_own_filter_run)
 }
 END_TEST
 
-/* The counts of a "flip-*: name N name N ..." line. */
-static unsigned long
-count_of(const char *line, const char *name)
-{
-	char key[32];
-	const char *p;
-
-	snprintf(key, sizeof(key), " %s ", name);
-	p = strstr(fx.out, line);
-	ck_assert_ptr_nonnull(p);
-	p = strstr(p, key);
-	ck_assert_ptr_nonnull(p);
-	return strtoul(p + strlen(key), NULL, 10);
-}
-
 /* ESCAPE: a thread rewrites the path between the broker's read and the open (granted to ungranted) | the broker opens its own copy: never the ungranted file */
 START_TEST(test_escape_notify_flip_open_run)
 {
@@ -906,15 +891,15 @@ START_TEST(test_escape_notify_flip_open_run)
 		st = run(ARGV(probe, "flip-open", fx.granted, fx.secret,
 		    "20000"));
 		ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-		if (count_of("flip-open:", "secret") > 0)
+		if (hx_count_of(fx.out, "flip-open:", "secret") > 0)
 			break;
 	}
 	ck_assert_int_lt(i, 5);
 	st = run(ARGV(fdbrun, "-r", fx.granted, "-x", dir, "--", probe,
 	    "flip-open", fx.granted, fx.secret, "3000"));
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	ck_assert_uint_gt(count_of("flip-open:", "granted"), 0);
-	ck_assert_uint_eq(count_of("flip-open:", "secret"), 0);
+	ck_assert_uint_gt(hx_count_of(fx.out, "flip-open:", "granted"), 0);
+	ck_assert_uint_eq(hx_count_of(fx.out, "flip-open:", "secret"), 0);
 }
 END_TEST
 
@@ -942,15 +927,15 @@ START_TEST(test_escape_notify_flip_exec_run)
 		st = run(ARGV(probe, "flip-exec", "/usr/bin/true", bad,
 		    "100"));
 		ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-		if (count_of("flip-exec:", "bad") > 0)
+		if (hx_count_of(fx.out, "flip-exec:", "bad") > 0)
 			break;
 	}
 	ck_assert_int_lt(i, 5);
 	st = run(ARGV(fdbrun, "-r", fx.dir, "-x", dir, "--", probe,
 	    "flip-exec", "/usr/bin/true", bad, "100"));
 	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	ck_assert_uint_gt(count_of("flip-exec:", "ok"), 0);
-	ck_assert_uint_eq(count_of("flip-exec:", "bad"), 0);
+	ck_assert_uint_gt(hx_count_of(fx.out, "flip-exec:", "ok"), 0);
+	ck_assert_uint_eq(hx_count_of(fx.out, "flip-exec:", "bad"), 0);
 }
 END_TEST
 
@@ -1104,7 +1089,7 @@ fd_race(const char *what)
 	ck_assert(WIFEXITED(s) && WEXITSTATUS(s) == 0);
 	ck_unchanged(ro, &before);
 	/* The calls that found RW there went through. */
-	ck_assert_uint_gt(count_of("fd-race:", "ok"), 0);
+	ck_assert_uint_gt(hx_count_of(fx.out, "fd-race:", "ok"), 0);
 }
 
 /* ESCAPE: a thread dup2()s a writable and a read-only file in turn onto one number while another fchmod()s that number | decided on the descriptor acted on: the read-only file's mode never changes */

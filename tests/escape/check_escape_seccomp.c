@@ -221,12 +221,6 @@ has(const char *line)
 #define ck_hasnt(line) ck_assert_msg(!has(line), "line '%s' in:\n%s", \
 	(line), fx.out)
 
-static int
-exited(int st, int code)
-{
-	return WIFEXITED(st) && WEXITSTATUS(st) == code;
-}
-
 /* Fork @fn as a worker of the fixture's broker and wait for it. */
 static int
 run_worker(fdb_worker_fn fn, void *arg)
@@ -264,7 +258,7 @@ START_TEST(test_escape_seccomp_io_uring_run)
 
 	/* Unconfined, the probe's OPENAT really reads the secret. */
 	st = run(ARGV(fx.probe, "io_uring", fx.secret));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	if (!has("io_uring_setup: ok"))
 		fprintf(stderr, "io_uring is off on this kernel: only the "
 		    "refusal under fdbroker-run is checked\n");
@@ -272,7 +266,7 @@ START_TEST(test_escape_seccomp_io_uring_run)
 		ck_has("io_uring_openat: content secret");
 	st = run(ARGV(fx.run, "-r", fx.granted, "-x", fx.probedir, "--",
 	    fx.probe, "io_uring", fx.secret));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_has("io_uring_setup: EPERM");
 	ck_assert_ptr_null(strstr(fx.out, "content secret"));
 }
@@ -298,7 +292,7 @@ START_TEST(test_escape_seccomp_io_uring_worker)
 {
 	int st = run_worker(w_io_uring, NULL);
 
-	ck_assert_msg(exited(st, 0), "worker status %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "worker status %#x", st);
 }
 END_TEST
 
@@ -336,7 +330,7 @@ START_TEST(test_escape_seccomp_handle_run)
 	snprintf(type, sizeof(type), "%d", h.fh.handle_type);
 	/* Unconfined (root: CAP_DAC_READ_SEARCH), the handle opens it. */
 	st = run(ARGV(fx.probe, "handle", fx.secret, fx.pub, type, hex));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_has("name_to_handle_at: ok");
 	if (geteuid() == 0)
 		ck_has("open_by_handle_at: content secret");
@@ -345,7 +339,7 @@ START_TEST(test_escape_seccomp_handle_run)
 		    "even unconfined\n");
 	st = run(ARGV(fx.run, "-r", fx.pub, "-x", fx.probedir, "--",
 	    fx.probe, "handle", fx.secret, fx.pub, type, hex));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_has("name_to_handle_at: EPERM");
 	ck_has("open_by_handle_at: EPERM");
 	ck_assert_ptr_null(strstr(fx.out, "content secret"));
@@ -387,7 +381,7 @@ START_TEST(test_escape_seccomp_handle_worker)
 	if (fd >= 0)
 		close(fd);
 	st = run_worker(w_handle, &h);
-	ck_assert_msg(exited(st, 0), "worker status %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "worker status %#x", st);
 }
 END_TEST
 
@@ -407,7 +401,7 @@ kernel_has_i386(void)
 		    "int $0x80 itself (SIGSEGV), the filter is never asked\n");
 		return 0;
 	}
-	ck_assert_msg(exited(st, 0), "unconfined i386 probe: %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "unconfined i386 probe: %#x", st);
 	return 1;
 }
 
@@ -419,10 +413,10 @@ START_TEST(test_escape_seccomp_i386_run)
 	st = run(ARGV(fx.run, "-x", fx.probedir, "--", fx.probe, "i386"));
 	ck_assert_ptr_null(strstr(fx.out, "i386: returned"));
 	if (native)
-		ck_assert_msg(exited(st, 128 + SIGSYS), "status %#x", st);
+		ck_assert_msg(hx_exited(st, 128 + SIGSYS), "status %#x", st);
 	else
-		ck_assert_msg(exited(st, 128 + SIGSYS) ||
-		    exited(st, 128 + SIGSEGV), "status %#x", st);
+		ck_assert_msg(hx_exited(st, 128 + SIGSYS) ||
+		    hx_exited(st, 128 + SIGSEGV), "status %#x", st);
 }
 END_TEST
 
@@ -458,11 +452,11 @@ START_TEST(test_escape_seccomp_x32_run)
 
 	/* Unconfined the call returns (ENOSYS without x32 support). */
 	st = run(ARGV(fx.probe, "x32"));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	if (has("x32: ENOSYS"))
 		fprintf(stderr, "this kernel has no x32 ABI (ENOSYS)\n");
 	st = run(ARGV(fx.run, "-x", fx.probedir, "--", fx.probe, "x32"));
-	ck_assert_msg(exited(st, 128 + SIGSYS), "status %#x", st);
+	ck_assert_msg(hx_exited(st, 128 + SIGSYS), "status %#x", st);
 	ck_assert_ptr_null(strstr(fx.out, "x32:"));
 }
 END_TEST
@@ -506,7 +500,7 @@ START_TEST(test_escape_seccomp_ptrace_run)
 	st = run(ARGV(fx.probe, "ptrace", pid));
 	kill(sleeper, SIGKILL);
 	waitpid(sleeper, NULL, 0);
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_has("ptrace_seize_child: ok");
 	ck_has("process_vm_readv_child: EFAULT");
 	ck_has("process_vm_writev_child: EFAULT");
@@ -514,7 +508,7 @@ START_TEST(test_escape_seccomp_ptrace_run)
 	/* Confined: the broker (our child, the probe's parent) and a child. */
 	st = run(ARGV(fx.run, "-r", fx.granted, "-x", fx.probedir, "--",
 	    fx.probe, "ptrace", "ppid"));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_has("ptrace_seize_target: EPERM");
 	ck_has("process_vm_readv_target: EPERM");
 	ck_has("process_vm_writev_target: EPERM");
@@ -559,7 +553,7 @@ START_TEST(test_escape_seccomp_ptrace_worker)
 	    1, 0), -1);
 	ck_assert_int_eq(errno, EFAULT);
 	st = run_worker(w_ptrace, NULL);
-	ck_assert_msg(exited(st, 0), "worker status %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "worker status %#x", st);
 }
 END_TEST
 
@@ -611,7 +605,7 @@ signal_target(const char *target)
 	st = run(ARGV(fx.run, "-r", fx.granted, "-c", fx.pub, "-x",
 	    fx.probedir, "--", fx.probe, "signals", target, fx.pub,
 	    fx.granted));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	/* The routes work on the probe itself... */
 	self_signals_delivered();
 	/* ...and none on the target, which forwards SIGUSR1 back to us. */
@@ -703,7 +697,7 @@ START_TEST(test_escape_seccomp_signal_worker)
 	st = run_worker(w_signal, NULL);
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
-	ck_assert_msg(exited(st, 0), "worker status %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "worker status %#x", st);
 	ck_assert_int_eq(usr1, 0);
 }
 END_TEST
@@ -717,7 +711,7 @@ START_TEST(test_escape_seccomp_signal_proc_run)
 	st = run(ARGV(fx.run, "-r", "/proc", "-r", fx.granted, "-x",
 	    fx.probedir, "--", fx.probe, "signals", "ppid", fx.pub,
 	    fx.granted));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	self_signals_delivered();
 	ck_has("peer_socket: EACCES");
 	/* The policy grants the open... */
@@ -764,7 +758,7 @@ START_TEST(test_escape_seccomp_signal_proc_worker)
 	st = run_worker(w_signal_proc, NULL);
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
-	ck_assert_msg(exited(st, 0), "worker status %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "worker status %#x", st);
 	ck_assert_int_eq(usr1, 0);
 }
 END_TEST
@@ -803,7 +797,7 @@ START_TEST(test_escape_seccomp_sigio_run)
 	}
 	snprintf(pid, sizeof(pid), "%d", (int)sleeper);
 	st = run(ARGV(fx.probe, "sigio", route, pid, "9"));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	for (i = 0; i < 100 && waitpid(sleeper, &st, WNOHANG) == 0; i++)
 		usleep(10000);
 	if (i == 100) {
@@ -815,7 +809,7 @@ START_TEST(test_escape_seccomp_sigio_run)
 	/* Confined: the broker is the probe's parent. */
 	st = run(ARGV(fx.run, "-r", fx.granted, "-x", fx.probedir, "--",
 	    fx.probe, "sigio", route, "ppid", "9", fx.granted));
-	ck_assert_msg(exited(st, 0), "%s: fdbroker-run status %#x", route,
+	ck_assert_msg(hx_exited(st, 0), "%s: fdbroker-run status %#x", route,
 	    st);
 	snprintf(line, sizeof(line), "sigio_%s: EPERM", route);
 	ck_has(line);
@@ -892,7 +886,7 @@ START_TEST(test_escape_seccomp_sigio_worker)
 	ts.tv_nsec = 50 * 1000 * 1000;
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
 		;
-	ck_assert_msg(exited(st, 0), "%s: worker status %#x",
+	ck_assert_msg(hx_exited(st, 0), "%s: worker status %#x",
 	    owner_routes[i], st);
 	ck_assert_int_eq(usr1, 0);
 }
@@ -907,7 +901,7 @@ START_TEST(test_escape_seccomp_loosen_run)
 
 	st = run(ARGV(fx.run, "-r", fx.granted, "-x", fx.probedir, "--",
 	    fx.probe, "loosen", fx.granted, fx.secret));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_has("filter_allow: ok");
 	ck_has("mode_strict: EINVAL");
 	ck_has("prctl_strict: EINVAL");
@@ -955,7 +949,7 @@ START_TEST(test_escape_seccomp_loosen_worker)
 {
 	int st = run_worker(w_loosen, NULL);
 
-	ck_assert_msg(exited(st, 0), "worker status %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "worker status %#x", st);
 }
 END_TEST
 
@@ -1008,7 +1002,7 @@ START_TEST(test_escape_seccomp_setuid_run)
 	ck_assert_int_eq(chmod(fx.dir, 0755), 0);
 	/* Unconfined, the user becomes root. */
 	st = run_cmd(ARGV(suid, "ids"), &h);
-	if (exited(st, EXIT_SKIP)) {
+	if (hx_exited(st, EXIT_SKIP)) {
 		fprintf(stderr, "skipped: user %d cannot reach %s or %s\n",
 		    (int)h.uid, fx.run, fx.probe);
 		return;
@@ -1019,11 +1013,11 @@ START_TEST(test_escape_seccomp_setuid_run)
 	snprintf(want, sizeof(want), "ids: ruid %d euid %d", (int)h.uid,
 	    (int)h.uid);
 	st = run_cmd(ARGV(fx.run, "-x", fx.dir, "--", suid, "ids"), &h);
-	ck_assert_msg(exited(st, 0), "status %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "status %#x", st);
 	ck_has(want);
 	st = run_cmd(ARGV(fx.run, "-x", fx.dir, "-x", fx.probedir, "--",
 	    fx.probe, "exec", suid, "ids"), &h);
-	ck_assert_msg(exited(st, 0), "status %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "status %#x", st);
 	ck_has(want);
 }
 END_TEST
@@ -1039,28 +1033,28 @@ START_TEST(test_escape_seccomp_exec_outside_x_run)
 	/* Granted x, the tool runs (probe2 mark exits 42). */
 	st = run(ARGV(fx.run, "-x", fx.dir, "-x", fx.probedir, "--",
 	    fx.probe, "exec", tool, "mark"));
-	ck_assert_msg(exited(st, 42), "status %#x", st);
+	ck_assert_msg(hx_exited(st, 42), "status %#x", st);
 	/* Unconfined, a memfd copy of a program runs. */
 	st = run(ARGV(fx.probe, "memexec", "/usr/bin/true"));
-	ck_assert_msg(exited(st, 0), "status %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "status %#x", st);
 	ck_assert_ptr_null(strstr(fx.out, "memexec"));
 	/* Readable but not executable. */
 	st = run(ARGV(fx.run, "-r", fx.dir, "-x", fx.probedir, "--",
 	    fx.probe, "exec", tool, "mark"));
-	ck_assert_msg(exited(st, 0), "status %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "status %#x", st);
 	ck_has("exec: EACCES");
 	st = run(ARGV(fx.run, "-r", fx.dir, "-x", fx.probedir, "--",
 	    fx.probe, "fexec", tool));
-	ck_assert_msg(exited(st, 0), "status %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "status %#x", st);
 	ck_has("fexec: EACCES");
 	st = run(ARGV(fx.run, "-x", fx.probedir, "--", fx.probe, "memexec",
 	    "/usr/bin/true"));
-	ck_assert_msg(exited(st, 0), "status %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "status %#x", st);
 	ck_has("memexec_plain: EACCES");
 	ck_assert_ptr_nonnull(strstr(fx.out, "memexec_dotdot: E"));
 	/* Not even the command itself. */
 	st = run(ARGV(fx.run, "-r", fx.dir, "--", tool, "mark"));
-	ck_assert_msg(exited(st, 126), "status %#x", st);
+	ck_assert_msg(hx_exited(st, 126), "status %#x", st);
 }
 END_TEST
 
@@ -1087,10 +1081,10 @@ START_TEST(test_escape_seccomp_exec_worker)
 	snprintf(suid, sizeof(suid), "%s/suid", fx.dir);
 	copy_probe(suid, 04755);
 	st = run(ARGV(suid, "ids"));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_assert_ptr_nonnull(strstr(fx.out, "ids: ruid"));
 	st = run_worker(w_exec, suid);
-	ck_assert_msg(exited(st, 0), "worker status %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "worker status %#x", st);
 }
 END_TEST
 
@@ -1146,7 +1140,7 @@ START_TEST(test_escape_seccomp_tiocsti_run)
 	}
 	h.tty = t.name;
 	st = run_cmd(ARGV(fx.probe, "tiocsti"), &h);
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	if (!has("tiocsti: ok")) {
 		fprintf(stderr, "skipped: TIOCSTI is refused here even "
 		    "unconfined (dev.tty.legacy_tiocsti=0?)\n");
@@ -1157,7 +1151,7 @@ START_TEST(test_escape_seccomp_tiocsti_run)
 	ck_assert_str_eq(buf, "id\n");
 	st = run_cmd(ARGV(fx.run, "-x", fx.probedir, "--", fx.probe,
 	    "tiocsti"), &h);
-	ck_assert_msg(exited(st, 0), "status %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "status %#x", st);
 	ck_has("tiocsti: EPERM");
 	ck_assert_int_eq(pty_pushed(&t, buf, sizeof(buf)), 0);
 	pty_close(&t);
@@ -1199,7 +1193,7 @@ START_TEST(test_escape_seccomp_tiocsti_worker)
 		ck_assert_int_gt(pty_pushed(&t, buf, sizeof(buf)), 0);
 		ck_assert_str_eq(buf, "i\n");
 		st = run_worker(w_tiocsti, &fd);
-		ck_assert_msg(exited(st, 0), "worker status %#x", st);
+		ck_assert_msg(hx_exited(st, 0), "worker status %#x", st);
 		ck_assert_int_eq(write(t.master, "\n", 1), 1);
 		ck_assert_int_gt(pty_pushed(&t, buf, sizeof(buf)), 0);
 		ck_assert_str_eq(buf, "\n");
@@ -1218,13 +1212,13 @@ START_TEST(test_escape_seccomp_net_run)
 
 	st = run(ARGV(fx.run, "--allow-net", "-x", fx.probedir, "--",
 	    fx.probe, "net"));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_has("inet_stream: ok");
 	ck_has("inet_dgram: ok");
 	ck_has("inet6_stream: ok");
 	ck_has("netlink: ok");
 	st = run(ARGV(fx.run, "-x", fx.probedir, "--", fx.probe, "net"));
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	ck_hasnt("inet_stream: ok");
 	ck_hasnt("inet_dgram: ok");
 	ck_hasnt("inet6_stream: ok");
@@ -1262,7 +1256,7 @@ START_TEST(test_escape_seccomp_net_worker)
 	ck_assert_int_ge(s, 0);
 	close(s);
 	st = run_worker(w_net, NULL);
-	ck_assert_msg(exited(st, 0), "worker status %#x", st);
+	ck_assert_msg(hx_exited(st, 0), "worker status %#x", st);
 }
 END_TEST
 

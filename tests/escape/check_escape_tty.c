@@ -77,12 +77,6 @@ at(const char *rel)
 	return buf[i];
 }
 
-static int
-exited(int st, int code)
-{
-	return WIFEXITED(st) && WEXITSTATUS(st) == code;
-}
-
 /* A new pseudo-terminal; 0, or -1 (the test then skips). */
 static int
 pty_open(struct pty *t)
@@ -278,9 +272,9 @@ START_TEST(test_escape_tty_setd)
 	ck_assert_int_eq(ldisc(t.slave), N_NULL);
 	ck_assert_int_eq(ioctl(t.slave, TIOCSETD, &n_tty), 0);
 	st = run_probe(&c, 1, ARGV("tty", "setd"), t.slave);
-	ck_assert(exited(st, 0) && has(&c, "setd: EPERM"));
+	ck_assert(hx_exited(st, 0) && has(&c, "setd: EPERM"));
 	ck_assert_int_eq(ldisc(t.slave), 0);
-	ck_assert(exited(in_worker(w_setd, &t.slave), 0));
+	ck_assert(hx_exited(in_worker(w_setd, &t.slave), 0));
 	ck_assert_int_eq(ldisc(t.slave), 0);
 	pty_close(&t);
 }
@@ -319,8 +313,8 @@ START_TEST(test_escape_tty_vhangup)
 	pty_close(&t);
 	ck_assert_int_eq(pty_open(&t), 0);
 	st = run_probe(&c, 1, ARGV("tty", "vhangup"), t.slave);
-	ck_assert(exited(st, 0) && has(&c, "vhangup: EPERM"));
-	ck_assert(exited(in_worker(w_vhangup, &t.slave), 0));
+	ck_assert(hx_exited(st, 0) && has(&c, "vhangup: EPERM"));
+	ck_assert(hx_exited(in_worker(w_vhangup, &t.slave), 0));
 	ck_assert(!hung_up(&t));
 	pty_close(&t);
 }
@@ -352,8 +346,8 @@ START_TEST(test_escape_tty_cons)
 	ck_assert(has(&c, "cons: EBUSY") || (has(&c, "cons: ok") &&
 	    has(&c, "cons_undo: ok")));
 	st = run_probe(&c, 1, ARGV("tty", "cons"), t.slave);
-	ck_assert(exited(st, 0) && has(&c, "cons: EPERM"));
-	ck_assert(exited(in_worker(w_cons, &t.slave), 0));
+	ck_assert(hx_exited(st, 0) && has(&c, "cons: EPERM"));
+	ck_assert(hx_exited(in_worker(w_cons, &t.slave), 0));
 	pty_close(&t);
 }
 END_TEST
@@ -447,8 +441,8 @@ START_TEST(test_escape_tty_steal)
 		h = holder(&t);
 	}
 	st = run_probe(&c, 1, ARGV("tty", "steal"), t.slave);
-	ck_assert(exited(st, 0) && has(&c, "steal: EPERM"));
-	ck_assert(exited(in_worker(w_steal, &t.slave), 0));
+	ck_assert(hx_exited(st, 0) && has(&c, "steal: EPERM"));
+	ck_assert(hx_exited(in_worker(w_steal, &t.slave), 0));
 	ck_assert_int_eq(session_of(&t), h);
 	holder_end(h);
 	pty_close(&t);
@@ -509,7 +503,7 @@ START_TEST(test_escape_tty_async)
 	ck_assert(has(&c, "o_async: EPERM") && has(&c, "fioasync: EPERM"));
 	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
 	    "holder status %#x", st);
-	ck_assert(exited(in_worker(w_async, &t.slave), 0));
+	ck_assert(hx_exited(in_worker(w_async, &t.slave), 0));
 	pty_close(&t);
 }
 END_TEST
@@ -537,11 +531,11 @@ START_TEST(test_escape_tty_other_pts)
 	ck_assert(has(&c, "open: ok") && has(&c, "write: ok"));
 	ck_assert(arrived(&t, WAIT_MS));
 	st = run_probe(&c, 1, ARGV("pts", t.name), -1);
-	ck_assert(exited(st, 0) && has(&c, "stat: EACCES") &&
+	ck_assert(hx_exited(st, 0) && has(&c, "stat: EACCES") &&
 	    has(&c, "open: EACCES"));
 	ck_assert(!arrived(&t, 0));
 	st = run_probe(&c, 1, ARGV("pty-peer"), -1);
-	ck_assert(exited(st, 0) && has(&c, "through: ok"));
+	ck_assert(hx_exited(st, 0) && has(&c, "through: ok"));
 	pty_close(&t);
 }
 END_TEST
@@ -577,7 +571,7 @@ START_TEST(test_escape_tty_pts_own)
 	    has(&c, "own-ttyname: ok") && has(&c, "child-ttyname: ok") &&
 	    has(&c, "own-cloexec: ok") && has(&c, "none-stat: ENOENT"));
 	st = run_probe(&c, 1, ARGV("pts-own", t.name), -1);
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	for (i = 0; i < sizeof(confined) / sizeof(confined[0]); i++)
 		ck_assert_msg(has(&c, confined[i]), "no %s in: %s",
 		    confined[i], c.buf);
@@ -643,7 +637,7 @@ START_TEST(test_escape_tty_console)
 		return;
 	(void)run_probe(&u, 0, CONSOLE_ARGV, t.slave);
 	st = run_probe(&c, 1, CONSOLE_ARGV, t.slave);
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	for (req = CONSOLE_ARGV + 1; *req != NULL; req++) {
 		if (strcmp(said(&u, *req), "EPERM") == 0) {
 			fprintf(stderr, "%s: EPERM unconfined, not "
@@ -653,7 +647,7 @@ START_TEST(test_escape_tty_console)
 		ck_assert_msg(strcmp(said(&c, *req), "EPERM") == 0,
 		    "%s: %s", *req, said(&c, *req));
 	}
-	ck_assert(exited(in_worker(w_console, &t.slave), 0));
+	ck_assert(hx_exited(in_worker(w_console, &t.slave), 0));
 	pty_close(&t);
 }
 END_TEST
@@ -675,7 +669,7 @@ START_TEST(test_escape_tty_console_vt)
 	}
 	(void)run_probe(&u, 0, CONSOLE_ARGV, fd);
 	st = run_probe(&c, 1, CONSOLE_ARGV, fd);
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	for (req = CONSOLE_ARGV + 1; *req != NULL; req++) {
 		ck_assert_msg(strcmp(said(&u, *req), "EPERM") != 0 &&
 		    strcmp(said(&u, *req), "ENOTTY") != 0,
@@ -703,7 +697,7 @@ START_TEST(test_escape_tty_modes)
 	if (pty_open(&t) == -1)
 		return;
 	st = run_probe(&c, 1, ARGV("tty", "modes"), t.slave);
-	ck_assert(exited(st, 0));
+	ck_assert(hx_exited(st, 0));
 	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		snprintf(line, sizeof(line), "%s: ok", calls[i]);
 		ck_assert_msg(has(&c, line), "%s", line);
@@ -771,10 +765,10 @@ START_TEST(test_escape_tty_modes_restored)
 {
 	int st;
 
-	ck_assert(!raw_run(0, "exit", &st) && exited(st, 0));
-	ck_assert(raw_run(1, "exit", &st) && exited(st, 0));
-	ck_assert(raw_run(1, "timeout", &st) && exited(st, 124));
-	ck_assert(raw_run(1, "term", &st) && exited(st, 128 + SIGTERM));
+	ck_assert(!raw_run(0, "exit", &st) && hx_exited(st, 0));
+	ck_assert(raw_run(1, "exit", &st) && hx_exited(st, 0));
+	ck_assert(raw_run(1, "timeout", &st) && hx_exited(st, 124));
+	ck_assert(raw_run(1, "term", &st) && hx_exited(st, 128 + SIGTERM));
 }
 END_TEST
 
@@ -801,7 +795,7 @@ devtty_run(int confined)
 	ck_assert_int_eq(tcgetattr(t.slave, &before), 0);
 	cmd_start(&c, argv, t.slave, 1);
 	cmd_until(&c, "raw: ");
-	ck_assert(exited(cmd_end(&c), 0));
+	ck_assert(hx_exited(cmd_end(&c), 0));
 	back = modes_are(&t, &before);
 	pty_close(&t);
 	return back;
@@ -853,14 +847,14 @@ START_TEST(test_escape_tty_setflags)
 	}
 	ck_assert(has(&c, "setflags_undo: ok"));
 	st = run_probe(&c, 1, ARGV("setflags", f, "ro"), -1);
-	ck_assert(exited(st, 0) && has(&c, "setflags: EACCES"));
+	ck_assert(hx_exited(st, 0) && has(&c, "setflags: EACCES"));
 	ck_assert_uint_eq(flags_of(f) & FS_NODUMP_FL, 0);
 	st = hx_run(ARGV(hx_fdbroker_run(), "-w", f, "-x", probedir, "--",
 	    probe, "setflags", f, "rw"), c.buf, sizeof(c.buf));
-	ck_assert(exited(st, 0) && has(&c, "setflags: ok") &&
+	ck_assert(hx_exited(st, 0) && has(&c, "setflags: ok") &&
 	    has(&c, "setflags_undo: ok"));
 	ck_assert_int_ge(fd = open(f, O_RDONLY), 0);
-	ck_assert(exited(in_worker(w_setflags, &fd), 0));
+	ck_assert(hx_exited(in_worker(w_setflags, &fd), 0));
 	close(fd);
 	ck_assert_uint_eq(flags_of(f) & FS_NODUMP_FL, 0);
 }
@@ -889,7 +883,7 @@ while_held(struct cmd *c, int confined, const char *path, const char *what,
 	cmd_until(c, line);
 	err = outside(path);
 	close(p[1]);
-	ck_assert(exited(cmd_end(c), 0));
+	ck_assert(hx_exited(cmd_end(c), 0));
 	return err;
 }
 
@@ -926,7 +920,7 @@ START_TEST(test_escape_tty_lease)
 	ck_assert_int_eq(while_held(&c, 1, f, "lease", open_write), 0);
 	ck_assert(has(&c, "lease: EACCES"));
 	ck_assert_int_ge(fd = open(f, O_RDONLY), 0);
-	ck_assert(exited(in_worker(w_lease, &fd), 0));
+	ck_assert(hx_exited(in_worker(w_lease, &fd), 0));
 	close(fd);
 }
 END_TEST

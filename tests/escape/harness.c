@@ -172,6 +172,26 @@ hx_has_line(const char *out, const char *line)
 }
 
 int
+hx_exited(int st, int code)
+{
+	return WIFEXITED(st) && WEXITSTATUS(st) == code;
+}
+
+unsigned long
+hx_count_of(const char *out, const char *line, const char *name)
+{
+	char key[32];
+	const char *p;
+
+	snprintf(key, sizeof(key), " %s ", name);
+	p = strstr(out, line);
+	ck_assert_ptr_nonnull(p);
+	p = strstr(p, key);
+	ck_assert_ptr_nonnull(p);
+	return strtoul(p + strlen(key), NULL, 10);
+}
+
+int
 hx_main(Suite *(*make)(void), int need_notify)
 {
 	SRunner *sr;

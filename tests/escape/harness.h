@@ -71,4 +71,14 @@ int hx_run(const char *const argv[], char *out, size_t len);
 /* Whether @out has @line as one of its lines. */
 int hx_has_line(const char *out, const char *line);
 
+/* Whether wait status @st is an exit with @code. */
+int hx_exited(int st, int code);
+
+/*
+ * The count after " @name " in the first line of @out that starts with
+ * @line ("flip-open: granted 12 secret 0"); asserted present.
+ */
+unsigned long hx_count_of(const char *out, const char *line,
+			  const char *name);
+
 #endif /* FDBROKER_TESTS_HARNESS_H */
