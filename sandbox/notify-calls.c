@@ -278,7 +278,8 @@ arg(const struct decoding *d, int a)
  * reading and closing /proc/TID/mem) is confirmed the requester's by one
  * last check before the broker acts.  A stat is nearly always answered
  * with data written back: its memory handle is opened first, and the
- * one check after that open proves it and what is read through it.  A
+ * same last check proves it, what is read through it and the path of
+ * its directory (tar's fstatat(dirfd, name): one check, not two).  A
  * readlink nearly never is (EINVAL for each component realpath() asks
  * about): it reads by thread id, and notify_write() takes the handle
  * only when there is something to write.
@@ -304,14 +305,13 @@ decode(struct decoding *d, struct notify_reply *r)
 	    s->op == BROKER_STATFS;
 	if (!at_flags_known(s->op, req->flags))
 		errno = EINVAL, rc = -1;
-	else if ((rc = eager ? notify_target(d->c, 1) :
+	else if ((rc = eager ? notify_handle(d->c) :
 	    notify_peek(d->c)) == 0 && (rc = decode_extra(d)) == 0)
 		rc = decode_paths(d, r);
 	if (rc == 0 && creates(req))
 		req->umask = notify_umask(d->c);
-	if (rc == 0 && (d->c->proc_read || d->c->peeked) &&
-	    !notify_valid(d->c))
-		errno = ENOENT, rc = -1;
+	if (rc == 0)
+		rc = notify_confirm(d->c);
 	if (rc == -1)
 		fail(r, errno);
 	return rc;

@@ -28,6 +28,7 @@
 #define STATUS_MAX	8192	/* /proc/TID/status is about 1.5 KiB */
 #define CHUNK		4096	/* no read crosses a 4 KiB boundary */
 
+static int	 open_mem(struct notify_call *c, int write);
 static int	 notify_status(struct notify_call *c);
 static int	 read_status(struct notify_call *c);
 static int	 thread_pidfd(struct notify_call *c);
@@ -47,6 +48,7 @@ notify_call_reset(struct notify_call *c, const struct seccomp_notif *n,
 	c->mem_rw = 0;
 	c->peek = 0;
 	c->peeked = 0;
+	c->unproven = 0;
 }
 
 const void *
@@ -98,13 +100,12 @@ notify_proc(const struct notify_call *c, const char *what, int fd,
 int
 notify_target(struct notify_call *c, int write)
 {
-	char path[64];
-
-	if (c->mem >= 0 && (c->mem_rw || !write))
+	if (c->mem >= 0 && (c->mem_rw || !write) && !c->unproven)
 		return 0;
-	c->mem = fd_close(c->mem);
-	if (notify_proc(c, "mem", -1, path, sizeof(path)) == -1)
-		return -1;
+	if (c->mem < 0 || (write && !c->mem_rw)) {
+		if (open_mem(c, write) == -1)
+			return -1;
+	}
 	/*
 	 * The descriptor is bound to the address space of the process
 	 * that has this tid now.  Checking the notification after opening
@@ -112,15 +113,51 @@ notify_target(struct notify_call *c, int write)
 	 * would have ended the notification first), so every later read
 	 * or write through it reaches the requester and nobody else.
 	 */
-	c->mem = open(path, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-	if (c->mem == -1)
-		return -1;
-	c->mem_rw = write;
 	if (!notify_valid(c)) {
 		c->mem = fd_close(c->mem);
 		errno = ENOENT;
 		return -1;
 	}
+	c->unproven = 0;
+	return 0;
+}
+
+int
+notify_handle(struct notify_call *c)
+{
+	if (c->mem >= 0)
+		return 0;
+	if (open_mem(c, 1) == -1)
+		return -1;
+	c->unproven = 1;
+	return 0;
+}
+
+static int
+open_mem(struct notify_call *c, int write)
+{
+	char path[64];
+
+	c->mem = fd_close(c->mem);
+	if (notify_proc(c, "mem", -1, path, sizeof(path)) == -1)
+		return -1;
+	c->mem = open(path, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (c->mem == -1)
+		return -1;
+	c->mem_rw = write;
+	return 0;
+}
+
+int
+notify_confirm(struct notify_call *c)
+{
+	if (!c->proc_read && !c->peeked && !c->unproven)
+		return 0;
+	if (!notify_valid(c)) {
+		errno = ENOENT;
+		return -1;
+	}
+	c->proc_read = c->peeked = c->unproven = 0;
 	return 0;
 }
 
@@ -244,7 +281,8 @@ notify_write(struct notify_call *c, uint64_t addr, const void *buf,
 	 * was read before (by thread id) was confirmed by an earlier
 	 * check, and the requester, still waiting, is the same process.
 	 */
-	if (!c->mem_rw && notify_target(c, 1) == -1)
+	if ((c->unproven && notify_confirm(c) == -1) ||
+	    (!c->mem_rw && notify_target(c, 1) == -1))
 		return -1;
 	while (done < len) {
 		n = pwrite(c->mem, (const char *)buf + done, len - done,

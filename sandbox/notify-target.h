@@ -33,6 +33,7 @@ struct notify_call {
 	int mem_rw;		/* opened for writing too */
 	int peek;		/* reads by thread id: notify_peek() */
 	int peeked;		/* something was read so */
+	int unproven;		/* mem opened by notify_handle(), unchecked */
 	char path[2][PATH_MAX];	/* paths read from the target */
 	char base[2][PATH_MAX];	/* directories for relative ones */
 };
@@ -64,6 +65,24 @@ int notify_valid(const struct notify_call *c);
 int notify_target(struct notify_call *c, int write);
 
 /*
+ * notify_handle: open the target's memory for reading and writing, with
+ * its check left due as after notify_peek(): one notify_confirm() after
+ * the last read proves the handle and everything read (a stat's path
+ * and its directory's), where checking at the open and again after the
+ * directory would take two.  notify_write() confirms first if need be.
+ * Returns 0, or -1 with errno.
+ */
+int notify_handle(struct notify_call *c);
+
+/*
+ * notify_confirm: the check that is due after reads by thread id, by
+ * path from /proc or through a handle from notify_handle(): 0 when none
+ * is due or the notification is still valid, else -1 with ENOENT (the
+ * requester is gone).
+ */
+int notify_confirm(struct notify_call *c);
+
+/*
  * notify_peek: read the target's memory by its thread id from now on
  * (process_vm_readv), without a handle: cheaper than notify_target(c, 0),
  * but nothing read may be acted on, logged or answered with before a
@@ -86,7 +105,8 @@ int notify_read(struct notify_call *c, uint64_t addr, void *buf, size_t len);
 /*
  * notify_write: write @len bytes at @addr in the target through the
  * memory handle notify_target(c, 1) proved the requester's, which it
- * takes first if need be.  -1 with EFAULT (or notify_target()'s errno).
+ * takes first if need be (one from notify_handle() is confirmed
+ * first).  -1 with EFAULT (or notify_target()'s errno).
  */
 int notify_write(struct notify_call *c, uint64_t addr, const void *buf,
 		 size_t len);

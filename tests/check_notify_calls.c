@@ -9,7 +9,10 @@
  * "exactly one decision record that tells what the requester actually
  * got"; §4: the fields of a log line).  Also: open flags are logged as
  * asked, O_PATH included, and a refusal beyond a symlink names the path
- * the request resolved to, not the link.
+ * the request resolved to, not the link.  And, in this process: a
+ * memory handle opened with its check left due (notify_handle(), a
+ * stat's) is read through, but written through only once the check has
+ * passed (sandbox/notify-target.c).
  *
  * Each case has a directory of its own (tests/escape/harness.c):
  *   r/    granted r: f (a file, 0755), d (a directory), link -> ../u
@@ -38,6 +41,7 @@
 #include "audit.h"
 #include "check-run.h"
 #include "escape/harness.h"
+#include "notify-target.h"
 #include "filter-notify.h"
 
 #define OUT_MAX		8192
@@ -511,6 +515,40 @@ START_TEST(test_notify_calls_record_resolved_link)
 }
 END_TEST
 
+/*
+ * The requester here is this very thread, its "listener" /dev/null:
+ * every check of the notification fails, as when the requester is gone
+ * and its tid may be another process's.  Control: the same handle, once
+ * taken as proven, writes.
+ */
+START_TEST(test_notify_target_unproven_write)
+{
+	static char path[] = "/some/path", word[] = "untouched";
+	struct seccomp_notif n;
+	struct notify_call c;
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	ck_assert_int_ge(null, 0);
+	memset(&n, 0, sizeof(n));
+	n.id = 1;
+	n.pid = (uint32_t)gettid();
+	notify_call_reset(&c, &n, null);
+	ck_assert_int_eq(notify_handle(&c), 0);
+	ck_assert_int_eq(notify_read_path(&c, (uintptr_t)path, 0), 0);
+	ck_assert_str_eq(c.path[0], path);
+	errno = 0;
+	ck_assert_int_eq(notify_write(&c, (uintptr_t)word, "X", 1), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_str_eq(word, "untouched");
+	ck_assert_int_eq(notify_confirm(&c), -1);
+	c.unproven = 0;			/* the control */
+	ck_assert_int_eq(notify_write(&c, (uintptr_t)word, "X", 1), 0);
+	ck_assert_str_eq(word, "Xntouched");
+	notify_call_end(&c);
+	close(null);
+}
+END_TEST
+
 static Suite *
 notify_calls_suite(void)
 {
@@ -539,6 +577,10 @@ notify_calls_suite(void)
 	tcase_add_loop_test(tc, test_notify_calls_record_resolved_link, 0,
 	    sizeof(via_link) / sizeof(via_link[0]));
 	tcase_set_timeout(tc, 20);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("handles");
+	tcase_add_test(tc, test_notify_target_unproven_write);
 	suite_add_tcase(s, tc);
 	return s;
 }
