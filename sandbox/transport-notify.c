@@ -202,7 +202,11 @@ installs_init(pthread_rwlock_t *l)
  * kernel's wait), meanwhile another must be in RECV; but every idle
  * thread wakes for each notification (the wait is not exclusive), so
  * more cost more.  Measured on 2 CPUs (README, Performance): 3 threads
- * beat 2 and 4 with 1, 16 and 64 children.
+ * beat 2 and 4 with 1, 16 and 64 children.  On one CPU, one thread:
+ * while it sleeps in ADDFD its target has the CPU, so a second thread
+ * would only wake for nothing (pinned to one CPU, one thread answered
+ * a stat or a refusal in 16% less time than two, and 4 or 64 children
+ * made as many opens a second).
  */
 static size_t
 pool_size(void)
@@ -212,8 +216,9 @@ pool_size(void)
 
 	if (sched_getaffinity(0, sizeof(set), &set) == 0)
 		n = CPU_COUNT(&set);
-	n += 1;
-	return n < 2 ? 2 : n > POOL_MAX ? POOL_MAX : (size_t)n;
+	if (n < 2)
+		return 1;
+	return n + 1 > POOL_MAX ? POOL_MAX : (size_t)n + 1;
 }
 
 /*
