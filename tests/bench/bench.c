@@ -49,6 +49,7 @@ struct bench {
 	char	 self[PATH_MAX];
 	char	 run[PATH_MAX + 32];
 	char	 loop[PATH_MAX + 32];
+	struct bench_goals g;		/* section 8 */
 };
 
 struct wake_case;
@@ -60,6 +61,9 @@ static void	header(const struct bench *);
 static void	fig(char *, size_t, const struct bench_sample *);
 static void	ratio(char *, size_t, const struct bench_sample *,
 		    const struct bench_sample *);
+static double	of(const struct bench_sample *, const struct bench_sample *);
+static void	lat_goals(struct bench *, enum bench_op,
+		    struct bench_sample [2][V_N]);
 static void	measure(struct bench *, int, const struct bench_run *,
 		    struct bench_sample *);
 static void	lat_section(struct bench *, int, enum bench_op);
@@ -78,9 +82,9 @@ static void	cmd_once(struct bench *, int, const char *const [],
 static long	cmd_calls(struct bench *, const char *const []);
 static void	cmd_row(struct bench *, const char *, const char *const [],
 		    int, const double *);
-static void	cmd_model(struct bench *, const char *const [],
-		    const struct bench_sample *, const double *, char *,
-		    char *);
+static void	cmd_model(struct bench *, const char *,
+		    const char *const [], const struct bench_sample *,
+		    const double *, char *, char *);
 static void	cmd_head(void);
 static int	cmd_project(const struct bench *, char *, size_t);
 static double	cmd_floor(struct bench *, int);
@@ -193,10 +197,19 @@ static void
 ratio(char *buf, size_t len, const struct bench_sample *a,
     const struct bench_sample *b)
 {
-	if (a->n == 0 || b->n == 0 || bench_median(b) <= 0)
+	if (of(a, b) < 0)
 		snprintf(buf, len, "-");
 	else
-		snprintf(buf, len, "%.2f", bench_median(a) / bench_median(b));
+		snprintf(buf, len, "%.2f", of(a, b));
+}
+
+/* The ratio of the medians of @a and @b, or -1 without both. */
+static double
+of(const struct bench_sample *a, const struct bench_sample *b)
+{
+	if (a->n == 0 || b->n == 0 || bench_median(b) <= 0)
+		return -1;
+	return bench_median(a) / bench_median(b);
 }
 
 /* One figure of sections 1 and 2: @r->reps runs of one variant. */
@@ -307,6 +320,25 @@ lat_section(struct bench *b, int n, enum bench_op op)
 		for (v = 0; v < V_N; v++)
 			measure(b, v, &r, &s[r.pin][v]);
 	lat_print(labels[op], s);
+	lat_goals(b, op, s);
+}
+
+/* Target 1: (e) against its floor (c), (d) against (b), both pinnings. */
+static void
+lat_goals(struct bench *b, enum bench_op op, struct bench_sample s[2][V_N])
+{
+	static const enum bench_goal run[3] = { BENCH_G_OPEN, BENCH_G_STAT,
+		BENCH_G_DENY };
+	int pin;
+
+	for (pin = 0; pin < 2; pin++) {
+		bench_goal(&b->g, run[op], pin, of(&s[pin][V_RUN],
+		    &s[pin][V_FNOTIFY]));
+		if (op != BENCH_STAT)
+			bench_goal(&b->g, op == BENCH_OPEN ? BENCH_G_LIB_OPEN :
+			    BENCH_G_LIB_DENY, pin, of(&s[pin][V_LIB],
+			    &s[pin][V_FSOCK]));
+	}
 }
 
 /*
@@ -436,6 +468,9 @@ jobs_section(struct bench *b)
 		    f[0], f[1], r1, f[2], f[3], r2);
 		fflush(stdout);
 	}
+	/* Target 2, at the last N (64): throughput against the pairs'. */
+	bench_goal(&b->g, BENCH_G_JOBS_LIB, 0, of(&s[1], &s[0]));
+	bench_goal(&b->g, BENCH_G_JOBS_RUN, 0, of(&s[3], &s[2]));
 	printf("  broker CPU per open, us (warm-up included)\n");
 	printf("  %4s  %-28s %-28s\n", "N", "(c) each floor supervisor",
 	    "(e) fdbroker-run, all threads");
@@ -570,8 +605,9 @@ cmd_row(struct bench *b, const char *label, const char *const argv[],
 		over = bench_median(&s[C_RUN]) - bench_median(&s[C_BARE]);
 		snprintf(d, sizeof(d), "%+.1f", over);
 		if (floor_us != NULL)
-			cmd_model(b, argv, s, floor_us, m, t);
+			cmd_model(b, label, argv, s, floor_us, m, t);
 		else {
+			bench_goal(&b->g, BENCH_G_START, 0, over);
 			snprintf(t, sizeof(t), "%s (target +1.5)",
 			    over <= 1.5 ? "met" : "missed");
 			if (s[C_STRACE].n)
@@ -594,7 +630,7 @@ cmd_row(struct bench *b, const char *label, const char *const argv[],
  * one is what the work itself costs.
  */
 static void
-cmd_model(struct bench *b, const char *const argv[],
+cmd_model(struct bench *b, const char *label, const char *const argv[],
     const struct bench_sample *s, const double *floor_us, char *m, char *t)
 {
 	double over, model, pinned;
@@ -615,9 +651,15 @@ cmd_model(struct bench *b, const char *const argv[],
 	    floor_us[0], model, pinned);
 	snprintf(t, 64, "%.2fx model (%.2fx pinned)", model > 0 ?
 	    over / model : 0, pinned > 0 ? over / pinned : 0);
-	if (s[C_STRACE].n)
-		snprintf(t + strlen(t), 64 - strlen(t), ", %.2fx strace",
-		    bench_median(&s[C_RUN]) / bench_median(&s[C_STRACE]));
+	if (model > 0 && pinned > 0)
+		bench_goal_worst(&b->g, BENCH_G_MODEL, over / model,
+		    over / pinned, label);
+	if (s[C_STRACE].n == 0)
+		return;
+	snprintf(t + strlen(t), 64 - strlen(t), ", %.2fx strace",
+	    of(&s[C_RUN], &s[C_STRACE]));
+	bench_goal_worst(&b->g, BENCH_G_STRACE, of(&s[C_RUN], &s[C_STRACE]),
+	    -1, label);
 }
 
 static void
@@ -755,6 +797,9 @@ mem_section(struct bench *b)
 	    f[0][0], f[0][1]);
 	printf("  %-34s %-26s %-26s\n", "(e) fdbroker-run", f[1][0], f[1][1]);
 	printf("\n");
+	if (s[1][1].n > 0)
+		bench_goal(&b->g, BENCH_G_RSS, 0,
+		    bench_median(&s[1][1]) / 1024);
 	fflush(stdout);
 }
 
@@ -1012,6 +1057,7 @@ main(int argc, char **argv)
 	if (b.scale < 1)
 		b.scale = 1;
 	b.only = getenv("BENCH_SECTIONS");
+	bench_goals_init(&b.g);
 	progs_init(&b);
 	/* A broker that hangs must not hang `make bench` for ever. */
 	alarm((unsigned)(BENCH_TIMEOUT * b.scale));
@@ -1036,6 +1082,8 @@ main(int argc, char **argv)
 		mem_section(&b);
 	if (section(&b, 7))
 		wake_section(&b);
+	if (section(&b, 8))
+		bench_goals_print(&b.g);
 	printf("bench: %.0f s", (double)(bench_now() - t0) / 1e9);
 	print_load(", load average at the end: ");
 out:

@@ -149,4 +149,31 @@ int	 run_cmd_ms(const char *const argv[], const char *tmpdir, double *ms,
 long	 run_lib_memory(const struct bench_prog *p,
 	    const struct bench_files *f, int njobs);
 
+/*
+ * The speed targets (goals.c): each figure a section records for one,
+ * [0] and [1] its two variants (unpinned and pinned; for real work the
+ * ratio to the model at the unpinned and at the pinned floor).
+ */
+enum bench_goal {
+	BENCH_G_OPEN, BENCH_G_STAT, BENCH_G_DENY,	/* x notify floor */
+	BENCH_G_LIB_OPEN, BENCH_G_LIB_DENY,		/* x socket floor */
+	BENCH_G_JOBS_RUN, BENCH_G_JOBS_LIB,		/* x 64 floor pairs */
+	BENCH_G_START,					/* ms over bare */
+	BENCH_G_MODEL, BENCH_G_STRACE,			/* worst real work */
+	BENCH_G_RSS,					/* MiB, 64 children */
+	BENCH_G_N
+};
+
+struct bench_goals {
+	double	 v[BENCH_G_N][2];	/* <= 0: not measured */
+	char	 which[BENCH_G_N][40];	/* the worst row's label */
+};
+
+void	 bench_goals_init(struct bench_goals *g);
+void	 bench_goal(struct bench_goals *g, enum bench_goal k, int pin,
+	    double v);
+void	 bench_goal_worst(struct bench_goals *g, enum bench_goal k,
+	    double v0, double v1, const char *label);
+void	 bench_goals_print(const struct bench_goals *g);
+
 #endif /* FDBROKER_BENCH_H */
