@@ -393,6 +393,43 @@ sleep 4
 [ -e "$T/out/marker" ] && nok "the grandchild that ignored TERM is gone" ||
     ok "the grandchild that ignored TERM is gone"
 
+# A log nobody reads (a pipe whose reader never reads) holds the broker's
+# threads in write() under the hook's lock, also the waiter answering a
+# connect in progress (--allow-net; the SYN to a full accept queue is
+# dropped and sent again); --timeout still ends it all: 124, or 125 for
+# the records lost (-q: nothing else is written to that stderr).  KILL
+# after 30 s only says "hung" instead of hanging the suite.  (Removed
+# once when a run hung under load; the stop of the transport now kicks
+# the waiter threads too: 24 runs at load 4.5 all ended at 3 s.)
+cat > "$T/pend.py" <<'EOF'
+import os, socket, threading, time
+l = socket.socket()
+l.bind(("127.0.0.1", 0))
+l.listen(0)
+a = l.getsockname()
+c = socket.create_connection(a)
+if os.fork() == 0:
+    socket.create_connection(a)
+    os._exit(0)
+time.sleep(0.1)
+threading.Thread(target=lambda: (time.sleep(0.3), l.accept())).start()
+for i in range(5000):
+    try:
+        os.stat("%s/nx%d" % (os.path.dirname(__file__), i))
+    except OSError:
+        pass
+EOF
+mkfifo "$T/logpipe"
+sleep 120 <>"$T/logpipe" &
+reader=$!
+timeout -s KILL 30 "$R" -q --allow-net -r "$T" --timeout 3 --log - -- \
+    /usr/bin/python3 "$T/pend.py" 2>"$T/logpipe" >/dev/null </dev/null
+st=$?
+kill $reader
+[ $st -eq 124 ] || [ $st -eq 125 ] &&
+    ok "--timeout ends a run whose log blocks" ||
+    nok "--timeout ends a run whose log blocks (status $st)"
+
 # --- profiles add up; --require-landlock ----------------------------------
 expect "--profile none refuses the system's files" 126 "$R" \
     --profile none -- /bin/cat /etc/passwd
