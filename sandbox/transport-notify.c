@@ -202,11 +202,12 @@ installs_init(pthread_rwlock_t *l)
  * kernel's wait), meanwhile another must be in RECV; but every idle
  * thread wakes for each notification (the wait is not exclusive), so
  * more cost more.  Measured on 2 CPUs (README, Performance): 3 threads
- * beat 2 and 4 with 1, 16 and 64 children.  On one CPU, one thread:
- * while it sleeps in ADDFD its target has the CPU, so a second thread
- * would only wake for nothing (pinned to one CPU, one thread answered
- * a stat or a refusal in 16% less time than two, and 4 or 64 children
- * made as many opens a second).
+ * beat 2 and 4 with 1, 16 and 64 children.  Two at least, one CPU or
+ * not: the target of an ADDFD need not get the CPU the broker gives up
+ * (nice 19 or SCHED_IDLE beside busy processes), and one thread would
+ * make every child wait for it.  Pinned to one CPU with 4 busy loops, a
+ * SCHED_IDLE child opening files left another child 681 to 1747 opens
+ * in 5 s (waits up to 1.5 s) with one thread, 26000 to 62000 with two.
  */
 static size_t
 pool_size(void)
@@ -216,9 +217,8 @@ pool_size(void)
 
 	if (sched_getaffinity(0, sizeof(set), &set) == 0)
 		n = CPU_COUNT(&set);
-	if (n < 2)
-		return 1;
-	return n + 1 > POOL_MAX ? POOL_MAX : (size_t)n + 1;
+	n += 1;
+	return n < 2 ? 2 : n > POOL_MAX ? POOL_MAX : (size_t)n;
 }
 
 /*
