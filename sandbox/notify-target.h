@@ -7,9 +7,12 @@
  *
  * The order every use keeps (seccomp_unotify(2), SPEC §2): take a handle
  * (/proc/TID/mem, a pidfd), check the notification is still valid (so the
- * handle is the requester's, not a recycled tid's), then read or write
- * through it.  What is read by path from /proc (a cwd, the status) is
- * confirmed by a later check before the broker acts on it.
+ * handle is the requester's, not a recycled tid's), then act or write
+ * through it.  Reads may come before that check: what is read by thread
+ * id (process_vm_readv), by path from /proc (a cwd, the status) or
+ * through a handle not yet checked (notify_handle()) is confirmed by one
+ * check after the last read, before the broker acts on any of it or
+ * writes through the handle.
  */
 #ifndef FDBROKER_NOTIFY_TARGET_H
 #define FDBROKER_NOTIFY_TARGET_H
