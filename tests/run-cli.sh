@@ -399,8 +399,9 @@ sleep 4
 # dropped and sent again); --timeout still ends it all: 124, or 125 for
 # the records lost (-q: nothing else is written to that stderr).  KILL
 # after 30 s only says "hung" instead of hanging the suite.  (Removed
-# once when a run hung under load; the stop of the transport now kicks
-# the waiter threads too: 24 runs at load 4.5 all ended at 3 s.)
+# once when a run hung under load: the sandbox had ended, but
+# fdbroker-run's last line, "--log -: Input/output error", waited on
+# that same full stderr.  It now says nothing more there.)
 cat > "$T/pend.py" <<'EOF'
 import os, socket, threading, time
 l = socket.socket()
