@@ -19,6 +19,7 @@ struct goal_row {
 	int	 higher;	/* a floor to reach, not a ceiling */
 	const char *unit;	/* "x" or " ms" or " MiB" */
 	const char *pins;	/* names of the two figures, or NULL */
+	int	 first;		/* only the first figure is judged */
 };
 
 static const struct goal_row rows[BENCH_G_N] = {
@@ -39,7 +40,7 @@ static const struct goal_row rows[BENCH_G_N] = {
 	[BENCH_G_START] = { "3. start-up, ms over bare", 1.5, 0, " ms",
 	    NULL },
 	[BENCH_G_MODEL] = { "4. real work, worst x model", 1.15, 0, "x",
-	    "unpinned floor/pinned" },
+	    "unpinned floor/pinned", 1 },
 	[BENCH_G_STRACE] = { "   real work, worst x strace", 1.0, 0, "x",
 	    NULL },
 	[BENCH_G_RSS] = { "5. broker peak RSS, 64 children", 4.0, 0, " MiB",
@@ -82,7 +83,7 @@ verdict(const struct goal_row *r, const double v[2])
 	int i, seen = 0;
 
 	for (i = 0; i < 2; i++) {
-		if (v[i] <= 0 || (i == 1 && r->pins == NULL))
+		if (v[i] <= 0 || (i == 1 && (r->pins == NULL || r->first)))
 			continue;
 		seen = 1;
 		if (r->higher ? v[i] < r->target : v[i] > r->target)
