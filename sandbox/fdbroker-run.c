@@ -74,6 +74,7 @@ static int	 private_dirs(struct run_state *st, struct fdb_policy *p,
 		    const struct run_opts *o);
 static void	 end_shm(void *arg);
 static void	 own_stderr(void);
+static int	 close_log(struct runlog *l, const char *name);
 #ifdef FDB_TEST_NO_POLICY_CHECK
 static int	 test_switches(struct fdb_policy **all,
 		    const struct fdb_policy **confine);
@@ -132,18 +133,26 @@ out:
 	learn_free(st.learn);
 	fdb_policy_free(all);
 	fdb_policy_free(base);
-	/*
-	 * A --log - that failed is our stderr, full or gone: a line about
-	 * it would wait on the same pipe (for ever, if nobody reads it),
-	 * after --timeout too.  The status says it.
-	 */
-	if (runlog_close(st.log) == -1) {
-		if (strcmp(o.log, "-") != 0)
-			die("--log %s: %s", o.log, strerror(errno));
+	if (close_log(st.log, o.log) == -1)
 		rc = RUN_EXIT_FAILURE;
-	}
 	cli_clear(&o);
 	return rc;
+}
+
+/*
+ * The end of --log @name: -1 when a record was lost.  A --log - that
+ * failed is our stderr, full or gone: a line about it would wait on the
+ * same pipe (for ever, if nobody reads it), after --timeout too.  The
+ * status says it.
+ */
+static int
+close_log(struct runlog *l, const char *name)
+{
+	if (runlog_close(l) == 0)
+		return 0;
+	if (strcmp(name, "-") != 0)
+		die("--log %s: %s", name, strerror(errno));
+	return -1;
 }
 
 /*

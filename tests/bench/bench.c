@@ -499,8 +499,8 @@ cmd_argv(const struct bench *b, int v, const char *const argv[],
     const char *av[])
 {
 	static const char *const peer[] = { STRACE, "-f", "--seccomp-bpf",
-		"-qq", "-o", "/dev/null", "-e", "trace=open,openat,openat2,creat",
-		"--", NULL };
+		"-qq", "-o", "/dev/null", "-e",
+		"trace=open,openat,openat2,creat", "--", NULL };
 	int i = 0, k;
 
 	if (v == C_STRACE)
