@@ -29,7 +29,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../check-run.h"
 #include "fdbroker.h"
 #include "filecase.h"
 
@@ -569,7 +568,5 @@ escape_ops_suite(void)
 int
 main(void)
 {
-	if (!fc_supported())
-		return 77;
-	return check_run(escape_ops_suite());
+	return fc_main(escape_ops_suite);
 }

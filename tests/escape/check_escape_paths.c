@@ -32,7 +32,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../check-run.h"
 #include "fdbroker.h"
 #include "filecase.h"
 
@@ -1374,7 +1373,5 @@ escape_paths_suite(void)
 int
 main(void)
 {
-	if (!fc_supported())
-		return 77;
-	return check_run(escape_paths_suite());
+	return fc_main(escape_paths_suite);
 }

@@ -29,7 +29,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../check-run.h"
 #include "fdbroker.h"
 #include "filecase.h"
 
@@ -663,7 +662,5 @@ escape_proc_suite(void)
 int
 main(void)
 {
-	if (!fc_supported())
-		return 77;
-	return check_run(escape_proc_suite());
+	return fc_main(escape_proc_suite);
 }

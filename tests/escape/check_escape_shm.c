@@ -32,7 +32,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../check-run.h"
 #include "fdbroker.h"
 #include "filecase.h"
 
@@ -574,7 +573,5 @@ escape_shm_suite(void)
 int
 main(void)
 {
-	if (!fc_supported())
-		return 77;
-	return check_run(escape_shm_suite());
+	return fc_main(escape_shm_suite);
 }

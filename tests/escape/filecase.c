@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../check-run.h"
 #include "fdbroker.h"
 #include "filecase.h"
 #include "probe-ops.h"
@@ -302,6 +303,12 @@ fc_supported(void)
 		return 0;
 	}
 	return 1;	/* anything else: the tests will say what */
+}
+
+int
+fc_main(Suite *(*make)(void))
+{
+	return fc_supported() ? check_run(make()) : 77;
 }
 
 char *

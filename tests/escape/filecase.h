@@ -84,6 +84,9 @@ const char *fc_probe(void);
 /* fc_supported: 0 when fdbroker-run cannot run on this kernel. */
 int fc_supported(void);
 
+/* fc_main: run @make's suite, or skip (77) where fc_supported() is 0. */
+int fc_main(Suite *(*make)(void));
+
 /* fc_str: printf into harness storage. */
 char *fc_str(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../check-run.h"
 #include "filter-notify.h"
 #include "harness.h"
 
@@ -194,16 +195,8 @@ hx_count_of(const char *out, const char *line, const char *name)
 int
 hx_main(Suite *(*make)(void), int need_notify)
 {
-	SRunner *sr;
-	int failed;
-
 	if (need_notify && ((prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == -1 &&
 	    errno == EINVAL) || filter_notify_supported() == -1))
 		return EXIT_SKIP;
-	sr = srunner_create(make());
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run(make());
 }
