@@ -22,6 +22,7 @@
 #include "broker.h"
 #include "fd.h"
 #include "fdbroker.h"
+#include "tree.h"
 
 /* The tcase's directory, made and removed by Check's parent. */
 static char base[64];
@@ -39,32 +40,16 @@ hook(const struct fdb_decision *d, void *arg)
 		denials++;
 }
 
-/* @dir/@rel, in a ring of buffers: a test uses fewer than 8 at once. */
 static const char *
 at(const char *rel)
 {
-	static char buf[8][PATH_MAX];
-	static unsigned i;
-
-	i = (i + 1) % 8;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, rel);
-	return buf[i];
+	return tree_at(dir, rel);
 }
 
 static void
 grant(const char *rel, unsigned perms)
 {
 	ck_assert_int_eq(fdb_policy_add(pol, at(rel), perms), 0);
-}
-
-static void
-put(const char *rel, const char *text)
-{
-	FILE *f = fopen(at(rel), "w");
-
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
 }
 
 static struct broker_req
@@ -216,7 +201,7 @@ setup(void)
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		ck_assert_int_eq(mkdir(at(dirs[i]), 0755), 0);
 		snprintf(f, sizeof(f), "%s/f", dirs[i]);
-		put(f, "data\n");
+		tree_put(at(f), "data\n");
 	}
 	ck_assert_int_eq(symlink("../out/f", at("ro/up")), 0);
 	pol = fdb_policy_new();

@@ -24,6 +24,7 @@
 #include "fdbroker.h"
 #include "remap.h"
 #include "resolve.h"
+#include "tree.h"
 
 static char root[64];		/* the temporary tree */
 static struct fdb_policy *pol;
@@ -33,22 +34,7 @@ static struct resolve_ctx ctx;
 static const char *
 at(const char *rel)
 {
-	static char buf[4][PATH_MAX];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", root, rel);
-	return buf[i];
-}
-
-static void
-put(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
+	return tree_at(root, rel);
 }
 
 static void
@@ -57,8 +43,8 @@ setup(void)
 	snprintf(root, sizeof(root), "/tmp/check_remap.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(root));
 	ck_assert_int_eq(mkdir(at("shm"), 0755), 0);
-	put(at("shm/host"), "HOST\n");
-	put(at("outside"), "OUTSIDE\n");
+	tree_put(at("shm/host"), "HOST\n");
+	tree_put(at("outside"), "OUTSIDE\n");
 	ck_assert_int_eq(symlink(at("shm/host"), at("tohost")), 0);
 	pol = fdb_policy_new();
 	ck_assert_ptr_nonnull(pol);
@@ -235,12 +221,12 @@ START_TEST(test_remap_clear)
 		ck_assert_int_eq(mkdir(path, 0700), 0);
 	}
 	strcat(path, "/f");
-	put(path, "F\n");
+	tree_put(path, "F\n");
 	ck_assert_int_eq(symlinkat(at("outside"), dir, "a/l"), 0);
 	ck_assert_int_eq(symlinkat(root, dir, "a/ld"), 0);
 	ck_assert_int_eq(mkdirat(dir, "a/d/ro", 0700), 0);
 	snprintf(path, sizeof(path), "%s/a/d/ro/f", host);
-	put(path, "RO\n");
+	tree_put(path, "RO\n");
 	snprintf(path, sizeof(path), "%s/a/d/ro", host);
 	ck_assert_int_eq(chmod(path, 0), 0);
 	ck_assert_int_eq(chmod(host, 0), 0);

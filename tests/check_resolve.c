@@ -23,6 +23,7 @@
 #include "fd.h"
 #include "fdbroker.h"
 #include "resolve.h"
+#include "tree.h"
 
 static char root[64];		/* the temporary tree */
 static struct fdb_policy *pol;
@@ -32,22 +33,7 @@ static struct requester me;
 static const char *
 at(const char *rel)
 {
-	static char buf[4][PATH_MAX];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", root, rel);
-	return buf[i];
-}
-
-static void
-put(const char *rel, const char *text)
-{
-	FILE *f = fopen(at(rel), "w");
-
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	fclose(f);
+	return tree_at(root, rel);
 }
 
 static void
@@ -64,10 +50,10 @@ setup(void)
 	ck_assert_int_eq(mkdir(at("in"), 0755), 0);
 	ck_assert_int_eq(mkdir(at("in/sub"), 0755), 0);
 	ck_assert_int_eq(mkdir(at("out"), 0755), 0);
-	put("in/file", "inside");
-	put("in/sub/deep", "deep");
-	put("out/secret", "secret");
-	put("ab", "prefix");
+	tree_put(at("in/file"), "inside");
+	tree_put(at("in/sub/deep"), "deep");
+	tree_put(at("out/secret"), "secret");
+	tree_put(at("ab"), "prefix");
 	pol = fdb_policy_new();
 	ck_assert_ptr_nonnull(pol);
 	grant("in", FDB_R | FDB_W | FDB_C);
@@ -282,7 +268,7 @@ START_TEST(test_resolve_open_create_without_c)
 	struct stat st;
 
 	grant("out", FDB_R | FDB_W);
-	put("out/existing", "old");
+	tree_put(at("out/existing"), "old");
 	/* Existing file: only what its access mode needs. */
 	ck_assert_str_eq(try_open(at("out/existing"), O_RDWR | O_CREAT),
 			 "old");
@@ -503,7 +489,7 @@ START_TEST(test_resolve_race_dir_swapped_for_symlink)
 
 	ck_assert_int_eq(mkdir(at("in/race"), 0755), 0);
 	ck_assert_int_eq(mkdir(at("in/race/d"), 0755), 0);
-	put("in/race/d/secret", "inside");
+	tree_put(at("in/race/d/secret"), "inside");
 	/* Same name outside: a wrong descriptor would read "secret". */
 	ck_assert_int_eq(pthread_create(&t, NULL, racer, &r), 0);
 	for (i = 0; i < 20000; i++) {

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "../check-run.h"
+#include "../tree.h"
 #include "fdbroker.h"
 #include "harness.h"
 #include "runlog.h"
@@ -47,16 +48,10 @@ setup(void)
 	hx_test_dir(dir, sizeof(dir));
 }
 
-/* @dir/@rel, in a ring of buffers: a test uses fewer than 8 at once. */
 static const char *
 at(const char *rel)
 {
-	static char buf[8][PATH_MAX];
-	static unsigned i;
-
-	i = (i + 1) % 8;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, rel);
-	return buf[i];
+	return tree_at(dir, rel);
 }
 
 static char probe_path[PATH_MAX], probe_dir[PATH_MAX];

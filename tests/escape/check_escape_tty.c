@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "../check-run.h"
+#include "../tree.h"
 #include "fdbroker.h"
 #include "harness.h"
 
@@ -69,12 +70,7 @@ setup(void)
 static const char *
 at(const char *rel)
 {
-	static char buf[4][PATH_MAX];
-	static unsigned i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, rel);
-	return buf[i];
+	return tree_at(dir, rel);
 }
 
 /* A new pseudo-terminal; 0, or -1 (the test then skips). */
